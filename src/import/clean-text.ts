@@ -1,0 +1,40 @@
+import { convert } from "html-to-text";
+
+const TAG = /<\/?[a-z][^>]*>/i;
+// Word and PDF extraction turn list bullets into assorted glyphs, some from the private-use area.
+const BULLETS = /[\uF0B7\uF0A7\uF076\u2022\u25CB\u25AA\u25CF\u25E6\u2023\u2043\u00B7]/g;
+
+/**
+ * Plain text from a cell as committee papers give it: HTML (lists and paragraphs become lines),
+ * entities decoded, bullet glyphs unified to "•", runs of spaces folded. Lines are kept because
+ * paragraphs and list items carry meaning (milestones, sub-activities).
+ */
+export function cleanText(raw: string | null | undefined): string {
+  if (!raw) return "";
+  let text = raw.replace(/\r\n?/g, "\n");
+  if (TAG.test(text)) {
+    text = convert(text, {
+      wordwrap: false,
+      selectors: [
+        { selector: "a", options: { ignoreHref: true } },
+        { selector: "ul", options: { itemPrefix: "• " } },
+        { selector: "ol", options: { itemPrefix: "• " } },
+        { selector: "p", options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } },
+        { selector: "img", format: "skip" },
+      ],
+    });
+  }
+  return text
+    .replace(BULLETS, "•")
+    .replace(/\u00A0/g, " ")
+    .replace(/•(\s*•)+/g, "•")
+    .split("\n")
+    .map((line) => line.replace(/[ \t]+/g, " ").trim())
+    .filter((line) => line.length > 0)
+    .join("\n");
+}
+
+/** cleanText folded onto one line, for titles, refs and owners. */
+export function cleanLine(raw: string | null | undefined): string {
+  return cleanText(raw).replace(/\n+/g, " ").trim();
+}
