@@ -1,0 +1,70 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+/** Where the store lives, decided from DATABASE_URL. */
+export type Database =
+  | { provider: "sqlite"; file: string }
+  | { provider: "postgresql"; url: string };
+
+export const DEFAULT_SQLITE_FILE = "data/chaser.db";
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value, ctx): Database => {
+    if (!value) return { provider: "sqlite", file: resolve(DEFAULT_SQLITE_FILE) };
+    if (value.startsWith("file:")) {
+      const file = value.slice("file:".length).replace(/^\/\/(?=\/)/, "");
+      if (!file) {
+        ctx.addIssue({ code: "custom", message: "DATABASE_URL=file: needs a path, e.g. DATABASE_URL=file:./data/chaser.db" });
+        return z.NEVER;
+      }
+      return { provider: "sqlite", file: file === ":memory:" ? file : resolve(file) };
+    }
+    if (/^postgres(ql)?:\/\//.test(value)) {
+      try {
+        new URL(value);
+      } catch {
+        ctx.addIssue({ code: "custom", message: "DATABASE_URL is not a valid URL, e.g. postgresql://user:password@host:5432/chaser" });
+        return z.NEVER;
+      }
+      return { provider: "postgresql", url: value };
+    }
+    ctx.addIssue({
+      code: "custom",
+      message: "DATABASE_URL must be unset (SQLite under ./data), file:PATH (SQLite) or postgresql://… (PostgreSQL)",
+    });
+    return z.NEVER;
+  });
+
+const EnvSchema = z.object({
+  DATABASE_URL: databaseUrl,
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3978),
+  CHASER_LOCALE: z.enum(["en-GB", "cy"]).default("en-GB"),
+});
+
+export type Config = {
+  database: Database;
+  logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
+  port: number;
+  locale: "en-GB" | "cy";
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Chaser cannot start; set these environment variables:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** The one place process.env is read. Throws ConfigError listing every variable to fix. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`));
+  }
+  const e = parsed.data;
+  return { database: e.DATABASE_URL, logLevel: e.LOG_LEVEL, port: e.PORT, locale: e.CHASER_LOCALE };
+}

@@ -1,0 +1,32 @@
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Database } from "../config/load-config.js";
+import { PrismaClient as SqliteClient } from "../generated/sqlite/client.js";
+import { PrismaClient as PostgresClient } from "../generated/postgresql/client.js";
+import { migrate } from "./migrate.js";
+
+/**
+ * The store's client. Both providers are generated from one schema, so their APIs are the same;
+ * code is written against the SQLite client's types.
+ */
+export type Db = SqliteClient;
+export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+export interface Store {
+  db: Db;
+  provider: Database["provider"];
+  close(): Promise<void>;
+}
+
+/** Opens the store, bringing its schema up to date first unless told not to. */
+export async function openStore(database: Database, options: { migrate?: boolean } = {}): Promise<Store> {
+  if (database.provider === "sqlite" && database.file !== ":memory:") mkdirSync(dirname(database.file), { recursive: true });
+  if (options.migrate !== false) await migrate(database);
+  const db =
+    database.provider === "sqlite"
+      ? new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: `file:${database.file}`, timeout: 30_000 }) })
+      : (new PostgresClient({ adapter: new PrismaPg({ connectionString: database.url }) }) as unknown as Db);
+  return { db, provider: database.provider, close: () => db.$disconnect() };
+}
