@@ -25,6 +25,7 @@ function init(): i18n {
     resources: Object.fromEntries(LOCALES.map((l) => [l, { translation: load(l) }])),
     interpolation: { escapeValue: false },
     returnNull: false,
+    showSupportNotice: false,
   });
   instance = created;
   return created;

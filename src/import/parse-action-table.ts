@@ -1,7 +1,6 @@
 import { parseTarget } from "../domain/parse-target.js";
-import { combineStatuses, normaliseStatus, splitStatuses } from "../domain/normalise-status.js";
+import { combineStatuses, normaliseStatus, splitStatuses, worstRag } from "../domain/normalise-status.js";
 import { buildOwnerLexicon, splitOwners } from "../domain/split-owners.js";
-import type { Rag } from "../domain/vocabulary.js";
 import { cleanLine, cleanText } from "./clean-text.js";
 import { matchHeaderRow, type ColumnMap, type ColumnRole } from "./match-columns.js";
 import type { ParsedAction, ParsedPlan, ParsedRecommendation, ParsedRole } from "./parsed-plan.js";
@@ -52,6 +51,8 @@ const ACTION_FIELDS = [
 
 // "R1. Support…", "R 6. Invest…", "4) Review…": a recommendation ref written at the start of its text.
 const LEADING_REF = /^((?:[A-Z]{1,4}\s?)?\d+(?:\.\d+)*[a-z]?)[.):]\s+(?=\S)/;
+// Cells that say "nothing here".
+const PLACEHOLDER = /^[-–—.]+$/;
 // Words a sentence cannot end on: a row break after one of them cut a sentence in two.
 const FUNCTION_WORDS = new Set([
   "a", "an", "the", "to", "of", "and", "or", "in", "on", "for", "with", "by", "from", "as", "at", "into", "that",
@@ -84,7 +85,8 @@ export function parseActionTable(rows: Row[]): { plan: ParsedPlan; warnings: War
     const out = {} as Fields;
     for (const role of ROLES) {
       const index = columns[role];
-      out[role] = index === undefined ? "" : cleanText(row[index]);
+      const text = index === undefined ? "" : cleanText(row[index]);
+      out[role] = PLACEHOLDER.test(text) ? "" : text;
     }
     return out;
   };
@@ -139,7 +141,7 @@ export function parseActionTable(rows: Row[]): { plan: ParsedPlan; warnings: War
     const f = fieldsOf(cells, map, width);
     const recStart = startsRecommendation(f);
 
-    if (!recStart && filled.every((i) => i <= 1) && !hasActionFields(f)) {
+    if (!recStart && filled[0] === 0 && filled.every((i) => i <= 1) && /^[A-Z0-9]/.test(cleanLine(cells[0])) && !hasActionFields(f)) {
       const heading = joinOcrSplit(cleanLine(cells[0]), cleanLine(cells[1]));
       if (heading.length <= 80 && nextDataRowStartsRecommendation(index + 1)) {
         theme = themeName(heading);
@@ -148,6 +150,16 @@ export function parseActionTable(rows: Row[]): { plan: ParsedPlan; warnings: War
     }
 
     if (recStart) {
+      // A page break can push the end of the previous recommendation's sentences onto this row.
+      const previous = recs.at(-1)?.actions.at(-1);
+      if (previous) {
+        for (const [from, to] of [["action", "text"], ["progress", "progress"], ["status", "status"]] as const) {
+          if (!/^[a-z]/.test(f[from])) continue;
+          const [head, rest] = splitHead(previous[to], f[from], true);
+          previous[to] = joinText(previous[to], head);
+          f[from] = rest;
+        }
+      }
       let text = f.recommendation;
       let ref: string | null = f.kloeRef && isRefLike(f.kloeRef) ? f.kloeRef : f.recRef || null;
       const leading = LEADING_REF.exec(text);
@@ -194,7 +206,7 @@ export function parseActionTable(rows: Row[]): { plan: ParsedPlan; warnings: War
       continue;
     }
     current.text = joinText(current.text, f.action);
-    for (const key of ACTION_FIELDS) current[key] = key === "owner" || key === "accountable" ? joinWords(current[key], f[key]) : joinText(current[key], f[key]);
+    for (const key of ACTION_FIELDS) current[key] = joinText(current[key], f[key]);
   }
 
   if (!map) return null;
@@ -255,6 +267,9 @@ function finish(recs: RecDraft[], titleLines: string[], warnings: WarningDraft[]
       if (target && !target.from && !target.ongoing) {
         warnings.push({ line: draft.line, code: "import.target_not_a_date", params: { text: clip(targetText) } });
       }
+      // A plan with no status column may answer "Complete" where the action would be.
+      const textIsStatus = !draft.status && draft.text.split(/\s+/).length <= 3 && normaliseStatus(draft.text).status !== null;
+      if (textIsStatus) [draft.status, draft.text] = [draft.text, ""];
       const statusText = cleanLine(draft.status) || null;
       const parts = statusText ? splitStatuses(statusText).map(normaliseStatus) : [];
       const ragFromColumn = draft.rag ? normaliseStatus(cleanLine(draft.rag)).rag : null;
@@ -333,11 +348,6 @@ export function joinText(previous: string, next: string): string {
   return `${previous} ${next}`;
 }
 
-function joinWords(previous: string, next: string): string {
-  if (!next) return previous;
-  if (!previous) return next;
-  return `${previous}\n${next}`;
-}
 
 /** Headings cut by OCR across two cells: "Engagement and Commu" + "nication". */
 function joinOcrSplit(a: string, b: string): string {
@@ -357,15 +367,15 @@ function endsMidSentence(previous: string, next: string): boolean {
  * When the previous cell stops mid-sentence, the head of the next one (up to its first sentence end
  * or bullet) belongs to it. Returns [head for previous, rest for the new row].
  */
-function splitHead(previous: string, next: string): [string, string] {
+function splitHead(previous: string, next: string, wholeIfNoStop = false): [string, string] {
   if (!endsMidSentence(previous, next)) return ["", next];
   const bullet = next.indexOf("•");
   const stop = /[.;:!?](?=\s|$)/.exec(next);
   const cut = Math.min(bullet >= 0 ? bullet : Infinity, stop ? stop.index + 1 : Infinity);
-  if (!Number.isFinite(cut)) return ["", next];
+  if (!Number.isFinite(cut)) return wholeIfNoStop ? [next, ""] : ["", next];
   const head = next.slice(0, cut).trim();
   const rest = next.slice(cut).replace(/^[\s•]+/, "").trim();
-  return rest ? [head, rest] : ["", next];
+  return rest || wholeIfNoStop ? [head, rest] : ["", next];
 }
 
 /** A short title for cards: the first sentence, at most 160 characters; the rest is detail. */
@@ -382,12 +392,6 @@ function crossRefsOf(text: string): string[] {
   return [...new Set((text.match(CROSS_REF) ?? []).filter((r) => r.includes(".")))];
 }
 
-function worstRag(rags: (Rag | null)[]): Rag | null {
-  if (rags.includes("red")) return "red";
-  if (rags.includes("amber")) return "amber";
-  if (rags.includes("green")) return "green";
-  return null;
-}
 
 function clip(text: string): string {
   return text.length > 80 ? `${text.slice(0, 77)}…` : text;

@@ -22,7 +22,7 @@ export async function parsePlanFile(bytes: Uint8Array, fileName: string, locale:
 
   let plan: ParsedPlan;
   if (isThemeSummaryHeader(header.cells)) {
-    plan = parseThemeSummary(table.rows);
+    plan = parseThemeSummary(table.rows, { locale });
   } else {
     const parsed = parseActionTable(table.rows);
     if (!parsed) throw new ChaserError("import.no_columns", { file: fileName, expected: EXPECTED_COLUMNS });

@@ -1,3 +1,4 @@
+import { translator, type Locale } from "../i18n.js";
 import { cleanLine } from "./clean-text.js";
 import type { Row } from "./row.js";
 import type { ImportWarning, ParsedAction, ParsedPlan, ParsedRecommendation } from "./parsed-plan.js";
@@ -48,6 +49,7 @@ export interface ThemeSummaryPlan extends ParsedPlan {
 }
 
 export interface ParseThemeSummaryOptions {
+  locale?: Locale;
   /** Title to use; when null/absent the file's "## …" title line is used. */
   title?: string | null;
   /**
@@ -577,6 +579,7 @@ function summaryStatement(blocks: Block[]): string {
 
 /** Parses a seed-003-style theme progress summary (all rows of the file, headers and blanks included). */
 export function parseThemeSummary(rows: Row[], options: ParseThemeSummaryOptions = {}): ThemeSummaryPlan {
+  const t = translator(options.locale ?? "en-GB");
   const warnings: ImportWarning[] = [];
   let fileTitle: string | null = null;
   let columns: Columns | null = null;
@@ -593,11 +596,11 @@ export function parseThemeSummary(rows: Row[], options: ParseThemeSummaryOptions
       if (/^#+\s*/.test(text)) {
         const heading = text.replace(/^#+\s*/, "").trim();
         if (fileTitle === null && heading) fileTitle = heading;
-        else warnings.push({ line: row.line, message: `heading outside the table not used: "${snippet(heading)}"` });
+        else warnings.push({ line: row.line, message: t("import.heading_outside_table", { text: snippet(heading) }) });
       } else if (/^[-=_|\s]+$/.test(text)) {
         continue;
       } else if (text) {
-        warnings.push({ line: row.line, message: `text outside the table not placed: "${snippet(text)}"` });
+        warnings.push({ line: row.line, message: t("import.note_outside_table", { text: snippet(text) }) });
       }
       continue;
     }
@@ -612,7 +615,7 @@ export function parseThemeSummary(rows: Row[], options: ParseThemeSummaryOptions
     const used = new Set([cols.theme, cols.summary, cols.achievements, cols.milestones].filter((c): c is number => c !== null));
     cells.forEach((cell, idx) => {
       if (!used.has(idx) && cleanLine(cell)) {
-        warnings.push({ line: row.line, message: `cell in unknown column ${idx + 1} not placed: "${snippet(cleanLine(cell))}"` });
+        warnings.push({ line: row.line, message: t("import.cell_unknown_column", { column: idx + 1, text: snippet(cleanLine(cell)) }) });
       }
     });
 
@@ -626,7 +629,7 @@ export function parseThemeSummary(rows: Row[], options: ParseThemeSummaryOptions
       theme = themes[themes.length - 1];
       if (!theme) {
         const text = nonEmpty.map((c) => cleanLine(c)).join(" | ");
-        warnings.push({ line: row.line, message: `continuation row before any theme not placed: "${snippet(text)}"` });
+        warnings.push({ line: row.line, message: t("import.continuation_before_theme", { text: snippet(text) }) });
         afterBreak = false;
         continue;
       }
@@ -653,12 +656,12 @@ export function parseThemeSummary(rows: Row[], options: ParseThemeSummaryOptions
   const docDate = options.documentDate ?? documentDateFrom(title) ?? documentDateFrom(fileTitle);
   const achievementsLabel = (columns ?? DEFAULT_COLUMNS).achievementsLabel;
 
-  const recommendations: ThemeRecommendation[] = themes.map((theme) => {
+  const recommendations: ThemeRecommendation[] = themes.map((theme, index) => {
     const summary = renderBlocks(theme.summary);
     const achievements = renderBlocks(theme.achievements);
     const detailParts = [summary, achievements ? `${achievementsLabel}:\n${achievements}` : ""].filter((p) => p !== "");
     if (theme.milestones.length === 0) {
-      warnings.push({ line: theme.line, message: `theme "${theme.name}" has no key milestones` });
+      warnings.push({ line: theme.line, message: t("import.theme_without_milestones", { theme: theme.name }) });
     }
     return {
       ref: null,
@@ -666,7 +669,7 @@ export function parseThemeSummary(rows: Row[], options: ParseThemeSummaryOptions
       theme: theme.name,
       body: null,
       detail: detailParts.length > 0 ? detailParts.join("\n\n") : null,
-      actions: milestoneActions(theme.milestones, docDate),
+      actions: milestoneActions(theme.milestones, docDate).map((a, n) => ({ ...a, ref: `T${index + 1}.M${n + 1}` })),
       line: theme.line,
       summary,
       achievements,

@@ -1,0 +1,141 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { z } from "zod";
+import { ChaserError } from "../domain/chaser-error.js";
+import { ukDate } from "../domain/london-date.js";
+import { translator, type Locale } from "../i18n.js";
+import { parsePlanFile } from "../import/parse-plan.js";
+import { MAX_FILE_BYTES } from "../import/read-table.js";
+import type { Logger } from "../log.js";
+import { importPlan } from "../store/import-plan.js";
+import { listActions } from "../store/list-actions.js";
+import { listPlans } from "../store/list-plans.js";
+import type { Store } from "../store/open-store.js";
+
+export interface ServerDeps {
+  store: Store;
+  log: Logger;
+  locale: Locale;
+  now?: () => Date;
+}
+
+const ImportQuery = z.object({
+  file: z.string().trim().min(1).max(255),
+  plan: z.string().trim().min(1).max(200).optional(),
+  dryRun: z.enum(["0", "1"]).optional(),
+});
+const PlanSlug = z.string().regex(/^[a-z0-9-]{1,60}$/);
+
+/**
+ * The one HTTP server: health, and the local playground where a person can import a plan and look
+ * at it without Teams or Slack. Chat endpoints join it in the conversation adapters.
+ */
+export function startServer(port: number, deps: ServerDeps): Promise<Server> {
+  const now = deps.now ?? (() => new Date());
+  const server = createServer((req, res) => {
+    handle(req, res, deps, now).catch((error: unknown) => {
+      deps.log.error({ err: error, url: req.url }, "request failed");
+      if (!res.headersSent) send(res, 500, { error: "internal" });
+      else res.end();
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "0.0.0.0", () => resolve(server));
+  });
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDeps, now: () => Date): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  const t = translator(deps.locale);
+  if (req.method === "GET" && url.pathname === "/healthz") return send(res, 200, { ok: true });
+  if (req.method === "GET" && url.pathname === "/") return sendHtml(res, await playgroundPage(deps, now()));
+  if (req.method === "GET" && url.pathname === "/api/plans") return send(res, 200, await listPlans(deps.store.db, now()));
+  const actions = /^\/api\/plans\/([^/]+)\/actions$/.exec(url.pathname);
+  if (req.method === "GET" && actions) {
+    const slug = PlanSlug.safeParse(actions[1]);
+    if (!slug.success) return send(res, 400, { error: "bad_plan" });
+    return send(res, 200, await listActions(deps.store.db, { plan: slug.data }, now()));
+  }
+  if (req.method === "POST" && url.pathname === "/api/import") {
+    const query = ImportQuery.safeParse(Object.fromEntries(url.searchParams));
+    if (!query.success) return send(res, 400, { error: "bad_request", message: query.error.issues.map((i) => i.message).join("; ") });
+    const body = await readBody(req, MAX_FILE_BYTES);
+    if (!body) return send(res, 413, { error: "import.file_too_large", message: t("import.file_too_large", { file: query.data.file, limitMb: MAX_FILE_BYTES / 1024 / 1024 }) });
+    try {
+      const parsed = await parsePlanFile(body, query.data.file, deps.locale);
+      const report = await importPlan(deps.store.db, parsed, {
+        planName: query.data.plan,
+        sourceDocument: query.data.file,
+        via: "chat:web",
+        actorLabel: "playground",
+        dryRun: query.data.dryRun === "1",
+        now: now(),
+      });
+      return send(res, 200, report);
+    } catch (error) {
+      if (error instanceof ChaserError) return send(res, 422, { error: error.code, message: t(error.code, error.params) });
+      throw error;
+    }
+  }
+  send(res, 404, { error: "not_found" });
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) over = true;
+      else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(over ? null : Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+  res.end(JSON.stringify(body));
+}
+
+function sendHtml(res: ServerResponse, html: string): void {
+  res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'" });
+  res.end(html);
+}
+
+function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+async function playgroundPage(deps: ServerDeps, now: Date): Promise<string> {
+  const t = translator(deps.locale);
+  const plans = await listPlans(deps.store.db, now);
+  const sections = await Promise.all(
+    plans.map(async (p) => {
+      const rows = await listActions(deps.store.db, { plan: p.slug }, now);
+      const body = rows
+        .map((r) => `<tr><td>${escape(r.ref)}</td><td>${escape(r.title)}</td><td>${escape(r.owners.join(", "))}</td><td>${escape(r.targetTo ? ukDate(r.targetTo) : (r.targetText ?? ""))}</td><td>${escape(r.status ? t(`status.${r.status}`) : "")}</td></tr>`)
+        .join("");
+      return `<section><h2>${escape(p.title)}</h2><p>${escape(t("cli.plans.row", { ...p }))}</p><table><thead><tr><th>${escape(t("web.ref"))}</th><th>${escape(t("web.action"))}</th><th>${escape(t("web.owners"))}</th><th>${escape(t("web.target"))}</th><th>${escape(t("web.status"))}</th></tr></thead><tbody>${body}</tbody></table></section>`;
+    }),
+  );
+  return `<!doctype html><html lang="${deps.locale}"><head><meta charset="utf-8"><title>${escape(t("web.title"))}</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:80rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem;text-align:left;vertical-align:top}</style></head>
+<body><h1>${escape(t("web.title"))}</h1><p>${escape(t("web.intro"))}</p>
+<form id="import"><label>${escape(t("web.file"))} <input type="file" name="file" required></label> <label>${escape(t("web.plan_name"))} <input name="plan"></label> <button>${escape(t("web.import"))}</button></form>
+<pre id="result" role="status"></pre>
+${sections.join("\n") || `<p>${escape(t("cli.plans.none"))}</p>`}
+<script>
+document.getElementById("import").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const form = e.target, file = form.file.files[0];
+  const q = new URLSearchParams({ file: file.name }); if (form.plan.value) q.set("plan", form.plan.value);
+  const res = await fetch("/api/import?" + q, { method: "POST", body: file });
+  const body = await res.json();
+  document.getElementById("result").textContent = res.ok ? JSON.stringify(body, null, 2) : body.message;
+  if (res.ok) setTimeout(() => location.reload(), 1500);
+});
+</script></body></html>`;
+}
