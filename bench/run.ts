@@ -9,7 +9,7 @@ import { freshStore, type Provider } from "../tests/helpers/test-store.js";
 import { generatePlanXlsx } from "./generate-plan-xlsx.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const seeds = join(here, "..", "..", "shared", "seeds");
+const seeds = join(here, "..", "tests", "fixtures", "seeds");
 const LARGE_ROWS = Number(process.env.BENCH_ROWS ?? 50_000);
 
 let peakRss = 0;

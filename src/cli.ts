@@ -23,14 +23,14 @@ export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
   now: () => Date;
-  env: NodeJS.ProcessEnv;
+  /** Defaults to the process environment, read by loadConfig. */
+  env?: NodeJS.ProcessEnv;
 }
 
 const defaultIo: CliIo = {
   out: (text) => process.stdout.write(text + "\n"),
   err: (text) => process.stderr.write(text + "\n"),
   now: () => new Date(),
-  env: process.env,
 };
 
 const ImportArgs = z.object({

@@ -13,7 +13,7 @@ import {
 } from "../src/import/parse-theme-summary.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const SEED = path.resolve(here, "../../shared/seeds/003_b55c756c8d3dd9e1.txt");
+const SEED = path.resolve(here, "fixtures/seeds/003_b55c756c8d3dd9e1.txt");
 
 function rowsOf(text: string): Row[] {
   return text.split("\n").map((line, i) => ({ line: i + 1, cells: line.split("\t") }));

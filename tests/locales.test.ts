@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { localeKeys, pickLocale, translator } from "../src/i18n.js";
+
+// Welsh has more plural forms than English; a key's plural family counts as one key.
+const family = (key: string) => key.replace(/_(zero|one|two|few|many|other)$/, "");
+
+describe("locales", () => {
+  it("Welsh has every string English has, and no strays", () => {
+    const en = new Set(localeKeys("en-GB").map(family));
+    const cy = new Set(localeKeys("cy").map(family));
+    expect([...en].filter((k) => !cy.has(k))).toEqual([]);
+    expect([...cy].filter((k) => !en.has(k))).toEqual([]);
+  });
+
+  it("Welsh plural forms are all present where a string has plurals", () => {
+    const cy = localeKeys("cy");
+    for (const key of cy.filter((k) => k.endsWith("_other"))) {
+      for (const form of ["zero", "one", "two", "few", "many"]) expect(cy).toContain(key.replace(/_other$/, `_${form}`));
+    }
+  });
+
+  it("translates with parameters in both languages", () => {
+    expect(translator("en-GB")("import.empty_file", { file: "plan.csv" })).toBe("plan.csv is empty: there is no table to import.");
+    expect(translator("cy")("import.empty_file", { file: "plan.csv" })).toBe("Mae plan.csv yn wag: does dim tabl i'w fewnforio.");
+    expect(translator("en-GB")("cli.actions.late", { date: "01/02/2021", count: 1 })).toBe("01/02/2021 (1 day overdue)");
+    expect(translator("cy")("cli.actions.late", { date: "01/02/2021", count: 2 })).toBe("01/02/2021 (2 ddiwrnod yn hwyr)");
+  });
+
+  it("picks Welsh for any Welsh tag and English otherwise", () => {
+    expect(pickLocale("cy-GB")).toBe("cy");
+    expect(pickLocale("cy")).toBe("cy");
+    expect(pickLocale("en-US")).toBe("en-GB");
+    expect(pickLocale(undefined)).toBe("en-GB");
+  });
+});
