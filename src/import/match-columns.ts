@@ -96,15 +96,21 @@ export function roleOfHeader(text: string): ColumnRole | null {
   if (!h) return null;
   const exact = ENTRIES.find((e) => e.name === h);
   if (exact) return exact.role;
-  const prefix = ENTRIES.find((e) => h.startsWith(e.name + " "));
+  // "Status Update from 2022/23" names a column; "Recommendation 1: improve…" is data.
+  const prefix = ENTRIES.find((e) => h.startsWith(e.name + " ") && !/^\d/.test(h.slice(e.name.length + 1)));
   return prefix ? prefix.role : null;
+}
+
+function isExactHeader(text: string): boolean {
+  const h = normaliseHeader(text);
+  return ENTRIES.some((e) => e.name === h);
 }
 
 export type ColumnMap = Partial<Record<ColumnRole, number>>;
 
 /**
- * The column map if the row is a header row: at least two cells name a role and they make up
- * most of the row's non-empty cells. The first column naming a role wins it.
+ * The column map if the row is a header row: at least two cells name a role, one of them exactly,
+ * and they make up most of the row's non-empty cells. The first column naming a role wins it.
  */
 export function matchHeaderRow(cells: string[]): ColumnMap | null {
   const map: ColumnMap = {};
@@ -118,7 +124,7 @@ export function matchHeaderRow(cells: string[]): ColumnMap | null {
     named += 1;
     if (map[role] === undefined) map[role] = index;
   });
-  if (named < 2 || named * 2 < filled) return null;
+  if (named < 2 || named * 2 < filled || !cells.some(isExactHeader)) return null;
   // A header row names what it holds; one without a recommendation or an action is some other table.
   if (map.recommendation === undefined && map.action === undefined) return null;
   return map;
