@@ -23,7 +23,7 @@ async function importOnce(provider: Provider, bytes: Uint8Array, name: string): 
     const t0 = performance.now();
     const parsed = await parsePlanFile(bytes, name);
     const t1 = performance.now();
-    await importPlan(store.db, parsed, { sourceDocument: name, via: "cli", actorLabel: "bench" });
+    await importPlan(store, parsed, { sourceDocument: name, via: "cli", actorLabel: "bench" });
     const t2 = performance.now();
     return { parseMs: t1 - t0, storeMs: t2 - t1, actions: parsed.recommendations.reduce((n, r) => n + r.actions.length, 0) };
   } finally {

@@ -43,7 +43,7 @@ const ActionsArgs = z.object({
   plan: z.string().optional(),
   owner: z.string().optional(),
   overdue: z.boolean().default(false),
-  "due-within": z.coerce.number().int().min(0).max(3650).optional(),
+  "due-within": z.string().regex(/^\d{1,4}$/, "a whole number of days").transform(Number).optional(),
   status: Status.optional(),
   json: z.boolean().default(false),
 });
@@ -138,7 +138,7 @@ async function importCommand(argv: string[], config: Config, io: CliIo): Promise
   const bar = total >= PROGRESS_FROM ? new SingleBar({ format: t("cli.progress"), hideCursor: true }) : null;
   bar?.start(total, 0);
   try {
-    const report = await importPlan(store.db, parsed, {
+    const report = await importPlan(store, parsed, {
       planName: args.plan,
       sourceDocument: basename(args.file),
       via: "cli",

@@ -17,8 +17,8 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const store = await openStore(config.database);
   log.info({ provider: config.database.provider, ...(config.database.provider === "sqlite" ? { file: config.database.file } : {}) }, "store ready");
-  const server = await startServer(config.port, { store, log, locale: config.locale });
-  log.info(`Chaser is listening on http://localhost:${config.port}/ (playground), /healthz`);
+  const server = await startServer(config.port, { store, log, locale: config.locale }, config.host);
+  log.info(`Chaser is listening on http://${config.host}:${config.port}/ (playground), /healthz`);
   const stop = async (signal: string) => {
     log.info({ signal }, "stopping");
     server.close();

@@ -8,6 +8,7 @@ describe("configuration from the environment", () => {
       database: { provider: "sqlite", file: resolve("data/chaser.db") },
       logLevel: "info",
       port: 3978,
+      host: "127.0.0.1",
       locale: "en-GB",
     });
   });

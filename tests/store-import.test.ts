@@ -29,7 +29,7 @@ describe.each(PROVIDERS)("importing into the store (%s)", (provider) => {
   it("stores every seed whole: recommendations, actions, owners, targets and a history entry per action", async () => {
     for (const name of Object.keys(SEED_FILES) as (keyof typeof SEED_FILES)[]) {
       const parsed = await parseSeed(name);
-      const report = await importPlan(store.db, parsed, options({ sourceDocument: SEED_FILES[name] }));
+      const report = await importPlan(store, parsed, options({ sourceDocument: SEED_FILES[name] }));
       const actionCount = parsed.recommendations.reduce((n, r) => n + r.actions.length, 0);
       expect(report.planCreated).toBe(true);
       expect(report.actions.added).toBe(actionCount);
@@ -57,9 +57,9 @@ describe.each(PROVIDERS)("importing into the store (%s)", (provider) => {
 
   it("re-importing the same file changes nothing and says so", async () => {
     const parsed = await parseSeed("procurement");
-    await importPlan(store.db, parsed, options());
+    await importPlan(store, parsed, options());
     const historyBefore = await store.db.history.count({ where: { entity: "action" } });
-    const again = await importPlan(store.db, parsed, options());
+    const again = await importPlan(store, parsed, options());
     expect(again.planCreated).toBe(false);
     expect(again.actions).toEqual({ added: 0, updated: 0, unchanged: 19, missingFromFile: [] });
     expect(again.recommendations).toEqual({ added: 0, updated: 0, unchanged: 7 });
@@ -69,10 +69,10 @@ describe.each(PROVIDERS)("importing into the store (%s)", (provider) => {
 
   it("updates a changed plan in place, keeping the original target and writing before and after", async () => {
     const text = seedText(SEED_FILES.procurement);
-    await importPlan(store.db, await parseText(text), options());
+    await importPlan(store, await parseText(text), options());
     const changed = text.replace("\t\t01/04/21\tDelayed", "\t\t30/06/21\tIn progress");
     expect(changed).not.toBe(text);
-    const report = await importPlan(store.db, await parseText(changed), options({ now: new Date("2021-03-01T10:00:00Z") }));
+    const report = await importPlan(store, await parseText(changed), options({ now: new Date("2021-03-01T10:00:00Z") }));
     expect(report.changes).toEqual([{ ref: "7.3", fields: ["targetText", "targetFrom", "targetTo", "status", "statusText"] }]);
     expect(report.actions).toMatchObject({ added: 0, updated: 1, unchanged: 18 });
 
@@ -86,12 +86,12 @@ describe.each(PROVIDERS)("importing into the store (%s)", (provider) => {
 
   it("never overwrites a status given later in chat", async () => {
     const parsed = await parseSeed("procurement");
-    await importPlan(store.db, parsed, options());
+    await importPlan(store, parsed, options());
     await store.db.action.updateMany({
       where: { key: "2.6" },
       data: { status: "complete", statusText: "done", statusSource: "chat", statusUpdatedAt: new Date() },
     });
-    const report = await importPlan(store.db, parsed, options());
+    const report = await importPlan(store, parsed, options());
     expect(report.keptStatus).toEqual(["2.6"]);
     expect(report.changes).toEqual([]);
     const a = await store.db.action.findFirstOrThrow({ where: { key: "2.6" } });
@@ -100,15 +100,15 @@ describe.each(PROVIDERS)("importing into the store (%s)", (provider) => {
 
   it("keeps actions that are no longer in the file, and reports them", async () => {
     const text = seedText(SEED_FILES.procurement);
-    await importPlan(store.db, await parseText(text), options());
+    await importPlan(store, await parseText(text), options());
     const withoutItem6 = text.split("\n").filter((line) => !line.startsWith("6\t")).join("\n");
-    const report = await importPlan(store.db, await parseText(withoutItem6), options());
+    const report = await importPlan(store, await parseText(withoutItem6), options());
     expect(report.actions.missingFromFile).toEqual(["6"]);
     expect(await store.db.action.count({ where: { key: "6" } })).toBe(1);
   });
 
   it("a dry run reports what would change and writes nothing", async () => {
-    const report = await importPlan(store.db, await parseSeed("committee"), options({ dryRun: true }));
+    const report = await importPlan(store, await parseSeed("committee"), options({ dryRun: true }));
     expect(report).toMatchObject({ dryRun: true, planCreated: true, actions: { added: 27 } });
     expect(await store.db.plan.count()).toBe(0);
     expect(await store.db.history.count()).toBe(0);
@@ -117,7 +117,7 @@ describe.each(PROVIDERS)("importing into the store (%s)", (provider) => {
 
   it("an import that fails part-way leaves the store exactly as it was", async () => {
     const parsed = await parseSeed("procurement");
-    await importPlan(store.db, parsed, options());
+    await importPlan(store, parsed, options());
     const snapshot = async () => ({
       actions: await store.db.action.findMany({ orderBy: { key: "asc" }, select: { key: true, status: true, targetText: true } }),
       history: await store.db.history.count(),
@@ -125,7 +125,7 @@ describe.each(PROVIDERS)("importing into the store (%s)", (provider) => {
     });
     const before = await snapshot();
     const other = await parseSeed("committee");
-    const failing = importPlan(store.db, other, options({
+    const failing = importPlan(store, other, options({
       sourceDocument: "committee.tsv",
       onProgress: () => {
         throw new Error("disk full");
@@ -136,7 +136,7 @@ describe.each(PROVIDERS)("importing into the store (%s)", (provider) => {
   });
 
   it("lists overdue and due-soon actions on the UK calendar day, and by owner", async () => {
-    await importPlan(store.db, await parseSeed("procurement"), options());
+    await importPlan(store, await parseSeed("procurement"), options());
     const now = new Date("2021-02-01T10:00:00Z");
     const overdue = await listActions(store.db, { overdue: true }, now);
     // Past target and not complete; an unknown status (5, 7.1) is not complete either.
@@ -149,7 +149,7 @@ describe.each(PROVIDERS)("importing into the store (%s)", (provider) => {
   });
 
   it("maps an owner role to a person, once, with a history entry", async () => {
-    await importPlan(store.db, await parseSeed("procurement"), options());
+    await importPlan(store, await parseSeed("procurement"), options());
     const first = await mapRole(store.db, { role: "monitoring officer", personName: "Sam Jones", email: "Sam@Example.gov.uk", via: "cli", actorLabel: "test" });
     expect(first).toEqual({ role: "Monitoring Officer", person: "Sam Jones", created: true });
     const second = await mapRole(store.db, { role: "Monitoring Officer", personName: "Sam Jones", email: "sam@example.gov.uk", via: "cli", actorLabel: "test" });
@@ -163,7 +163,7 @@ describe.each(PROVIDERS)("importing into the store (%s)", (provider) => {
   });
 
   it("counts plans for the plans list", async () => {
-    await importPlan(store.db, await parseSeed("procurement"), options());
+    await importPlan(store, await parseSeed("procurement"), options());
     const [plan] = await listPlans(store.db, new Date("2021-02-01T10:00:00Z"));
     expect(plan).toMatchObject({ slug: "procurement-review", recommendations: 7, actions: 19, complete: 10, overdue: 6 });
   });

@@ -42,6 +42,8 @@ const EnvSchema = z.object({
   DATABASE_URL: databaseUrl,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3978),
+  // Loopback by default: the playground has no sign-in. Set HOST=0.0.0.0 behind a proxy or in a container.
+  HOST: z.string().trim().min(1).default("127.0.0.1"),
   CHASER_LOCALE: z.enum(["en-GB", "cy"]).default("en-GB"),
 });
 
@@ -49,6 +51,7 @@ export type Config = {
   database: Database;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   port: number;
+  host: string;
   locale: "en-GB" | "cy";
 };
 
@@ -66,5 +69,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`));
   }
   const e = parsed.data;
-  return { database: e.DATABASE_URL, logLevel: e.LOG_LEVEL, port: e.PORT, locale: e.CHASER_LOCALE };
+  return { database: e.DATABASE_URL, logLevel: e.LOG_LEVEL, port: e.PORT, host: e.HOST, locale: e.CHASER_LOCALE };
 }

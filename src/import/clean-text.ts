@@ -1,6 +1,7 @@
 import { convert } from "html-to-text";
 
-const TAG = /<\/?[a-z][^>]*>/i;
+// Only formatting tags mark a cell as HTML; "<script>" or "<TBC>" typed into a plan is text.
+const TAG = /<\/?(?:p|ul|ol|li|b|i|u|br|div|span|a|strong|em|h[1-6]|table|tr|td|th|font|sup|sub)\b[^>]*>/i;
 // Word and PDF extraction turn list bullets into assorted glyphs, some from the private-use area.
 const BULLETS = /[\uF0B7\uF0A7\uF076\u2022\u25CB\u25AA\u25CF\u25E6\u2023\u2043\u00B7]/g;
 

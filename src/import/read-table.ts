@@ -27,7 +27,8 @@ export async function readTable(bytes: Uint8Array, fileName: string): Promise<Ta
   if (ZIP_MAGIC.every((b, i) => bytes[i] === b)) return readXlsx(bytes, fileName);
   if (/\.xlsx$/i.test(fileName)) throw new ChaserError("import.bad_xlsx", { file: fileName });
   const { text, encoding } = decodeText(bytes, fileName);
-  const notes: Table["notes"] = encoding === "utf-8" ? [] : [{ line: 0, code: "import.encoding_guessed", params: { encoding } }];
+  // UTF-16 announces itself with a byte-order mark; only a fallback to Windows-1252 is a guess.
+  const notes: Table["notes"] = encoding === "windows-1252" ? [{ line: 0, code: "import.encoding_guessed", params: { encoding } }] : [];
   const format = guessDelimited(text, fileName);
   const rows = format === "tsv" ? splitTsv(text) : splitCsv(text, fileName);
   if (!rows.some((r) => r.cells.some((c) => c.trim() !== ""))) throw new ChaserError("import.empty_file", { file: fileName });
@@ -45,8 +46,23 @@ function decodeText(bytes: Uint8Array, fileName: string): { text: string; encodi
     return { text, encoding: "utf-8" };
   } catch {
     // Excel on Windows saves CSV as Windows-1252; every byte sequence decodes there.
-    return { text: new TextDecoder("windows-1252").decode(bytes), encoding: "windows-1252" };
+    return { text: decodeWindows1252(bytes), encoding: "windows-1252" };
   }
+}
+
+/** What Windows-1252 puts at 0x80–0x9F, where ISO-8859-1 has control characters (WHATWG mapping). */
+const WINDOWS_1252_HIGH =
+  "\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F" +
+  "\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178";
+
+/**
+ * Node's TextDecoder("windows-1252") decodes as ISO-8859-1 (nodejs/node#56542), turning curly quotes,
+ * dashes and "€" into control characters; so map the bytes ourselves.
+ */
+function decodeWindows1252(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    .toString("latin1")
+    .replace(/[\u0080-\u009F]/g, (c) => WINDOWS_1252_HIGH[c.charCodeAt(0) - 0x80]!);
 }
 
 function guessDelimited(text: string, fileName: string): "tsv" | "csv" {
@@ -71,11 +87,15 @@ function splitCsv(text: string, fileName: string): Row[] {
       relax_column_count: true,
       relax_quotes: true,
       skip_empty_lines: false,
-      info: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
-    return records.map(({ record, info }) => {
-      const breaks = record.reduce((n, cell) => n + (cell.match(/\n/g) ?? []).length, 0);
-      return { line: info.lines - breaks, cells: record };
+      raw: true,
+    }) as unknown as { record: string[]; raw: string }[];
+    // A row's line is where it starts: one more than the line breaks in the rows before it, counted
+    // from their raw text (csv-parse's own line count takes a CRLF inside a quoted cell for two).
+    let line = 1;
+    return records.map(({ record, raw }) => {
+      const row = { line, cells: record };
+      line += (raw.match(/\r\n|\r|\n/g) ?? []).length;
+      return row;
     });
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 0;
@@ -104,7 +124,7 @@ async function readXlsx(bytes: Uint8Array, fileName: string): Promise<Table> {
       for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
         const cells: string[] = [];
         row.eachCell({ includeEmpty: true }, (cell, col) => {
-          cells[col - 1] = cellText(cell.value);
+          cells[col - 1] = cellText(cell.value, cell.numFmt);
         });
         for (let i = 0; i < cells.length; i++) cells[i] ??= "";
         rows.push({ line: row.number, cells });
@@ -118,7 +138,17 @@ async function readXlsx(bytes: Uint8Array, fileName: string): Promise<Table> {
   return { format: "xlsx", rows, notes };
 }
 
-function cellText(value: ExcelJS.CellValue): string {
+/** Number formats that show a date: d, m or y outside quoted text and [colour] or [$-locale] tags. */
+function isDateFormat(numFmt: string | undefined): boolean {
+  return Boolean(numFmt && /[dmy]/i.test(numFmt.replace(/\[[^\]]*]/g, "").replace(/"[^"]*"/g, "")));
+}
+
+/** The date an Excel serial day number means (1900 date system), at UTC midnight. */
+function excelSerialDate(serial: number): Date {
+  return new Date(Math.round((serial - 25569) * 86_400_000));
+}
+
+function cellText(value: ExcelJS.CellValue, numFmt?: string): string {
   if (value === null || value === undefined) return "";
   if (value instanceof Date) {
     // Excel dates are calendar days stored as UTC midnight; write them UK style as a plan would.
@@ -128,7 +158,11 @@ function cellText(value: ExcelJS.CellValue): string {
   if (typeof value === "object") {
     if ("richText" in value) return value.richText.map((r) => r.text).join("");
     if ("text" in value && typeof value.text === "string") return value.text;
-    if ("result" in value) return cellText((value as { result?: ExcelJS.CellValue }).result ?? null);
+    if ("result" in value) {
+      // exceljs converts plain date cells, but leaves a formula's date result (=E2+90) as a serial number.
+      const result = (value as { result?: ExcelJS.CellValue }).result ?? null;
+      return cellText(typeof result === "number" && isDateFormat(numFmt) ? excelSerialDate(result) : result);
+    }
     if ("error" in value) return "";
   }
   return String(value);

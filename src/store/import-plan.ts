@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Via } from "../domain/vocabulary.js";
 import type { ParsedAction, ParsedPlan } from "../import/parsed-plan.js";
-import type { Prisma } from "../generated/sqlite/client.js";
-import type { Db, Tx } from "./open-store.js";
+import { insertMany } from "./insert-many.js";
+import type { Store, Tx } from "./open-store.js";
 import { normaliseAlias, resolveRoles } from "./resolve-roles.js";
 
 export interface ImportOptions {
@@ -43,7 +43,8 @@ class DryRun extends Error {
   }
 }
 
-const CHUNK = 500;
+/** Rows a progress step; the bar moves at least this often on a large plan. */
+const CHUNK = 2000;
 
 /** The fields an import owns on an action, in the store's shape. */
 type ActionFields = {
@@ -107,12 +108,12 @@ function uniqueKeys(keys: (string | null)[], fallback: (i: number) => string): s
  * recommendations and actions by ref. A status given later in chat or by command is never
  * overwritten; actions no longer in the file are kept and reported. Every change gets a history entry.
  */
-export async function importPlan(db: Db, parsed: ParsedPlan, options: ImportOptions): Promise<ImportReport> {
+export async function importPlan(store: Store, parsed: ParsedPlan, options: ImportOptions): Promise<ImportReport> {
   const title = options.planName?.trim() || parsed.title || options.sourceDocument;
   const slug = slugify(options.planName?.trim() || options.sourceDocument.replace(/\.[a-z0-9]+$/i, ""));
   try {
-    return await db.$transaction(async (tx) => {
-      const report = await write(tx, parsed, { ...options, title, slug });
+    return await store.db.$transaction(async (tx) => {
+      const report = await write(tx, store.provider, parsed, { ...options, title, slug });
       if (options.dryRun) throw new DryRun(report);
       return report;
     }, { timeout: 30 * 60_000, maxWait: 60_000 });
@@ -124,6 +125,7 @@ export async function importPlan(db: Db, parsed: ParsedPlan, options: ImportOpti
 
 async function write(
   tx: Tx,
+  provider: Store["provider"],
   parsed: ParsedPlan,
   options: ImportOptions & { title: string; slug: string },
 ): Promise<ImportReport> {
@@ -174,13 +176,14 @@ async function write(
   const existingRecs = new Map((await tx.recommendation.findMany({ where: { planId: plan.id } })).map((r) => [r.key.toLowerCase(), r]));
   const recIds: string[] = [];
   const recCounts = { added: 0, updated: 0, unchanged: 0 };
+  const newRecs: Record<string, unknown>[] = [];
   for (const [position, rec] of parsed.recommendations.entries()) {
     const key = recKeys[position]!;
     const data = { ref: rec.ref, text: rec.text, body: rec.body, detail: rec.detail, position, themeId: rec.theme ? themes.get(rec.theme.toLowerCase())! : null };
     const existing = existingRecs.get(key.toLowerCase());
     if (!existing) {
       const id = randomUUID();
-      await tx.recommendation.create({ data: { id, planId: plan.id, key, ...data } });
+      newRecs.push({ id, planId: plan.id, key, ...data });
       recIds.push(id);
       recCounts.added += 1;
       continue;
@@ -204,6 +207,8 @@ async function write(
     }
   }
 
+  await insertMany(tx, provider, "Recommendation", newRecs);
+
   // Actions
   const flat = parsed.recommendations.flatMap((rec, r) => rec.actions.map((action) => ({ action, recId: recIds[r]! })));
   const actionKeys = uniqueKeys(flat.map((f) => f.action.ref), (i) => `#a${i + 1}`);
@@ -214,7 +219,7 @@ async function write(
   const counts = { added: 0, updated: 0, unchanged: 0 };
   const changes: ActionChange[] = [];
   const keptStatus: string[] = [];
-  const newActions: Prisma.ActionCreateManyInput[] = [];
+  const newActions: Record<string, unknown>[] = [];
   const newOwners: { actionId: string; roleId: string; kind: string; position: number }[] = [];
   const ownersOf = (a: ParsedAction, actionId: string) => {
     const rows: typeof newOwners = [];
@@ -239,7 +244,7 @@ async function write(
         id, planId: plan.id, recommendationId: recId, key, ref: action.ref, refGenerated: action.refGenerated, position, line: action.line,
         ...fields,
         originalTargetText: fields.targetText, originalTargetFrom: fields.targetFrom, originalTargetTo: fields.targetTo, originalTargetOngoing: fields.targetOngoing,
-        statusSource: "import", statusUpdatedAt: now, lastUpdateAt: now,
+        statusSource: "import", statusUpdatedAt: now, lastUpdateAt: now, createdAt: now, updatedAt: now,
       });
       newOwners.push(...ownersOf(action, id));
       histories.push(history({ planId: plan.id, actionId: id, entity: "action", entityId: id, after: fields, note: "import" }));
@@ -284,11 +289,11 @@ async function write(
   }
 
   for (let i = 0; i < newActions.length; i += CHUNK) {
-    await tx.action.createMany({ data: newActions.slice(i, i + CHUNK) });
+    await insertMany(tx, provider, "Action", newActions.slice(i, i + CHUNK));
     options.onProgress?.(Math.min(i + CHUNK, newActions.length), flat.length);
   }
-  for (let i = 0; i < newOwners.length; i += CHUNK) await tx.actionOwner.createMany({ data: newOwners.slice(i, i + CHUNK) });
-  for (let i = 0; i < histories.length; i += CHUNK) await tx.history.createMany({ data: histories.slice(i, i + CHUNK) });
+  await insertMany(tx, provider, "ActionOwner", newOwners);
+  await insertMany(tx, provider, "History", histories);
   options.onProgress?.(flat.length, flat.length);
 
   const missingFromFile = [...existingActions.values()].filter((a) => !seen.has(a.key.toLowerCase())).map((a) => a.ref ?? a.key);

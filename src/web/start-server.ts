@@ -29,7 +29,7 @@ const PlanSlug = z.string().regex(/^[a-z0-9-]{1,60}$/);
  * The one HTTP server: health, and the local playground where a person can import a plan and look
  * at it without Teams or Slack. Chat endpoints join it in the conversation adapters.
  */
-export function startServer(port: number, deps: ServerDeps): Promise<Server> {
+export function startServer(port: number, deps: ServerDeps, host = "127.0.0.1"): Promise<Server> {
   const now = deps.now ?? (() => new Date());
   const server = createServer((req, res) => {
     handle(req, res, deps, now).catch((error: unknown) => {
@@ -40,7 +40,7 @@ export function startServer(port: number, deps: ServerDeps): Promise<Server> {
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, "0.0.0.0", () => resolve(server));
+    server.listen(port, host, () => resolve(server));
   });
 }
 
@@ -63,7 +63,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     if (!body) return send(res, 413, { error: "import.file_too_large", message: t("import.file_too_large", { file: query.data.file, limitMb: MAX_FILE_BYTES / 1024 / 1024 }) });
     try {
       const parsed = await parsePlanFile(body, query.data.file, deps.locale);
-      const report = await importPlan(deps.store.db, parsed, {
+      const report = await importPlan(deps.store, parsed, {
         planName: query.data.plan,
         sourceDocument: query.data.file,
         via: "chat:web",
