@@ -12,7 +12,7 @@ import { freshDatabase } from "./helpers/test-store.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, "..");
-const SEEDS = path.resolve(here, "../../shared/seeds");
+const SEEDS = path.resolve(here, "fixtures/seeds");
 const SEED_000 = path.join(SEEDS, "000_5423bac07f4abb57.txt");
 const SLUG_000 = "000-5423bac07f4abb57";
 const TITLE_000 = "000_5423bac07f4abb57.txt";

@@ -10,7 +10,7 @@ import { MAX_FILE_BYTES, readTable } from "../src/import/read-table.js";
 import type { ParsedAction, ParsedPlan } from "../src/import/parsed-plan.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const SEEDS = path.resolve(here, "../../shared/seeds");
+const SEEDS = path.resolve(here, "fixtures/seeds");
 const seed = (name: string): Buffer => readFileSync(path.join(SEEDS, name));
 const t = translator("en-GB");
 

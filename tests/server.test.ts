@@ -14,7 +14,7 @@ import { startServer } from "../src/web/start-server.js";
 import { freshStore, PROVIDERS, type TestStore } from "./helpers/test-store.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const SEEDS = path.resolve(here, "../../shared/seeds");
+const SEEDS = path.resolve(here, "fixtures/seeds");
 const SEED_000 = readFileSync(path.join(SEEDS, "000_5423bac07f4abb57.txt"));
 const NOW = new Date("2021-02-01T12:00:00Z");
 const t = translator("en-GB");
