@@ -96,7 +96,14 @@ const MONTH_NUMBERS: Record<string, number> = {
   // Welsh, for Welsh councils' plans.
   ionawr: 1, chwefror: 2, mawrth: 3, ebrill: 4, mai: 5, mehefin: 6, gorffennaf: 7, awst: 8,
   medi: 9, hydref: 10, tachwedd: 11, rhagfyr: 12,
+  // Welsh months after a mutating word ("i Fawrth", "tan Fedi").
+  fawrth: 3, fai: 5, fehefin: 6, orffennaf: 7, fedi: 9, dachwedd: 11, ragfyr: 12,
 };
+
+/** True when `word` names a month in English or Welsh ("March", "Mar.", "Sept", "Mawrth", "Fedi"). */
+export function isMonthName(word: string): boolean {
+  return Object.hasOwn(MONTH_NUMBERS, word.toLowerCase().replace(/\.$/, ""));
+}
 
 // Longest names first so "sept" wins over "sep" and "march" over "mar".
 const MONTH_NAMES = Object.keys(MONTH_NUMBERS).sort((a, b) => b.length - a.length);
@@ -178,6 +185,32 @@ function financialQuarter(fyStart: number, q: number): Range {
 
 const ONGOING_RE =
   /\b(?:on[\s-]?going|continuous(?:ly)?|continual(?:ly)?|bau|business as usual|onwards?|rolling|parhaus|annually|quarterly|monthly|fortnightly|weekly)\b/g;
+
+// --------------------------------------------------------------------------------------------
+// Welsh phrases, rewritten to the English ones the matchers below read. Both the radical and the
+// soft-mutated forms are accepted ("diwedd"/"ddiwedd", "mis"/"fis", "canol"/"ganol").
+
+const WELSH_MONTH = `(?=(?:${MONTH_NAMES.join("|")})(?![a-z]))`;
+const WELSH_PHRASES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\b(?:dd|d)iwedd y flwyddyn ariannol\b/g, "end of the financial year"],
+  [/\b(?:dd|d)iwedd y flwyddyn\b/g, "end of the year"],
+  [/\b(?:dd|d)iwedd y mis\b/g, "end of the month"],
+  [/\b(?:y )?(?:mis|fis) (?:nesaf|nesa)\b/g, "next month"],
+  [/\b(?:y mis hwn|y mis yma|mis yma)\b/g, "this month"],
+  [new RegExp(`\\b(?:dd|d)iwedd (?:(?:mis|fis) )?${WELSH_MONTH}`, "g"), "end of "],
+  [new RegExp(`\\b(?:dd|d)echrau (?:(?:mis|fis) )?${WELSH_MONTH}`, "g"), "beginning of "],
+  [new RegExp(`\\b(?:c|g)anol (?:(?:mis|fis) )?${WELSH_MONTH}`, "g"), "mid "],
+  [new RegExp(`\\b(?:ym )?(?:mis|fis) ${WELSH_MONTH}`, "g"), ""],
+  [/\b(?:dd|d)iwedd (?=\d{4}\b)/g, "end of "],
+  [/\b(?:dd|d)echrau (?=\d{4}\b)/g, "beginning of "],
+  [/\berbyn\b/g, "by"],
+  [/\b(?:tan|hyd at|hyd)\b/g, "until"],
+  [/\byn ystod\b/g, "during"],
+];
+
+function fromWelsh(s: string): string {
+  return WELSH_PHRASES.reduce((text, [re, english]) => text.replace(re, english), s);
+}
 
 // --------------------------------------------------------------------------------------------
 // Dated phrases: each matcher consumes what it matched so later, looser matchers do not see it.
@@ -392,11 +425,13 @@ export function parseTarget(text: string, options: ParseTargetOptions = {}): Tar
     if (!today) throw new RangeError(`parseTarget: today must be an ISO date (YYYY-MM-DD), got "${options.today}"`);
   }
 
-  const normalised = written
-    .toLowerCase()
-    .replace(/[\u2010-\u2015\u2212]/g, "-")
-    .replace(/[\u2018\u2019`]/g, "'")
-    .replace(/\s+/g, " ");
+  const normalised = fromWelsh(
+    written
+      .toLowerCase()
+      .replace(/[\u2010-\u2015\u2212]/g, "-")
+      .replace(/[\u2018\u2019`]/g, "'")
+      .replace(/\s+/g, " "),
+  );
   const ongoing = new RegExp(ONGOING_RE.source).test(normalised);
 
   let ranges = datedRanges(normalised, today).ranges;

@@ -1,0 +1,61 @@
+import * as ACData from "adaptivecards-templating";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Card, PromptCard } from "../conversation/card.js";
+
+const dir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "cards");
+const load = (name: string) => new ACData.Template(JSON.parse(readFileSync(join(dir, `${name}.json`), "utf8")));
+const templates = { prompt: load("prompt"), choose: load("choose"), notice: load("notice") };
+
+export type AdaptiveCardJson = Record<string, unknown> & { type: "AdaptiveCard"; version: string };
+
+/**
+ * A card as an Adaptive Card 1.5 for Teams: Action.Execute buttons (falling back to Action.Submit
+ * on older clients), forms as Action.ShowCard. Input ids carry the action and answer, since an
+ * Adaptive Card needs every input id unique.
+ */
+export function renderAdaptiveCard(card: Card): AdaptiveCardJson {
+  switch (card.type) {
+    case "prompt":
+      return templates.prompt.expand({ $root: promptData(card) }) as AdaptiveCardJson;
+    case "choose":
+      return templates.choose.expand({ $root: card }) as AdaptiveCardJson;
+    case "notice":
+      return templates.notice.expand({ $root: card }) as AdaptiveCardJson;
+  }
+}
+
+function promptData(card: PromptCard) {
+  return {
+    ...card,
+    items: card.items.map((item) => ({
+      ...item,
+      buttons: item.buttons.map((button) => ({
+        ...button,
+        form: button.form && {
+          ...button.form,
+          fields: button.form.fields.map((field) => ({
+            ...field,
+            inputId: inputId(field.id, button.answer.a, button.answer.k),
+            errorMessage: field.label,
+          })),
+        },
+      })),
+    })),
+  };
+}
+
+export function inputId(field: string, actionId: string, kind: string): string {
+  return `${field}.${actionId}.${kind}`;
+}
+
+/** Form values from an Adaptive Card submit, keyed back by field name ("date", "reason"…). */
+export function formValues(data: Record<string, unknown>, actionId: string, kind: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const field of ["date", "reason", "note", "evidence"]) {
+    const value = data[inputId(field, actionId, kind)];
+    if (typeof value === "string") out[field] = value;
+  }
+  return out;
+}

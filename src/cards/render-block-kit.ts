@@ -1,0 +1,108 @@
+import type { AnswerPayload, Card, CardButton, CardForm, CardItem } from "../conversation/card.js";
+
+export type Block = Record<string, unknown>;
+export interface BlockKitMessage {
+  /** Shown in notifications and where blocks cannot be. */
+  text: string;
+  blocks: Block[];
+}
+
+/** Slack's documented limits for one message. */
+export const SLACK_LIMITS = { blocks: 50, sectionText: 3000, buttonLabel: 75, buttonValue: 2000, plainHeader: 150, fieldText: 2000, fields: 10 };
+
+/** Buttons that answer at once start with this; those that open a form first with FORM_ACTION. */
+export const ANSWER_ACTION = "chaser.answer";
+export const FORM_ACTION = "chaser.form";
+export const MODAL_CALLBACK = "chaser.modal";
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/** A card as Block Kit for Slack. */
+export function renderBlockKit(card: Card): BlockKitMessage {
+  switch (card.type) {
+    case "prompt": {
+      const blocks: Block[] = [
+        { type: "header", text: { type: "plain_text", text: clip(card.title, SLACK_LIMITS.plainHeader) } },
+        { type: "section", text: { type: "mrkdwn", text: clip(escape(card.intro), SLACK_LIMITS.sectionText) } },
+        ...card.items.flatMap(itemBlocks),
+      ];
+      if (card.footer) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: clip(escape(card.footer), SLACK_LIMITS.sectionText) }] });
+      return { text: `${card.title}: ${card.intro}`, blocks };
+    }
+    case "choose":
+      return {
+        text: card.text,
+        blocks: [
+          { type: "section", text: { type: "mrkdwn", text: clip(escape(card.text), SLACK_LIMITS.sectionText) } },
+          { type: "actions", elements: card.options.slice(0, 25).map((o, i) => buttonElement(o.label, o.answer, `${ANSWER_ACTION}.choose.${i}`)) },
+        ],
+      };
+    case "notice":
+      return { text: card.text, blocks: [{ type: "section", text: { type: "mrkdwn", text: clip(escape(card.text), SLACK_LIMITS.sectionText) } }] };
+  }
+}
+
+function itemBlocks(item: CardItem): Block[] {
+  const blocks: Block[] = [
+    { type: "divider" },
+    {
+      type: "section",
+      text: { type: "mrkdwn", text: clip(`*${escape(item.heading)}*${item.reason ? `\n:warning: *${escape(item.reason)}*` : ""}`, SLACK_LIMITS.sectionText) },
+      fields: item.facts.slice(0, SLACK_LIMITS.fields).map((f) => ({ type: "mrkdwn", text: clip(`*${escape(f.label)}*\n${escape(f.value)}`, SLACK_LIMITS.fieldText) })),
+    },
+  ];
+  if (item.recorded) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: clip(`:white_check_mark: ${escape(item.recorded)}`, SLACK_LIMITS.sectionText) }] });
+  if (item.buttons.length > 0) {
+    blocks.push({
+      type: "actions",
+      block_id: `actions.${item.actionId}`,
+      elements: item.buttons.map((b) => buttonElement(b.label, b.answer, `${b.form ? FORM_ACTION : ANSWER_ACTION}.${b.answer.k}.${item.actionId}`, b.style)),
+    });
+  }
+  return blocks;
+}
+
+function buttonElement(label: string, answer: AnswerPayload, actionId: string, style?: CardButton["style"]): Block {
+  return {
+    type: "button",
+    action_id: actionId,
+    text: { type: "plain_text", text: clip(label, SLACK_LIMITS.buttonLabel) },
+    value: JSON.stringify(answer).slice(0, SLACK_LIMITS.buttonValue),
+    ...(style === "positive" ? { style: "primary" } : style === "destructive" ? { style: "danger" } : {}),
+  };
+}
+
+/** The modal a form button opens; what it needs to record the answer rides in private_metadata. */
+export function renderSlackModal(form: CardForm, answer: AnswerPayload, cancelLabel: string): Block {
+  return {
+    type: "modal",
+    callback_id: MODAL_CALLBACK,
+    private_metadata: JSON.stringify(answer),
+    title: { type: "plain_text", text: clip(form.title, 24) },
+    submit: { type: "plain_text", text: clip(form.submitLabel, 24) },
+    close: { type: "plain_text", text: clip(cancelLabel, 24) },
+    blocks: form.fields.map((field) => ({
+      type: "input",
+      block_id: field.id,
+      optional: !field.required,
+      label: { type: "plain_text", text: clip(field.label, 2000) },
+      element:
+        field.kind === "date"
+          ? { type: "datepicker", action_id: field.id, initial_date: field.min }
+          : { type: "plain_text_input", action_id: field.id, multiline: field.multiline, max_length: field.maxLength },
+    })),
+  };
+}
+
+/** Values from a submitted modal, keyed by field name. */
+export function modalValues(state: { values?: Record<string, Record<string, { value?: string | null; selected_date?: string | null }>> }): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [blockId, inputs] of Object.entries(state.values ?? {})) {
+    for (const input of Object.values(inputs)) {
+      const value = input.selected_date ?? input.value;
+      if (typeof value === "string") out[blockId] = value;
+    }
+  }
+  return out;
+}

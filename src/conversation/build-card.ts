@@ -1,0 +1,133 @@
+import type { TFunction } from "i18next";
+import { addDays, daysBetween, ukDate } from "../domain/london-date.js";
+import type { AskReason } from "../domain/why-ask.js";
+import { CLOSED_STATUSES, type Status } from "../domain/vocabulary.js";
+import type { AnswerKind, AnswerPayload, CardButton, CardForm, CardItem, PromptCard } from "./card.js";
+import type { CardAction } from "./find-person-actions.js";
+import { MAX_TEXT } from "./record-answer.js";
+
+export interface CardEntry {
+  action: CardAction;
+  reason: AskReason | null;
+  /** What this card recorded for the action, already in words. */
+  recorded: string | null;
+}
+
+export interface PromptCardInput {
+  t: TFunction;
+  /** The Chaser message the card belongs to, carried by its buttons. */
+  messageId: string | null;
+  entries: CardEntry[];
+  today: string;
+  now: Date;
+  /** "prompt" when Chaser is chasing, "list" when the person asked for their actions. */
+  purpose: "prompt" | "list";
+}
+
+const PRIMARY: AnswerKind[] = ["on_track", "complete", "delayed", "blocked"];
+const SECONDARY: AnswerKind[] = ["note", "snooze", "not_mine"];
+
+/** A card stays readable, and within Slack's 50 blocks and Teams' card size, at this many actions. */
+export const MAX_CARD_ITEMS = 10;
+
+/** One card for all of a person's actions that need an answer. Pure. */
+export function buildPromptCard(input: PromptCardInput): PromptCard {
+  const { t } = input;
+  const shown = input.entries.slice(0, MAX_CARD_ITEMS);
+  const hidden = input.entries.length - shown.length;
+  const waiting = shown.filter((e) => !e.recorded).length;
+  const footer = [waiting > 0 ? t("card.footer") : "", hidden > 0 ? t("card.more", { count: hidden }) : ""].filter(Boolean).join(" ");
+  return {
+    type: "prompt",
+    title: t(input.purpose === "prompt" ? "card.prompt.title" : "card.list.title"),
+    intro: input.entries.length === 0 ? t("card.list.none") : t(input.purpose === "prompt" ? "card.prompt.intro" : "card.list.intro", { count: input.entries.length }),
+    items: shown.map((entry) => buildItem(entry, input)),
+    footer: footer || null,
+  };
+}
+
+function buildItem({ action, reason, recorded }: CardEntry, input: PromptCardInput): CardItem {
+  const { t } = input;
+  const owners = action.owners.filter((o) => o.kind === "responsible").map((o) => o.role.name);
+  const facts = [
+    { label: t("card.fact.plan"), value: action.plan.title },
+    ...(action.recommendation.ref ? [{ label: t("card.fact.recommendation"), value: action.recommendation.ref }] : []),
+    { label: t("card.fact.owner"), value: owners.join(", ") || t("card.none") },
+    { label: t("card.fact.target"), value: targetText(action, input) },
+    { label: t("card.fact.last_update"), value: lastUpdateText(action, input) },
+    ...(action.rag ? [{ label: t("card.fact.rag"), value: t(`rag.${action.rag}`) }] : []),
+    ...(action.status ? [{ label: t("card.fact.status"), value: t(`status.${action.status}`) }] : []),
+  ];
+  const closed = Boolean(action.status && CLOSED_STATUSES.has(action.status as Status));
+  return {
+    actionId: action.id,
+    heading: `${action.ref ?? action.key} · ${action.title}`,
+    facts,
+    reason: reason ? reasonText(reason, t) : null,
+    recorded,
+    buttons: recorded || closed ? [] : [...PRIMARY, ...SECONDARY].map((kind) => button(kind, action.id, input)),
+  };
+}
+
+function button(kind: AnswerKind, actionId: string, input: PromptCardInput): CardButton {
+  const { t } = input;
+  const answer: AnswerPayload = { v: 1, m: input.messageId, a: actionId, k: kind };
+  return {
+    label: t(`card.button.${kind}`),
+    style: kind === "complete" ? "positive" : kind === "blocked" ? "destructive" : "default",
+    answer,
+    form: formFor(kind, input),
+  };
+}
+
+function formFor(kind: AnswerKind, { t, today }: PromptCardInput): CardForm | null {
+  const tomorrow = addDays(today, 1);
+  const text = (id: "reason" | "note" | "evidence", required: boolean, multiline = true) => ({
+    kind: "text" as const, id, label: t(`card.form.${kind}.${id}`), required, maxLength: MAX_TEXT, multiline,
+  });
+  const form = (fields: CardForm["fields"]): CardForm => ({ title: t(`card.form.${kind}.title`), submitLabel: t("card.form.submit"), fields });
+  switch (kind) {
+    case "complete":
+      return form([text("note", false), text("evidence", false, false)]);
+    case "delayed":
+      return form([{ kind: "date", id: "date", label: t("card.form.delayed.date"), required: true, min: tomorrow }, text("reason", true)]);
+    case "blocked":
+      return form([text("reason", true)]);
+    case "note":
+      return form([text("note", true)]);
+    case "snooze":
+      return form([{ kind: "date", id: "date", label: t("card.form.snooze.date"), required: true, min: tomorrow }]);
+    default:
+      return null;
+  }
+}
+
+export function reasonText(reason: AskReason, t: TFunction): string {
+  switch (reason.kind) {
+    case "overdue":
+      return t("card.reason.overdue", { count: reason.days });
+    case "due_soon":
+      return reason.days === 0 ? t("card.reason.due_today") : t("card.reason.due_soon", { count: reason.days });
+    case "slipping":
+      return t("card.reason.slipping");
+    case "silent":
+      return t("card.reason.silent", { count: Math.floor(reason.days / 7) });
+  }
+}
+
+function targetText(action: CardAction, { t, today }: PromptCardInput): string {
+  if (!action.targetTo) return action.targetOngoing ? t("card.target.ongoing") : (action.targetText ?? t("card.target.none"));
+  const written = action.targetFrom === action.targetTo ? ukDate(action.targetTo) : `${action.targetText} (${t("card.target.by", { date: ukDate(action.targetTo) })})`;
+  const days = daysBetween(today, action.targetTo);
+  const when = days < 0 ? t("card.target.late", { count: -days }) : days === 0 ? t("card.target.today") : t("card.target.in", { count: days });
+  const moved = action.originalTargetTo && action.originalTargetTo !== action.targetTo ? ` ${t("card.target.was", { date: ukDate(action.originalTargetTo) })}` : "";
+  return `${written}, ${when}${moved}`;
+}
+
+function lastUpdateText(action: CardAction, { t, now }: PromptCardInput): string {
+  const at = action.lastUpdateAt ?? action.createdAt;
+  const days = Math.floor((now.getTime() - at.getTime()) / 86_400_000);
+  const age = days <= 0 ? t("card.age.today") : days < 14 ? t("card.age.days", { count: days }) : t("card.age.weeks", { count: Math.floor(days / 7) });
+  const what = action.progress ? `: ${action.progress.length > 140 ? `${action.progress.slice(0, 137)}…` : action.progress}` : "";
+  return `${age}${what}`;
+}

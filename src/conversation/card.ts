@@ -1,0 +1,85 @@
+import { z } from "zod";
+
+/**
+ * A card is plain data with its words already in the reader's language. Each platform has one
+ * renderer that lays it out (Adaptive Card for Teams, Block Kit for Slack, HTML for the playground).
+ */
+export type Card = PromptCard | ChooseCard | NoticeCard;
+
+export interface PromptCard {
+  type: "prompt";
+  title: string;
+  intro: string;
+  items: CardItem[];
+  footer: string | null;
+}
+
+export interface CardItem {
+  actionId: string;
+  heading: string;
+  facts: { label: string; value: string }[];
+  /** Why Chaser is asking ("Overdue by 12 days"); null on a card listing actions on request. */
+  reason: string | null;
+  /** What was recorded from this card, once answered. */
+  recorded: string | null;
+  buttons: CardButton[];
+}
+
+export interface CardButton {
+  label: string;
+  style: "positive" | "default" | "destructive";
+  answer: AnswerPayload;
+  /** Answers that need more than a press (a new date and a reason) open a form first. */
+  form: CardForm | null;
+}
+
+export interface CardForm {
+  title: string;
+  submitLabel: string;
+  fields: FormField[];
+}
+
+export type FormField =
+  | { kind: "date"; id: "date"; label: string; required: boolean; min: string }
+  | { kind: "text"; id: "reason" | "note" | "evidence"; label: string; required: boolean; maxLength: number; multiline: boolean };
+
+/** Asks which action (or which answer) was meant, rather than guessing. */
+export interface ChooseCard {
+  type: "choose";
+  text: string;
+  options: { label: string; answer: AnswerPayload }[];
+}
+
+export interface NoticeCard {
+  type: "notice";
+  text: string;
+}
+
+export const ANSWER_KINDS = ["on_track", "complete", "delayed", "blocked", "note", "snooze", "not_mine"] as const;
+export type AnswerKind = (typeof ANSWER_KINDS)[number];
+
+/**
+ * What a button carries back. Keys are short because Slack allows 2,000 characters a button value.
+ * m: the message the card was sent in; a: the action; k: the answer; d, r: a date and a text
+ * already given in a free-text reply that is being confirmed.
+ */
+export const AnswerPayload = z.object({
+  v: z.literal(1),
+  m: z.string().max(64).nullable(),
+  a: z.string().min(1).max(64),
+  k: z.enum(ANSWER_KINDS),
+  d: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  r: z.string().max(1000).optional(),
+});
+export type AnswerPayload = z.infer<typeof AnswerPayload>;
+
+/** Form inputs as they arrive from any platform; every field optional, checked per answer kind. */
+export const AnswerInputs = z
+  .object({
+    date: z.string().trim().optional(),
+    reason: z.string().optional(),
+    note: z.string().optional(),
+    evidence: z.string().optional(),
+  })
+  .partial();
+export type AnswerInputs = z.infer<typeof AnswerInputs>;

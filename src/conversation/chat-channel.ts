@@ -1,0 +1,22 @@
+import type { Card } from "./card.js";
+import type { Platform } from "./chat-user.js";
+
+/**
+ * What the core needs of a chat platform to start or update a conversation. Adapters implement it
+ * by converting the card and forwarding; they decide nothing.
+ */
+export interface ChatChannel {
+  platform: Platform;
+  /** Sends a card to a person (or channel); returns the platform's reference for later updates. */
+  send(address: string, card: Card): Promise<{ messageRef: string }>;
+  /** Replaces a sent card in place. */
+  update(address: string, messageRef: string, card: Card): Promise<void>;
+}
+
+/** A platform's refusal that retrying will not mend: the person blocked or removed the bot. */
+export class UnreachableError extends Error {
+  constructor(readonly platform: Platform, readonly reason: string) {
+    super(`${platform}: ${reason}`);
+    this.name = "UnreachableError";
+  }
+}
