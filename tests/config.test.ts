@@ -6,6 +6,8 @@ describe("configuration from the environment", () => {
   it("defaults to SQLite under ./data and port 3978", () => {
     expect(loadConfig({})).toEqual({
       database: { provider: "sqlite", file: resolve("data/chaser.db") },
+      teams: { appId: "", appPassword: null, appType: "MultiTenant", tenantId: null },
+      slack: null,
       logLevel: "info",
       port: 3978,
       host: "127.0.0.1",
@@ -34,5 +36,16 @@ describe("configuration from the environment", () => {
     expect(problems).toMatch(/^DATABASE_URL: .*postgresql:\/\//m);
     expect(problems).toMatch(/^PORT: /m);
     expect(problems).toMatch(/^CHASER_LOCALE: /m);
+  });
+
+  it("connects Slack only with both its token and signing secret", () => {
+    expect(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" }).slack).toEqual({ botToken: "xoxb-1", signingSecret: "s", appToken: null, apiUrl: null });
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: "xoxb-1" })).toThrow(/SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET: set both/);
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: "xapp-wrong", SLACK_SIGNING_SECRET: "s" })).toThrow(/a bot token starts xoxb-/);
+  });
+
+  it("asks for the Teams secret with an app id", () => {
+    expect(() => loadConfig({ MicrosoftAppId: "app" })).toThrow(/MicrosoftAppPassword/);
+    expect(loadConfig({ MicrosoftAppId: "app", MicrosoftAppPassword: "pw" }).teams).toEqual({ appId: "app", appPassword: "pw", appType: "MultiTenant", tenantId: null });
   });
 });

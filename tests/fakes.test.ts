@@ -442,6 +442,27 @@ describe("fake Slack API, driven by @slack/web-api's WebClient", () => {
     expect(fake.calls.map((c) => c.status)).toEqual([200, 200]);
   });
 
+  it("an HTTP 500 is retried by WebClient's retry policy (here a fast one); response_url posts replace the message", async () => {
+    const fake = await slack({ users: [{ id: "U0ALICE" }] });
+    const client = new WebClient(fake.token, {
+      slackApiUrl: fake.url,
+      retryConfig: { retries: 2, minTimeout: 0, maxTimeout: 1 },
+      logger: silentLogger(),
+    });
+    fake.failNext("chat.postMessage", { status: 500 });
+    const posted = await client.chat.postMessage({ channel: "U0ALICE", text: "R6.2 due" });
+    expect(fake.calls.map((c) => c.status)).toEqual([500, 200]);
+
+    const channel = posted.channel ?? "";
+    const responseUrl = fake.responseUrl({ channel, ts: posted.ts ?? "" });
+    const post = (body: unknown) =>
+      fetch(responseUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }).then((r) => r.status);
+    expect(await post({ replace_original: true, text: "R6.2: done" })).toBe(200);
+    expect(fake.messages(channel)[0]?.history.map((v) => v.text)).toEqual(["R6.2 due", "R6.2: done"]);
+    for (let i = 0; i < 4; i++) await post({ text: "more" });
+    expect(await post({ text: "a sixth" })).toBe(404); // a response_url takes at most 5 posts
+  });
+
   it("enforces chat.postMessage's per-channel rate: a rapid burst of 10 gets 429 with Retry-After", async () => {
     const fake = await slack({ users: [{ id: "U0ALICE" }] });
     const client = new WebClient(fake.token, { slackApiUrl: fake.url, rejectRateLimitedCalls: true, ...quiet });

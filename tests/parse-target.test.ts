@@ -232,6 +232,38 @@ describe("parseTarget: phrases without a year, with today", () => {
   });
 });
 
+describe("parseTarget: Welsh phrases", () => {
+  type TodayRow = [text: string, today: string | undefined, from: string | null, to: string | null];
+  it.each<TodayRow>([
+    // Without a year, read against today like their English equivalents.
+    ["diwedd mis Mawrth", "2026-11-22", "2027-03-31", "2027-03-31"],
+    // Soft mutation after "tan"/"erbyn": "ddiwedd", "fis".
+    ["ddiwedd mis Mawrth", "2026-11-22", "2027-03-31", "2027-03-31"],
+    ["tan ddiwedd mis Mawrth", "2026-11-22", "2027-03-31", "2027-03-31"],
+    ["erbyn diwedd mis Mawrth", "2026-11-22", "2027-03-31", "2027-03-31"],
+    ["diwedd Mawrth", "2026-03-10", "2026-03-31", "2026-03-31"],
+    ["31 Mawrth", "2026-11-22", "2027-03-31", "2027-03-31"],
+    ["mis Ebrill", "2026-11-22", "2027-04-01", "2027-04-30"],
+    ["ym mis Ebrill", "2026-11-22", "2027-04-01", "2027-04-30"],
+    ["dechrau mis Mai", "2026-11-22", "2027-05-01", "2027-05-01"],
+    ["canol mis Medi", "2026-11-22", "2027-09-11", "2027-09-20"],
+    ["ganol mis Medi", "2026-11-22", "2027-09-11", "2027-09-20"],
+    ["tan Fedi", "2026-11-22", "2027-09-01", "2027-09-30"],
+    ["mis nesaf", "2026-11-22", "2026-12-01", "2026-12-31"],
+    ["diwedd y mis", "2026-11-22", "2026-11-30", "2026-11-30"],
+    ["diwedd y flwyddyn ariannol", "2026-11-22", "2027-03-31", "2027-03-31"],
+    // With a year, no today needed.
+    ["diwedd mis Mawrth 2027", undefined, "2027-03-31", "2027-03-31"],
+    ["mis Ebrill 2027", undefined, "2027-04-01", "2027-04-30"],
+    ["dechrau 2027", undefined, "2027-01-01", "2027-01-31"],
+    ["diwedd 2027", undefined, "2027-12-01", "2027-12-31"],
+    // Without a year or today, still no dates.
+    ["diwedd mis Mawrth", undefined, null, null],
+  ])("%j (today %s) → %s..%s", (text, today, from, to) => {
+    expectTarget(text, from, to, false, today);
+  });
+});
+
 describe("isDateless", () => {
   it.each<[text: string, dateless: boolean]>([
     ["Ongoing", true],

@@ -45,10 +45,38 @@ const EnvSchema = z.object({
   // Loopback by default: the playground has no sign-in. Set HOST=0.0.0.0 behind a proxy or in a container.
   HOST: z.string().trim().min(1).default("127.0.0.1"),
   CHASER_LOCALE: z.enum(["en-GB", "cy"]).default("en-GB"),
+  MicrosoftAppId: z.string().trim().optional(),
+  MicrosoftAppPassword: z.string().optional(),
+  MicrosoftAppType: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("MultiTenant"),
+  MicrosoftAppTenantId: z.string().trim().optional(),
+  SLACK_BOT_TOKEN: z.string().trim().regex(/^xoxb-/, "a bot token starts xoxb-").optional(),
+  SLACK_SIGNING_SECRET: z.string().trim().min(1).optional(),
+  SLACK_APP_TOKEN: z.string().trim().regex(/^xapp-/, "an app-level token starts xapp-").optional(),
+  SLACK_API_URL: z.url().optional(),
 });
+
+export interface TeamsConfig {
+  /** Empty when unset: then the Bot Framework token check is off, for local use only. */
+  appId: string;
+  appPassword: string | null;
+  appType: "MultiTenant" | "SingleTenant" | "UserAssignedMSI";
+  tenantId: string | null;
+}
+
+export interface SlackConfig {
+  botToken: string;
+  signingSecret: string;
+  /** Socket Mode: no public URL needed. */
+  appToken: string | null;
+  /** Where the Web API is; tests point it at a local fake. */
+  apiUrl: string | null;
+}
 
 export type Config = {
   database: Database;
+  teams: TeamsConfig;
+  /** Null unless both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set. */
+  slack: SlackConfig | null;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   port: number;
   host: string;
@@ -69,5 +97,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`));
   }
   const e = parsed.data;
-  return { database: e.DATABASE_URL, logLevel: e.LOG_LEVEL, port: e.PORT, host: e.HOST, locale: e.CHASER_LOCALE };
+  const problems: string[] = [];
+  if (Boolean(e.SLACK_BOT_TOKEN) !== Boolean(e.SLACK_SIGNING_SECRET)) {
+    problems.push("SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET: set both to connect Slack, or neither");
+  }
+  if (e.SLACK_APP_TOKEN && !e.SLACK_BOT_TOKEN) problems.push("SLACK_APP_TOKEN: Socket Mode also needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET");
+  if (e.MicrosoftAppId && !e.MicrosoftAppPassword && e.MicrosoftAppType !== "UserAssignedMSI") {
+    problems.push("MicrosoftAppPassword: the Teams bot's client secret, needed with MicrosoftAppId");
+  }
+  if (e.MicrosoftAppType === "SingleTenant" && !e.MicrosoftAppTenantId) problems.push("MicrosoftAppTenantId: needed when MicrosoftAppType=SingleTenant");
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    database: e.DATABASE_URL,
+    teams: { appId: e.MicrosoftAppId ?? "", appPassword: e.MicrosoftAppPassword ?? null, appType: e.MicrosoftAppType, tenantId: e.MicrosoftAppTenantId ?? null },
+    slack: e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
+      ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN ?? null, apiUrl: e.SLACK_API_URL ?? null }
+      : null,
+    logLevel: e.LOG_LEVEL,
+    port: e.PORT,
+    host: e.HOST,
+    locale: e.CHASER_LOCALE,
+  };
 }

@@ -213,8 +213,13 @@ const ONLY_ACK = new RegExp(String.raw`^(?:${ACKS})$`, "i");
 /** Words around a status word that say nothing: "R 6 *is* complete", "*I'm* stuck", "done *now*". */
 const FILLER_WORDS = new Set(
   `is are was were been has have had it it's its this that that's now i i've i'm im we we've we're am currently
-  still really just already also action the all now then here mae mae'n ydy ydi hyn yn fe mi 'n`.split(/\s+/),
+  still really just already also action the all then here and & mae mae'n ydy ydi hyn yn fe mi 'n`.split(/\s+/),
 );
+
+/** A filler word, as written: "IT" in capitals is the department, not "it". */
+function isFiller(word: string): boolean {
+  return FILLER_WORDS.has(word.toLowerCase()) && !(word.length > 1 && /^\p{Lu}+$/u.test(word));
+}
 
 /** Words that introduce a reason: stripped from the front of one. */
 const REASON_LEAD = /^(?:because of|because|'cause|cos|coz|due to|owing to|as a result of|as|since|by|on|oherwydd(?: bod)?|o achos|achos|gan fod|gan|am fod)(?![\p{L}])\s*/iu;
@@ -243,6 +248,7 @@ const REF_LEAD = /^(?:for|on|am|re|ref|action|item|gweithred|cam)$/i;
 /** Words joining a list of refs: "2.3 and 2.4 done". */
 const REF_JOIN = /^(?:and|&|a|ac|\/|\+)$/i;
 
+/** A ref for matching against the plan's: "R 6", "r6", "R6." → "r6"; "KLOE A1-1" → "kloea1-1"; "#34" → "#34". */
 export function normaliseRef(ref: string): string {
   return ref
     .toLowerCase()
@@ -601,8 +607,7 @@ type TextRole = "note" | "reason";
 
 /** True when every word of `s` is filler ("is", "now", "it's"). */
 function onlyFiller(s: string): boolean {
-  const ws = s.toLowerCase().split(/[\s,.;:!?-]+/).filter(Boolean);
-  return ws.every((w) => FILLER_WORDS.has(w));
+  return s.split(/[\s,.;:!?-]+/).filter(Boolean).every(isFiller);
 }
 
 function trimEdges(s: string): string {
@@ -630,7 +635,7 @@ function freeText(s: string, removed: Array<{ start: number; end: number }>, rol
       for (let prev = ""; prev !== piece; ) {
         prev = piece;
         const lastWord = /(?:^|\s)(\S+)$/.exec(piece);
-        if (lastWord && FILLER_WORDS.has(lastWord[1]!.toLowerCase())) piece = trimEdges(piece.slice(0, lastWord.index));
+        if (lastWord && isFiller(lastWord[1]!)) piece = trimEdges(piece.slice(0, lastWord.index));
         if (role === "reason") piece = trimEdges(piece.replace(REASON_TAIL, ""));
       }
     }
@@ -730,7 +735,7 @@ function readNote(s: string): { text: string; ref: FoundRef | null } | null {
 const UNREAD: ParsedReply = { intent: null, ref: null, confident: false };
 
 export function parseReply(text: string, options: ParseReplyOptions): ParsedReply {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(options.today)) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(options.today) || !DateTime.fromISO(options.today, { zone: "UTC" }).isValid) {
     throw new RangeError(`parseReply: today must be an ISO date (YYYY-MM-DD), got "${options.today}"`);
   }
   if (text.length > MAX_REPLY_LENGTH) return UNREAD;

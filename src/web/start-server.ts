@@ -10,12 +10,15 @@ import { importPlan } from "../store/import-plan.js";
 import { listActions } from "../store/list-actions.js";
 import { listPlans } from "../store/list-plans.js";
 import type { Store } from "../store/open-store.js";
+import { readBody, sendJson as send, type Route } from "../http/route.js";
 
 export interface ServerDeps {
   store: Store;
   log: Logger;
   locale: Locale;
   now?: () => Date;
+  /** Routes the chat adapters add: Teams, Slack and the playground's chat. */
+  routes?: Route[];
 }
 
 const ImportQuery = z.object({
@@ -48,6 +51,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   const url = new URL(req.url ?? "/", "http://localhost");
   const t = translator(deps.locale);
   if (req.method === "GET" && url.pathname === "/healthz") return send(res, 200, { ok: true });
+  for (const route of deps.routes ?? []) {
+    if (route.method !== req.method) continue;
+    const match = typeof route.path === "string" ? (route.path === url.pathname ? null : undefined) : route.path.exec(url.pathname);
+    if (match === undefined || (typeof route.path !== "string" && !match)) continue;
+    return route.handle(req, res, match);
+  }
   if (req.method === "GET" && url.pathname === "/") return sendHtml(res, await playgroundPage(deps, now()));
   if (req.method === "GET" && url.pathname === "/api/plans") return send(res, 200, await listPlans(deps.store.db, now()));
   const actions = /^\/api\/plans\/([^/]+)\/actions$/.exec(url.pathname);
@@ -78,26 +87,6 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     }
   }
   send(res, 404, { error: "not_found" });
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) over = true;
-      else chunks.push(chunk);
-    });
-    req.on("end", () => resolve(over ? null : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
-  res.end(JSON.stringify(body));
 }
 
 function sendHtml(res: ServerResponse, html: string): void {
