@@ -1,12 +1,16 @@
-import { ConfigError, loadConfig } from "./config/load-config.js";
+import { WebChannel } from "./adapters/web/web-channel.js";
+import { playgroundChatRoutes } from "./adapters/web/playground-chat.js";
+import { ConfigError, loadConfig, type Config } from "./config/load-config.js";
+import { Background } from "./conversation/background.js";
+import type { ConversationDeps } from "./conversation/handle-event.js";
+import type { Route } from "./http/route.js";
 import { createLogger } from "./log.js";
 import { openStore } from "./store/open-store.js";
 import { startServer } from "./web/start-server.js";
 
-async function main(): Promise<void> {
-  let config;
+function configOrExit(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(error.message + "\n");
@@ -14,14 +18,26 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit();
   const log = createLogger(config.logLevel);
   const store = await openStore(config.database);
   log.info({ provider: config.database.provider, ...(config.database.provider === "sqlite" ? { file: config.database.file } : {}) }, "store ready");
-  const server = await startServer(config.port, { store, log, locale: config.locale }, config.host);
+
+  const now = () => new Date();
+  const background = new Background(log);
+  const web = new WebChannel(now);
+  const deps: ConversationDeps = { store, log, channels: { web }, later: background.run };
+  const routes: Route[] = [...playgroundChatRoutes({ ...deps, web, locale: config.locale, now, settle: () => background.settle() })];
+
+  const server = await startServer(config.port, { store, log, locale: config.locale, routes }, config.host);
   log.info(`Chaser is listening on http://${config.host}:${config.port}/ (playground), /healthz`);
   const stop = async (signal: string) => {
     log.info({ signal }, "stopping");
     server.close();
+    await background.settle();
     await store.close();
     process.exit(0);
   };

@@ -76,11 +76,12 @@ function button(kind: AnswerKind, actionId: string, input: PromptCardInput): Car
     label: t(`card.button.${kind}`),
     style: kind === "complete" ? "positive" : kind === "blocked" ? "destructive" : "default",
     answer,
-    form: formFor(kind, input),
+    form: formFor(kind, input.t, input.today),
   };
 }
 
-function formFor(kind: AnswerKind, { t, today }: PromptCardInput): CardForm | null {
+/** The form an answer needs before it can be recorded (a date, a reason), or null for a plain press. */
+export function formFor(kind: AnswerKind, t: TFunction, today: string): CardForm | null {
   const tomorrow = addDays(today, 1);
   const text = (id: "reason" | "note" | "evidence", required: boolean, multiline = true) => ({
     kind: "text" as const, id, label: t(`card.form.${kind}.${id}`), required, maxLength: MAX_TEXT, multiline,

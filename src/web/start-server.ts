@@ -1,13 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { z } from "zod";
 import { ChaserError } from "../domain/chaser-error.js";
-import { ukDate } from "../domain/london-date.js";
 import { translator, type Locale } from "../i18n.js";
 import { parsePlanFile } from "../import/parse-plan.js";
 import { MAX_FILE_BYTES } from "../import/read-table.js";
 import type { Logger } from "../log.js";
 import { importPlan } from "../store/import-plan.js";
 import { listActions } from "../store/list-actions.js";
+import { playgroundPage } from "../adapters/web/playground-page.js";
 import { listPlans } from "../store/list-plans.js";
 import type { Store } from "../store/open-store.js";
 import { readBody, sendJson as send, type Route } from "../http/route.js";
@@ -57,7 +57,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     if (match === undefined || (typeof route.path !== "string" && !match)) continue;
     return route.handle(req, res, match);
   }
-  if (req.method === "GET" && url.pathname === "/") return sendHtml(res, await playgroundPage(deps, now()));
+  if (req.method === "GET" && url.pathname === "/") return sendHtml(res, await playgroundPage(deps.store, deps.locale, now()));
   if (req.method === "GET" && url.pathname === "/api/plans") return send(res, 200, await listPlans(deps.store.db, now()));
   const actions = /^\/api\/plans\/([^/]+)\/actions$/.exec(url.pathname);
   if (req.method === "GET" && actions) {
@@ -92,39 +92,4 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
 function sendHtml(res: ServerResponse, html: string): void {
   res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'" });
   res.end(html);
-}
-
-function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
-
-async function playgroundPage(deps: ServerDeps, now: Date): Promise<string> {
-  const t = translator(deps.locale);
-  const plans = await listPlans(deps.store.db, now);
-  const sections = await Promise.all(
-    plans.map(async (p) => {
-      const rows = await listActions(deps.store.db, { plan: p.slug }, now);
-      const body = rows
-        .map((r) => `<tr><td>${escape(r.ref)}</td><td>${escape(r.title)}</td><td>${escape(r.owners.join(", "))}</td><td>${escape(r.targetTo ? ukDate(r.targetTo) : (r.targetText ?? ""))}</td><td>${escape(r.status ? t(`status.${r.status}`) : "")}</td></tr>`)
-        .join("");
-      return `<section><h2>${escape(p.title)}</h2><p>${escape(t("cli.plans.row", { ...p }))}</p><table><thead><tr><th>${escape(t("web.ref"))}</th><th>${escape(t("web.action"))}</th><th>${escape(t("web.owners"))}</th><th>${escape(t("web.target"))}</th><th>${escape(t("web.status"))}</th></tr></thead><tbody>${body}</tbody></table></section>`;
-    }),
-  );
-  return `<!doctype html><html lang="${deps.locale}"><head><meta charset="utf-8"><title>${escape(t("web.title"))}</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:80rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem;text-align:left;vertical-align:top}</style></head>
-<body><h1>${escape(t("web.title"))}</h1><p>${escape(t("web.intro"))}</p>
-<form id="import"><label>${escape(t("web.file"))} <input type="file" name="file" required></label> <label>${escape(t("web.plan_name"))} <input name="plan"></label> <button>${escape(t("web.import"))}</button></form>
-<pre id="result" role="status"></pre>
-${sections.join("\n") || `<p>${escape(t("cli.plans.none"))}</p>`}
-<script>
-document.getElementById("import").addEventListener("submit", async (e) => {
-  e.preventDefault();
-  const form = e.target, file = form.file.files[0];
-  const q = new URLSearchParams({ file: file.name }); if (form.plan.value) q.set("plan", form.plan.value);
-  const res = await fetch("/api/import?" + q, { method: "POST", body: file });
-  const body = await res.json();
-  document.getElementById("result").textContent = res.ok ? JSON.stringify(body, null, 2) : body.message;
-  if (res.ok) setTimeout(() => location.reload(), 1500);
-});
-</script></body></html>`;
 }

@@ -1,0 +1,124 @@
+import { ukDate } from "../../domain/london-date.js";
+import { translator, type Locale } from "../../i18n.js";
+import { listActions } from "../../store/list-actions.js";
+import { listPlans } from "../../store/list-plans.js";
+import type { Store } from "../../store/open-store.js";
+
+function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+/** Strings the page's script needs, from locales/ like every other word people read. */
+const SCRIPT_STRINGS = ["web.you", "web.chaser", "web.updated", "web.save", "web.error"] as const;
+
+/**
+ * The playground: import a plan, see it, map a role to yourself, and talk to Chaser as an officer
+ * would in Teams or Slack. Cards arrive as the same view model the platforms render.
+ */
+export async function playgroundPage(store: Store, locale: Locale, now: Date): Promise<string> {
+  const t = translator(locale);
+  const plans = await listPlans(store.db, now);
+  const sections = await Promise.all(
+    plans.map(async (p) => {
+      const rows = await listActions(store.db, { plan: p.slug, limit: 500 }, now);
+      const body = rows
+        .map((r) => `<tr><td>${escape(r.ref)}</td><td>${escape(r.title)}</td><td>${escape(r.owners.join(", "))}</td><td>${escape(r.targetTo ? ukDate(r.targetTo) : (r.targetText ?? ""))}</td><td>${escape(r.status ? t(`status.${r.status}`) : "")}</td></tr>`)
+        .join("");
+      return `<details><summary><strong>${escape(p.title)}</strong>: ${escape(t("cli.plans.row", { ...p }))}</summary><table><thead><tr><th>${escape(t("web.ref"))}</th><th>${escape(t("web.action"))}</th><th>${escape(t("web.owners"))}</th><th>${escape(t("web.target"))}</th><th>${escape(t("web.status"))}</th></tr></thead><tbody>${body}</tbody></table></details>`;
+    }),
+  );
+  const strings = Object.fromEntries(SCRIPT_STRINGS.map((k) => [k.slice(4), t(k)]));
+  return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><title>${escape(t("web.title"))}</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:1.5rem;max-width:90rem;color:#222}
+main{display:grid;grid-template-columns:minmax(0,1fr) minmax(22rem,34rem);gap:2rem}
+table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border:1px solid #ccc;padding:.25rem;text-align:left;vertical-align:top}
+#log{border:1px solid #ccc;border-radius:.5rem;padding:.5rem;height:34rem;overflow-y:auto;background:#fafafa}
+.msg{margin:.5rem 0;padding:.5rem;border-radius:.5rem;background:#fff;border:1px solid #ddd}.msg.person{background:#e8f0fe;margin-left:3rem}
+.item{border-top:1px solid #ddd;padding:.4rem 0}.reason{font-weight:bold;color:#8a4b00}.recorded{color:#1b5e20}
+.facts{display:grid;grid-template-columns:auto 1fr;gap:0 .5rem;font-size:.85rem}.facts dt{font-weight:bold}
+button{margin:.15rem}.notice{white-space:pre-wrap}form.answer{margin:.3rem 0;padding:.3rem;border:1px dashed #aaa}
+label{display:block;margin:.2rem 0}
+</style></head>
+<body><h1>${escape(t("web.title"))}</h1><p>${escape(t("web.intro"))}</p>
+<main><div>
+<h2>${escape(t("web.plans"))}</h2>
+<form id="import"><label>${escape(t("web.file"))} <input type="file" name="file" required></label> <label>${escape(t("web.plan_name"))} <input name="plan"></label> <button>${escape(t("web.import"))}</button></form>
+<pre id="result" role="status"></pre>
+${sections.join("\n") || `<p>${escape(t("cli.plans.none"))}</p>`}
+<h2>${escape(t("web.map_title"))}</h2>
+<form id="map"><label>${escape(t("web.role"))} <select name="role" id="roles"></select></label><label>${escape(t("web.person"))} <input name="person" required></label><button>${escape(t("web.map"))}</button></form>
+<p id="mapped" role="status"></p>
+</div><div>
+<h2>${escape(t("web.chat_title"))}</h2>
+<label>${escape(t("web.you_are"))} <input id="who" value="Sam Jones"></label>
+<button id="hello">${escape(t("web.hello"))}</button> <button id="prompt">${escape(t("web.send_prompt"))}</button>
+<div id="log" aria-live="polite"></div>
+<form id="say"><input id="text" style="width:75%" placeholder="${escape(t("web.placeholder"))}"> <button>${escape(t("web.send"))}</button></form>
+</div></main>
+<script>
+const S = ${JSON.stringify(strings).replace(/</g, "\\u003c")};
+const $ = (id) => document.getElementById(id);
+const who = () => encodeURIComponent($("who").value.trim());
+const el = (tag, attrs = {}, ...children) => { const e = document.createElement(tag); Object.assign(e, attrs); for (const c of children) if (c != null) e.append(c); return e; };
+async function call(path, body) {
+  const res = await fetch("/api/chat/" + who() + path, body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) { alert(data.message || S.error); return; }
+  draw(data.messages || []);
+}
+function press(answer, inputs) { return call("/press", { answer, inputs: inputs || {} }); }
+function renderCard(card) {
+  if (card.type === "notice") return el("div", { className: "notice", textContent: card.text });
+  if (card.type === "choose") return el("div", {}, el("p", { textContent: card.text }), ...card.options.map((o) => el("button", { textContent: o.label, onclick: () => press(o.answer) })));
+  const box = el("div", {}, el("strong", { textContent: card.title }), el("p", { textContent: card.intro }));
+  for (const item of card.items) {
+    const facts = el("dl", { className: "facts" });
+    for (const f of item.facts) facts.append(el("dt", { textContent: f.label }), el("dd", { textContent: f.value }));
+    const div = el("div", { className: "item" }, el("div", { textContent: item.heading, style: "font-weight:bold" }), item.reason ? el("div", { className: "reason", textContent: item.reason }) : null, facts, item.recorded ? el("div", { className: "recorded", textContent: "✔ " + item.recorded }) : null);
+    for (const b of item.buttons) {
+      div.append(el("button", { textContent: b.label, onclick: () => {
+        if (!b.form) return press(b.answer);
+        const form = el("form", { className: "answer" }, el("strong", { textContent: b.form.title }));
+        for (const f of b.form.fields) form.append(el("label", { textContent: f.label + " " }, el(f.kind === "date" ? "input" : (f.multiline ? "textarea" : "input"), f.kind === "date" ? { type: "date", name: f.id, min: f.min, required: f.required } : { name: f.id, required: f.required, maxLength: f.maxLength })));
+        form.append(el("button", { textContent: b.form.submitLabel }));
+        form.onsubmit = (e) => { e.preventDefault(); press(b.answer, Object.fromEntries(new FormData(form))); };
+        div.append(form);
+      } }));
+    }
+    box.append(div);
+  }
+  if (card.footer) box.append(el("p", { textContent: card.footer, style: "font-size:.8rem;color:#555" }));
+  return box;
+}
+function draw(messages) {
+  const log = $("log"); log.textContent = "";
+  for (const m of messages) {
+    const who = el("div", { style: "font-size:.75rem;color:#666", textContent: (m.from === "person" ? S.you : S.chaser) + (m.updatedAt ? " · " + S.updated : "") });
+    log.append(el("div", { className: "msg " + m.from }, who, m.card ? renderCard(m.card) : el("div", { textContent: m.text })));
+  }
+  log.scrollTop = log.scrollHeight;
+}
+$("say").onsubmit = (e) => { e.preventDefault(); const text = $("text").value; $("text").value = ""; call("/say", { text }); };
+$("hello").onclick = () => call("/hello", {});
+$("prompt").onclick = () => call("/prompt", {});
+$("who").onchange = () => call("");
+$("map").onsubmit = async (e) => {
+  e.preventDefault();
+  const f = e.target;
+  const res = await fetch("/api/roles/map", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ role: f.role.value, person: f.person.value }) });
+  const data = await res.json(); $("mapped").textContent = res.ok ? data.role + " → " + data.person : (data.message || S.error);
+};
+fetch("/api/roles").then((r) => r.json()).then((roles) => { for (const r of roles) $("roles").append(el("option", { value: r.name, textContent: r.name + (r.people.length ? " (" + r.people.join(", ") + ")" : "") })); });
+$("import").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const form = e.target, file = form.file.files[0];
+  const q = new URLSearchParams({ file: file.name }); if (form.plan.value) q.set("plan", form.plan.value);
+  const res = await fetch("/api/import?" + q, { method: "POST", body: file });
+  const body = await res.json();
+  $("result").textContent = res.ok ? JSON.stringify({ plan: body.planTitle, recommendations: body.recommendations, actions: body.actions, warnings: body.warnings.length }, null, 2) : body.message;
+  if (res.ok) setTimeout(() => location.reload(), 1500);
+});
+call("");
+</script></body></html>`;
+}
