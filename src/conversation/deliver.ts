@@ -1,15 +1,29 @@
-import type { Person } from "../generated/sqlite/client.js";
+import { randomUUID } from "node:crypto";
+import type { ChatMessage, Person } from "../generated/sqlite/client.js";
 import type { Logger } from "../log.js";
 import type { Store } from "../store/open-store.js";
 import type { Card } from "./card.js";
 import { UnreachableError, type ChatChannel } from "./chat-channel.js";
 import type { Platform } from "./chat-user.js";
+import { Pacer } from "./pacer.js";
 
 export interface Deliverer {
   store: Store;
   log: Logger;
   channels: Partial<Record<Platform, ChatChannel>>;
+  /** Keeps sends within the platforms' documented limits; one per process. */
+  pacer?: Pacer;
+  /** Names this process in message leases. */
+  workerId?: string;
 }
+
+/** Sends that fail this many times are parked as failed, where admins can see them. */
+export const MAX_ATTEMPTS = 5;
+/** How long a sender may hold a message before another process may take it over. */
+export const LEASE_MS = 2 * 60_000;
+
+const DEFAULT_WORKER = `${process.pid}-${randomUUID().slice(0, 8)}`;
+const DEFAULT_PACER = new Pacer();
 
 /** Where a person can be reached now: their preferred platform first, then any other they use. */
 export function addressOf(person: Person, channels: Deliverer["channels"]): { platform: Platform; address: string } | null {
@@ -26,7 +40,8 @@ export interface Delivery {
   /** What, for whom, for which period: recording the same key twice fails, so it is sent once. */
   key: string;
   kind: "prompt" | "reply" | "notice" | "escalation" | "digest";
-  person: Person;
+  /** A person, reached on the platform they use; or an explicit platform address (a channel). */
+  to: { person: Person } | { platform: Platform; address: string; locale: string };
   /** Builds the card once the message id (carried by its buttons) is known. */
   card: (messageId: string) => Card;
   actionIds?: string[];
@@ -36,53 +51,118 @@ export type DeliveryResult =
   | { status: "sent"; messageId: string }
   | { status: "duplicate"; messageId: string }
   | { status: "unreachable"; messageId: string | null }
+  | { status: "retrying"; messageId: string; error: string }
   | { status: "failed"; messageId: string; error: string };
 
 /**
- * Sends a card to a person through the platform they use. The message is recorded first (its key
- * unique), then sent, then marked sent with the platform's reference so it can be updated later.
+ * Records a message in the outbox before anything is sent. Its key is unique, so a second process
+ * (or a second run) recording the same message gets "duplicate" and sends nothing.
  */
-export async function deliver(deps: Deliverer, delivery: Delivery, now: Date): Promise<DeliveryResult> {
+export async function enqueue(deps: Deliverer, delivery: Delivery, now: Date): Promise<{ status: "queued" | "duplicate"; messageId: string } | { status: "unreachable"; messageId: null }> {
   const { db } = deps.store;
-  const target = addressOf(delivery.person, deps.channels);
-  if (!target) return { status: "unreachable", messageId: null };
-  const existing = await db.chatMessage.findUnique({ where: { key: delivery.key } });
+  const existing = await db.chatMessage.findUnique({ where: { key: delivery.key }, select: { id: true } });
   if (existing) return { status: "duplicate", messageId: existing.id };
-  let message;
+  const person = "person" in delivery.to ? delivery.to.person : null;
+  const target = person ? addressOf(person, deps.channels) : (delivery.to as { platform: Platform; address: string });
+  if (!target) return { status: "unreachable", messageId: null };
+  const id = randomUUID();
   try {
-    message = await db.chatMessage.create({
+    await db.chatMessage.create({
       data: {
+        id,
         key: delivery.key,
         kind: delivery.kind,
-        personId: delivery.person.id,
+        personId: person?.id ?? null,
         platform: target.platform,
         address: target.address,
         actionIds: JSON.stringify(delivery.actionIds ?? []),
-        locale: delivery.person.locale,
+        locale: person?.locale ?? (delivery.to as { locale: string }).locale,
+        card: JSON.stringify(delivery.card(id)),
         createdAt: now,
+        nextAttemptAt: now,
       },
     });
   } catch (error) {
-    const raced = await db.chatMessage.findUnique({ where: { key: delivery.key } });
+    const raced = await db.chatMessage.findUnique({ where: { key: delivery.key }, select: { id: true } });
     if (raced) return { status: "duplicate", messageId: raced.id };
     throw error;
   }
-  const channel = deps.channels[target.platform]!;
+  if (person && delivery.actionIds?.length && (delivery.kind === "prompt" || delivery.kind === "escalation")) {
+    await db.promptedAction.createMany({ data: delivery.actionIds.map((actionId) => ({ messageId: id, actionId, personId: person.id, kind: delivery.kind, at: now })) });
+  }
+  return { status: "queued", messageId: id };
+}
+
+/** Records a message and sends it now (replies, notices); the schedule enqueues then dispatches in bulk. */
+export async function deliver(deps: Deliverer, delivery: Delivery, now: Date): Promise<DeliveryResult> {
+  const queued = await enqueue(deps, delivery, now);
+  if (queued.status === "unreachable") return queued;
+  if (queued.status === "duplicate") return { status: "duplicate", messageId: queued.messageId };
+  return sendQueued(deps, queued.messageId, now);
+}
+
+/**
+ * Sends one recorded message if this process can claim it: a lease is taken with a conditional
+ * update, so of two processes only one sends. Failures back off and retry; after MAX_ATTEMPTS the
+ * message is parked as failed. A person who blocked the bot is marked unreachable, not retried.
+ */
+export async function sendQueued(deps: Deliverer, messageId: string, now: Date): Promise<DeliveryResult> {
+  const { db } = deps.store;
+  const worker = deps.workerId ?? DEFAULT_WORKER;
+  const claimed = await db.chatMessage.updateMany({
+    where: { id: messageId, status: { in: ["pending", "sending"] }, OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }] },
+    data: { status: "sending", claimedBy: worker, claimedUntil: new Date(now.getTime() + LEASE_MS) },
+  });
+  const message = await db.chatMessage.findUniqueOrThrow({ where: { id: messageId } });
+  if (claimed.count === 0) return message.status === "sent" ? { status: "duplicate", messageId } : { status: "retrying", messageId, error: "claimed elsewhere" };
+  return send(deps, message, now);
+}
+
+async function send(deps: Deliverer, message: ChatMessage, now: Date): Promise<DeliveryResult> {
+  const { db } = deps.store;
+  const channel = deps.channels[message.platform as Platform];
+  const attempts = message.attempts + 1;
   try {
-    const sent = await channel.send(target.address, delivery.card(message.id));
-    await db.chatMessage.update({ where: { id: message.id }, data: { status: "sent", messageRef: sent.messageRef, sentAt: new Date(), attempts: { increment: 1 } } });
+    if (!channel) throw new Error(`no ${message.platform} channel in this process`);
+    await (deps.pacer ?? DEFAULT_PACER).take(message.platform as Platform, message.address);
+    const sent = await channel.send(message.address, JSON.parse(message.card ?? "null") as Card);
+    await db.chatMessage.update({ where: { id: message.id }, data: { status: "sent", messageRef: sent.messageRef, sentAt: new Date(), attempts, claimedUntil: null } });
     return { status: "sent", messageId: message.id };
   } catch (error) {
     if (error instanceof UnreachableError) {
-      await db.chatMessage.update({ where: { id: message.id }, data: { status: "unreachable", lastError: error.message, attempts: { increment: 1 } } });
-      await db.person.update({ where: { id: delivery.person.id }, data: { unreachableAt: now } });
+      await db.chatMessage.update({ where: { id: message.id }, data: { status: "unreachable", lastError: error.message, attempts, claimedUntil: null } });
+      if (message.personId) await db.person.update({ where: { id: message.personId }, data: { unreachableAt: now } });
       return { status: "unreachable", messageId: message.id };
     }
-    const text = error instanceof Error ? error.message : String(error);
-    deps.log.warn({ err: error, key: delivery.key }, "send failed");
-    await db.chatMessage.update({ where: { id: message.id }, data: { status: "failed", lastError: text.slice(0, 500), attempts: { increment: 1 } } });
-    return { status: "failed", messageId: message.id, error: text };
+    const text = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+    const parked = attempts >= MAX_ATTEMPTS;
+    deps.log.warn({ err: error, key: message.key, attempts, parked }, "send failed");
+    await db.chatMessage.update({
+      where: { id: message.id },
+      data: {
+        status: parked ? "failed" : "pending",
+        lastError: text,
+        attempts,
+        claimedUntil: null,
+        // Exponential backoff with jitter: 30 s, 1 min, 2 min, 4 min…
+        nextAttemptAt: parked ? null : new Date(now.getTime() + 30_000 * 2 ** (attempts - 1) * (0.75 + Math.random() / 2)),
+      },
+    });
+    return parked ? { status: "failed", messageId: message.id, error: text } : { status: "retrying", messageId: message.id, error: text };
   }
+}
+
+/** Sends every message due by `now` that this process can claim, paced; returns what happened. */
+export async function dispatchPending(deps: Deliverer, now: Date, options: { limit?: number } = {}): Promise<DeliveryResult[]> {
+  const due = await deps.store.db.chatMessage.findMany({
+    where: { status: { in: ["pending", "sending"] }, nextAttemptAt: { lte: now }, OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }] },
+    orderBy: { createdAt: "asc" },
+    select: { id: true },
+    take: options.limit ?? 10_000,
+  });
+  const results: DeliveryResult[] = [];
+  for (const { id } of due) results.push(await sendQueued(deps, id, now));
+  return results;
 }
 
 /** Replaces a sent card in place; a platform's refusal is logged, never thrown at the person. */
@@ -92,6 +172,7 @@ export async function updateMessage(deps: Deliverer, messageId: string, card: Ca
   if (!message?.messageRef || !channel) return false;
   try {
     await channel.update(message.address, message.messageRef, card);
+    await deps.store.db.chatMessage.update({ where: { id: messageId }, data: { card: JSON.stringify(card) } });
     return true;
   } catch (error) {
     deps.log.warn({ err: error, messageId }, "card update failed");

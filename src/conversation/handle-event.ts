@@ -308,7 +308,7 @@ async function tellAdmins(deps: ConversationDeps, person: Person, action: CardAc
     await deliver(deps, {
       key: `not-mine:${action.id}:${person.id}:${londonDate(now)}:${admin.id}`,
       kind: "notice",
-      person: admin,
+      to: { person: admin },
       actionIds: [action.id],
       card: () => ({ type: "notice", text: t("chat.not_mine_admin", { who: person.name, ref: action.ref ?? action.key, title: clip(action.title, 80), plan: action.plan.title, note: note ?? "" }) }),
     }, now);

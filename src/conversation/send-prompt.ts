@@ -26,7 +26,7 @@ export async function sendPrompt(
     {
       key: options.key ?? `prompt:${personId}:${today}`,
       kind: "prompt",
-      person,
+      to: { person },
       actionIds: actions.map((a) => a.id),
       card: (messageId) =>
         buildPromptCard({

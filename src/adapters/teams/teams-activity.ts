@@ -1,0 +1,71 @@
+import { z } from "zod";
+
+const Account = z.object({
+  id: z.string().min(1).max(200),
+  name: z.string().optional(),
+});
+
+/** A mention of someone in a message: Teams puts the name as written ("<at>Chaser</at>") in `text`. */
+const Mention = z.object({
+  type: z.literal("mention"),
+  text: z.string(),
+  mentioned: z.object({ id: z.string() }),
+});
+
+/** Teams' clientInfo entity: where the activity carries no locale, this one usually does. */
+const ClientInfo = z.object({ type: z.literal("clientInfo"), locale: z.string().optional() });
+
+/**
+ * The parts of a Teams activity Chaser reads, checked before anything is converted. Everything
+ * else botbuilder needs (serviceUrl, channelId, ids) it reads from the activity itself.
+ */
+export const TeamsActivity = z.object({
+  type: z.string().min(1),
+  id: z.string().min(1).max(200).optional(),
+  name: z.string().optional(),
+  text: z.string().optional(),
+  value: z.unknown().optional(),
+  locale: z.string().optional(),
+  /** installationUpdate: "add", "remove", "add-upgrade", "remove-upgrade". */
+  action: z.string().optional(),
+  from: Account,
+  recipient: Account,
+  conversation: z.object({
+    id: z.string().min(1),
+    conversationType: z.string().optional(),
+    isGroup: z.boolean().optional(),
+    tenantId: z.string().optional(),
+  }),
+  channelData: z.object({ tenant: z.object({ id: z.string().optional() }).optional() }).optional(),
+  membersAdded: z.array(z.object({ id: z.string() })).optional(),
+  entities: z.array(z.unknown()).optional(),
+});
+export type TeamsActivity = z.infer<typeof TeamsActivity>;
+
+/** An Action.Execute press as Teams invokes it (`adaptiveCard/action`). */
+export const AdaptiveCardAction = z.object({
+  action: z.object({
+    type: z.literal("Action.Execute"),
+    verb: z.string(),
+    data: z.unknown().optional(),
+  }),
+  trigger: z.string().optional(),
+});
+
+/** Mentions in the activity, skipping entities of other kinds or shapes. */
+export function mentionsOf(activity: TeamsActivity): z.infer<typeof Mention>[] {
+  return (activity.entities ?? []).flatMap((e) => {
+    const mention = Mention.safeParse(e);
+    return mention.success ? [mention.data] : [];
+  });
+}
+
+/** The locale Teams reports for the person: the activity's, else the clientInfo entity's. */
+export function localeOf(activity: TeamsActivity): string | undefined {
+  if (activity.locale) return activity.locale;
+  for (const e of activity.entities ?? []) {
+    const info = ClientInfo.safeParse(e);
+    if (info.success && info.data.locale) return info.data.locale;
+  }
+  return undefined;
+}
