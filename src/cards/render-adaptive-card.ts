@@ -2,11 +2,12 @@ import * as ACData from "adaptivecards-templating";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Card, PromptCard } from "../conversation/card.js";
+import { textBar } from "./text-bar.js";
+import type { Card, DigestCard, DigestSection, PromptCard } from "../conversation/card.js";
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "cards");
 const load = (name: string) => new ACData.Template(JSON.parse(readFileSync(join(dir, `${name}.json`), "utf8")));
-const templates = { prompt: load("prompt"), choose: load("choose"), notice: load("notice") };
+const templates = { prompt: load("prompt"), choose: load("choose"), notice: load("notice"), digest: load("digest") };
 
 export type AdaptiveCardJson = Record<string, unknown> & { type: "AdaptiveCard"; version: string };
 
@@ -23,7 +24,22 @@ export function renderAdaptiveCard(card: Card): AdaptiveCardJson {
       return templates.choose.expand({ $root: card }) as AdaptiveCardJson;
     case "notice":
       return templates.notice.expand({ $root: card }) as AdaptiveCardJson;
+    case "digest":
+      return templates.digest.expand({ $root: digestData(card) }) as AdaptiveCardJson;
   }
+}
+
+function digestData(card: DigestCard) {
+  const withBars = <T extends { value: number }>(bars: T[]) => {
+    const max = Math.max(0, ...bars.map((b) => b.value));
+    return bars.map((b) => ({ ...b, bar: textBar(b.value, max) }));
+  };
+  const section = (s: DigestSection) => ({
+    ...s,
+    bars: withBars(s.bars),
+    lines: s.lines.map((l) => ({ ...l, text: [...l.items.map((i) => `- ${i}`), ...(l.more ? [l.more] : [])].join("\n") })),
+  });
+  return { ...card, chart: { ...card.chart, slices: withBars(card.chart.slices) }, sections: card.sections.map(section), detail: card.detail.map(section) };
 }
 
 function promptData(card: PromptCard) {

@@ -1,4 +1,5 @@
-import type { AnswerPayload, Card, CardButton, CardForm, CardItem } from "../conversation/card.js";
+import type { AnswerPayload, Card, CardButton, CardForm, CardItem, DigestCard } from "../conversation/card.js";
+import { textBar } from "./text-bar.js";
 
 export type Block = Record<string, unknown>;
 export interface BlockKitMessage {
@@ -40,7 +41,35 @@ export function renderBlockKit(card: Card): BlockKitMessage {
       };
     case "notice":
       return { text: card.text, blocks: [{ type: "section", text: { type: "mrkdwn", text: clip(escape(card.text), SLACK_LIMITS.sectionText) } }] };
+    case "digest":
+      return digestBlocks(card);
   }
+}
+
+/** Slack has no charts: RAG counts become labelled text bars, readable without colour. */
+function digestBlocks(card: DigestCard): BlockKitMessage {
+  const bars = (items: DigestCard["chart"]["slices"]) => {
+    const max = Math.max(0, ...items.map((b) => b.value));
+    const width = Math.max(...items.map((b) => b.label.length), 0);
+    return items.map((b) => `\`${b.label.padEnd(width)} ${textBar(b.value, max)}\``).join("\n");
+  };
+  const blocks: Block[] = [
+    { type: "header", text: { type: "plain_text", text: clip(card.title, SLACK_LIMITS.plainHeader) } },
+    { type: "context", elements: [{ type: "mrkdwn", text: clip(escape(card.subtitle), SLACK_LIMITS.sectionText) }] },
+  ];
+  if (card.chart.slices.length > 0) blocks.push({ type: "section", text: { type: "mrkdwn", text: clip(`*${escape(card.chart.title)}*\n${bars(card.chart.slices)}`, SLACK_LIMITS.sectionText) } });
+  // Each theme takes three blocks; past the block limit the rest are counted, not dropped silently.
+  const room = Math.floor((SLACK_LIMITS.blocks - blocks.length - 1) / 3);
+  for (const section of card.sections.slice(0, room)) {
+    const lines = section.lines.map((l) => `*${escape(l.label)}*\n${[...l.items.map((i) => `• ${escape(i)}`), ...(l.more ? [`_${escape(l.more)}_`] : [])].join("\n")}`);
+    blocks.push(
+      { type: "divider" },
+      { type: "section", text: { type: "mrkdwn", text: clip(`*${escape(section.heading)}*\n${escape(section.summary)}\n${bars(section.bars)}`, SLACK_LIMITS.sectionText) } },
+      { type: "section", text: { type: "mrkdwn", text: clip(lines.join("\n\n") || " ", SLACK_LIMITS.sectionText) } },
+    );
+  }
+  if (card.sections.length > room) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `+${card.sections.length - room}` }] });
+  return { text: `${card.title}: ${card.subtitle}`, blocks };
 }
 
 function itemBlocks(item: CardItem): Block[] {

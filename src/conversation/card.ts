@@ -4,7 +4,7 @@ import { z } from "zod";
  * A card is plain data with its words already in the reader's language. Each platform has one
  * renderer that lays it out (Adaptive Card for Teams, Block Kit for Slack, HTML for the playground).
  */
-export type Card = PromptCard | ChooseCard | NoticeCard;
+export type Card = PromptCard | ChooseCard | NoticeCard | DigestCard;
 
 export interface PromptCard {
   type: "prompt";
@@ -53,6 +53,33 @@ export interface ChooseCard {
 export interface NoticeCard {
   type: "notice";
   text: string;
+}
+
+/** A weekly digest for a leadership channel: short, with the full lists one click away. */
+export interface DigestCard {
+  type: "digest";
+  title: string;
+  subtitle: string;
+  /** RAG counts for a chart; each slice is labelled in words, never by colour alone. */
+  chart: { title: string; slices: DigestBar[] };
+  sections: DigestSection[];
+  /** The same sections with every item, behind a "show all". */
+  detail: DigestSection[];
+  showAllLabel: string;
+  footer: string | null;
+}
+
+export interface DigestBar {
+  label: string;
+  value: number;
+  rag: "red" | "amber" | "green" | "none";
+}
+
+export interface DigestSection {
+  heading: string;
+  summary: string;
+  bars: DigestBar[];
+  lines: { label: string; items: string[]; more: string | null }[];
 }
 
 export const ANSWER_KINDS = ["on_track", "complete", "delayed", "blocked", "note", "snooze", "not_mine"] as const;

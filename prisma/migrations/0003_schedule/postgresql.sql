@@ -37,6 +37,7 @@ CREATE TABLE "DigestSubscription" (
     "platform" TEXT NOT NULL,
     "address" TEXT NOT NULL,
     "name" TEXT,
+    "locale" TEXT NOT NULL DEFAULT 'en-GB',
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "DigestSubscription_pkey" PRIMARY KEY ("id")

@@ -36,6 +36,7 @@ CREATE TABLE "DigestSubscription" (
     "platform" TEXT NOT NULL,
     "address" TEXT NOT NULL,
     "name" TEXT,
+    "locale" TEXT NOT NULL DEFAULT 'en-GB',
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 

@@ -1,0 +1,15 @@
+import { ScheduleSettings } from "./schedule-settings.js";
+
+/**
+ * A plan's settings: the deployment's, with what the plan sets over them. Stored settings that no
+ * longer validate fall back to the deployment's rather than stopping everyone's prompts.
+ */
+export function planSettings(defaults: ScheduleSettings, stored: string | null | undefined): ScheduleSettings {
+  if (!stored || stored === "{}") return defaults;
+  try {
+    const parsed = ScheduleSettings.safeParse({ ...defaults, ...(JSON.parse(stored) as object) });
+    return parsed.success ? parsed.data : defaults;
+  } catch {
+    return defaults;
+  }
+}

@@ -1,0 +1,45 @@
+import { londonDate } from "../domain/london-date.js";
+import { pickLocale, translator } from "../i18n.js";
+import { enqueue, type Deliverer } from "../conversation/deliver.js";
+import type { Platform } from "../conversation/chat-user.js";
+import { buildDigest, DEFAULT_DIGEST_SETTINGS } from "../digest/build-digest.js";
+import { buildDigestCard } from "../digest/build-digest-card.js";
+import { collectDigest } from "../digest/collect-digest.js";
+import { claimRun, finishRun } from "./claim-run.js";
+import { planSettings } from "./plan-settings.js";
+import type { ScheduleSettings } from "./schedule-settings.js";
+
+/**
+ * One week's digests: each subscribed leadership channel gets its plan's (or theme's) digest,
+ * with movement since the digest it last received. Claimed by the week's key; each digest is
+ * recorded in the outbox under its own key, so it is sent once however many processes run this.
+ */
+export async function runDigests(deps: Deliverer, slot: { key: string }, now: Date, defaults: ScheduleSettings): Promise<{ claimed: boolean; digests: number }> {
+  if (!(await claimRun(deps, slot.key, now))) return { claimed: false, digests: 0 };
+  const { db } = deps.store;
+  const today = londonDate(now);
+  let digests = 0;
+  for (const sub of await db.digestSubscription.findMany({ orderBy: { createdAt: "asc" } })) {
+    const plan = await db.plan.findUnique({ where: { id: sub.planId } });
+    if (!plan) continue;
+    const settings = planSettings(defaults, plan.settings);
+    const previous = await db.chatMessage.findFirst({
+      where: { kind: "digest", platform: sub.platform, address: sub.address, status: "sent", key: { endsWith: `:${sub.id}` } },
+      orderBy: { createdAt: "desc" },
+    });
+    const since = previous?.createdAt ?? null;
+    const { actions, changes } = await collectDigest(db, plan.id, sub.themeId, since);
+    const digest = buildDigest(actions, changes, { since, now, today }, { ...DEFAULT_DIGEST_SETTINGS, silentDays: settings.silentDays });
+    const locale = pickLocale(sub.locale);
+    const t = translator(locale);
+    const result = await enqueue(deps, {
+      key: `${slot.key}:${sub.id}`,
+      kind: "digest",
+      to: { platform: sub.platform as Platform, address: sub.address, locale },
+      card: () => buildDigestCard(digest, { t, planTitle: plan.title, today, top: DEFAULT_DIGEST_SETTINGS.top }),
+    }, now);
+    if (result.status === "queued") digests += 1;
+  }
+  await finishRun(deps, slot.key, { digests });
+  return { claimed: true, digests };
+}

@@ -1,0 +1,157 @@
+import type { TFunction } from "i18next";
+import { addDays, londonDate, ukDate } from "../domain/london-date.js";
+import { whyAsk, type AskReason } from "../domain/why-ask.js";
+import type { Person } from "../generated/sqlite/client.js";
+import { pickLocale, translator } from "../i18n.js";
+import { buildPromptCard, reasonText } from "../conversation/build-card.js";
+import { enqueue, type Deliverer } from "../conversation/deliver.js";
+import { ACTION_CARD_INCLUDE, type CardAction } from "../conversation/find-person-actions.js";
+import { escalationKey, needsEscalation, shouldPromptAgain } from "./cadence.js";
+import { claimRun, finishRun } from "./claim-run.js";
+import { planSettings } from "./plan-settings.js";
+import type { ScheduleSettings } from "./schedule-settings.js";
+
+export interface PromptRunReport {
+  claimed: boolean;
+  prompts: number;
+  escalations: number;
+  /** People who have blocked or removed the bot: reported to admins, not retried. */
+  unreachable: string[];
+  /** Owners with actions to chase but no way to reach them (no role mapping, no chat identity). */
+  unmapped: number;
+}
+
+/**
+ * One day's prompts: every owner hears once about all their actions that need an answer, unless
+ * asked within the cadence and nothing changed; a delegate covering an owner hears instead of them;
+ * overdue or unanswered actions escalate to the accountable person or the plan's admins. The run
+ * is claimed by its key, and every message is recorded in the outbox under its own key, so a second
+ * process or a restart enqueues nothing twice. Sending is the dispatcher's job.
+ */
+export async function runPrompts(deps: Deliverer, slot: { key: string; date: string }, now: Date, defaults: ScheduleSettings): Promise<PromptRunReport> {
+  const report: PromptRunReport = { claimed: false, prompts: 0, escalations: 0, unreachable: [], unmapped: 0 };
+  if (!(await claimRun(deps, slot.key, now))) return report;
+  report.claimed = true;
+  const { db } = deps.store;
+  const today = londonDate(now);
+
+  const plans = new Map((await db.plan.findMany({ select: { id: true, settings: true } })).map((p) => [p.id, planSettings(defaults, p.settings)]));
+  const open = await db.action.findMany({
+    where: { OR: [{ status: null }, { status: { notIn: ["complete", "cancelled"] } }] },
+    include: ACTION_CARD_INCLUDE,
+    orderBy: [{ plan: { slug: "asc" } }, { position: "asc" }],
+  });
+  const ids = open.map((a) => a.id);
+  const lastPrompted = new Map<string, Date>();
+  for (const p of await db.promptedAction.findMany({ where: { actionId: { in: ids } }, orderBy: { at: "asc" }, select: { actionId: true, at: true } })) lastPrompted.set(p.actionId, p.at);
+  const lastAnswered = new Map<string, Date>();
+  for (const a of await db.answer.findMany({ where: { actionId: { in: ids } }, orderBy: { createdAt: "asc" }, select: { actionId: true, createdAt: true } })) lastAnswered.set(a.actionId, a.createdAt);
+
+  const asked: { action: CardAction; reason: AskReason; settings: ScheduleSettings }[] = [];
+  for (const action of open) {
+    const settings = plans.get(action.planId) ?? defaults;
+    const reason = whyAsk(action, today, now, settings);
+    if (!reason) continue;
+    if (!shouldPromptAgain({ lastPromptedAt: lastPrompted.get(action.id) ?? null, lastStateChangeAt: stateChangedAt(action, reason), cadenceDays: settings.cadenceDays, now, timeZone: settings.timeZone })) continue;
+    asked.push({ action, reason, settings });
+  }
+
+  // Owners through role mappings; a delegate with cover set today hears instead of the owner.
+  const roleIds = [...new Set(asked.flatMap((a) => a.action.owners.map((o) => o.roleId)))];
+  const assignments = await db.roleAssignment.findMany({ where: { roleId: { in: roleIds } }, include: { person: true } });
+  const cover = new Map(
+    (await db.delegation.findMany({ where: { OR: [{ until: null }, { until: { gte: today } }] }, include: { delegate: true }, orderBy: { createdAt: "asc" } })).map((d) => [d.principalId, d.delegate]),
+  );
+  const byRecipient = new Map<string, { person: Person; entries: typeof asked }>();
+  for (const entry of asked) {
+    const owners = entry.action.owners.filter((o) => o.kind === "responsible");
+    const people = assignments.filter((a) => owners.some((o) => o.roleId === a.roleId)).map((a) => cover.get(a.personId) ?? a.person);
+    if (people.length === 0) report.unmapped += 1;
+    for (const person of people) {
+      const bucket = byRecipient.get(person.id) ?? { person, entries: [] };
+      if (!bucket.entries.some((e) => e.action.id === entry.action.id)) bucket.entries.push(entry);
+      byRecipient.set(person.id, bucket);
+    }
+  }
+  for (const { person, entries } of byRecipient.values()) {
+    if (person.unreachableAt) {
+      report.unreachable.push(person.name);
+      continue;
+    }
+    const t = translator(pickLocale(person.locale));
+    const result = await enqueue(deps, {
+      key: `${slot.key}:${person.id}`,
+      kind: "prompt",
+      to: { person },
+      actionIds: entries.map((e) => e.action.id),
+      card: (messageId) => buildPromptCard({ t, messageId, entries: entries.map((e) => ({ action: e.action, reason: e.reason, recorded: null })), today, now, purpose: "prompt" }),
+    }, now);
+    if (result.status === "queued") report.prompts += 1;
+    if (result.status === "unreachable") report.unreachable.push(person.name);
+  }
+
+  // Escalations: one card per action, once per cadence, to whoever is accountable.
+  const prompts = await db.promptedAction.findMany({ where: { actionId: { in: ids }, kind: "prompt" }, select: { actionId: true, at: true, personId: true } });
+  for (const action of open) {
+    const settings = plans.get(action.planId) ?? defaults;
+    const reason = whyAsk(action, today, now, settings);
+    const since = lastAnswered.get(action.id) ?? new Date(0);
+    const unanswered = prompts.filter((p) => p.actionId === action.id && p.at > since);
+    const escalation = needsEscalation({ reason, unansweredPrompts: unanswered.length, settings });
+    if (!escalation || !reason) continue;
+    const recipients = await accountableFor(deps, action);
+    const askedPeople = await db.person.findMany({ where: { id: { in: [...new Set(unanswered.map((p) => p.personId))] } } });
+    for (const person of recipients) {
+      const t = translator(pickLocale(person.locale));
+      const result = await enqueue(deps, {
+        key: `${escalationKey(action.id, now, settings.cadenceDays, settings.timeZone)}:${person.id}`,
+        kind: "escalation",
+        to: { person },
+        actionIds: [action.id],
+        card: () => escalationCard(t, action, reason, escalation.why, askedPeople.map((p) => p.name), unanswered.map((p) => p.at)),
+      }, now);
+      if (result.status === "queued") report.escalations += 1;
+    }
+  }
+  await finishRun(deps, slot.key, report);
+  return report;
+}
+
+/**
+ * When the reason to ask last changed, so a change is asked about even inside the cadence: the day
+ * an action fell overdue, or the last status a re-import brought.
+ */
+function stateChangedAt(action: CardAction, reason: AskReason): Date | null {
+  const changes: Date[] = [];
+  if (reason.kind === "overdue" && action.targetTo) changes.push(new Date(`${addDays(action.targetTo, 1)}T00:00:00Z`));
+  if (action.statusSource === "import" && action.statusUpdatedAt) changes.push(action.statusUpdatedAt);
+  return changes.length > 0 ? new Date(Math.max(...changes.map((d) => d.getTime()))) : null;
+}
+
+/** The people mapped to an action's accountable roles; else its plan's admins; else Chaser's admins. */
+async function accountableFor(deps: Deliverer, action: CardAction): Promise<Person[]> {
+  const { db } = deps.store;
+  const roleIds = action.owners.filter((o) => o.kind === "accountable").map((o) => o.roleId);
+  const accountable = roleIds.length > 0 ? (await db.roleAssignment.findMany({ where: { roleId: { in: roleIds } }, include: { person: true } })).map((a) => a.person) : [];
+  if (accountable.length > 0) return accountable;
+  const planAdmins = (await db.planAdmin.findMany({ where: { planId: action.planId }, include: { person: true } })).map((a) => a.person);
+  if (planAdmins.length > 0) return planAdmins;
+  return db.person.findMany({ where: { isAdmin: true } });
+}
+
+function escalationCard(t: TFunction, action: CardAction, reason: AskReason, why: "overdue" | "unanswered", asked: string[], when: Date[]) {
+  const owners = action.owners.filter((o) => o.kind === "responsible").map((o) => o.role.name).join(", ") || t("card.none");
+  const dates = when.map((d) => ukDate(londonDate(d))).join(", ");
+  return {
+    type: "notice" as const,
+    text: t(`escalation.${why}`, {
+      ref: action.ref ?? action.key,
+      title: action.title,
+      plan: action.plan.title,
+      reason: reasonText(reason, t),
+      owners,
+      asked: asked.join(", ") || t("escalation.nobody"),
+      dates: dates || t("escalation.never"),
+    }),
+  };
+}
