@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { ChatMessage, Person } from "../generated/sqlite/client.js";
 import type { Logger } from "../log.js";
 import type { Store } from "../store/open-store.js";
+import { londonDate } from "../domain/london-date.js";
+import { pickLocale, translator } from "../i18n.js";
 import type { Card } from "./card.js";
 import { UnreachableError, type ChatChannel } from "./chat-channel.js";
 import type { Platform } from "./chat-user.js";
@@ -131,7 +133,10 @@ async function send(deps: Deliverer, message: ChatMessage, now: Date): Promise<D
   } catch (error) {
     if (error instanceof UnreachableError) {
       await db.chatMessage.update({ where: { id: message.id }, data: { status: "unreachable", lastError: error.message, attempts, claimedUntil: null } });
-      if (message.personId) await db.person.update({ where: { id: message.personId }, data: { unreachableAt: now } });
+      if (message.personId) {
+        const person = await db.person.update({ where: { id: message.personId }, data: { unreachableAt: now } });
+        await reportUnreachable(deps, person, message.platform, now);
+      }
       return { status: "unreachable", messageId: message.id };
     }
     const text = (error instanceof Error ? error.message : String(error)).slice(0, 500);
@@ -177,5 +182,19 @@ export async function updateMessage(deps: Deliverer, messageId: string, card: Ca
   } catch (error) {
     deps.log.warn({ err: error, messageId }, "card update failed");
     return false;
+  }
+}
+
+/** Tells Chaser's admins, once a day, that a person has blocked or removed the bot. */
+async function reportUnreachable(deps: Deliverer, person: Person, platform: string, now: Date): Promise<void> {
+  const admins = await deps.store.db.person.findMany({ where: { isAdmin: true, id: { not: person.id }, unreachableAt: null } });
+  for (const admin of admins) {
+    const t = translator(pickLocale(admin.locale));
+    await deliver(deps, {
+      key: `unreachable:${person.id}:${londonDate(now)}:${admin.id}`,
+      kind: "notice",
+      to: { person: admin },
+      card: () => ({ type: "notice", text: t("chat.unreachable_admin", { name: person.name, platform }) }),
+    }, now);
   }
 }

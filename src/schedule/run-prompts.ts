@@ -1,6 +1,6 @@
 import type { TFunction } from "i18next";
 import { addDays, londonDate, ukDate } from "../domain/london-date.js";
-import { whyAsk, type AskReason } from "../domain/why-ask.js";
+import type { AskReason } from "../domain/why-ask.js";
 import type { Person } from "../generated/sqlite/client.js";
 import { pickLocale, translator } from "../i18n.js";
 import { buildPromptCard, reasonText } from "../conversation/build-card.js";
@@ -8,6 +8,7 @@ import { enqueue, type Deliverer } from "../conversation/deliver.js";
 import { ACTION_CARD_INCLUDE, type CardAction } from "../conversation/find-person-actions.js";
 import { escalationKey, needsEscalation, shouldPromptAgain } from "./cadence.js";
 import { claimRun, finishRun } from "./claim-run.js";
+import { scanActions, type ScannedAction } from "./scan-actions.js";
 import { planSettings } from "./plan-settings.js";
 import type { ScheduleSettings } from "./schedule-settings.js";
 
@@ -36,25 +37,21 @@ export async function runPrompts(deps: Deliverer, slot: { key: string; date: str
   const today = londonDate(now);
 
   const plans = new Map((await db.plan.findMany({ select: { id: true, settings: true } })).map((p) => [p.id, planSettings(defaults, p.settings)]));
-  const open = await db.action.findMany({
-    where: { OR: [{ status: null }, { status: { notIn: ["complete", "cancelled"] } }] },
-    include: ACTION_CARD_INCLUDE,
-    orderBy: [{ plan: { slug: "asc" } }, { position: "asc" }],
-  });
-  const ids = open.map((a) => a.id);
+  const scanned = await scanActions(db, now, defaults);
+  const ids = scanned.map((a) => a.id);
   const lastPrompted = new Map<string, Date>();
   for (const p of await db.promptedAction.findMany({ where: { actionId: { in: ids } }, orderBy: { at: "asc" }, select: { actionId: true, at: true } })) lastPrompted.set(p.actionId, p.at);
   const lastAnswered = new Map<string, Date>();
   for (const a of await db.answer.findMany({ where: { actionId: { in: ids } }, orderBy: { createdAt: "asc" }, select: { actionId: true, createdAt: true } })) lastAnswered.set(a.actionId, a.createdAt);
 
-  const asked: { action: CardAction; reason: AskReason; settings: ScheduleSettings }[] = [];
-  for (const action of open) {
-    const settings = plans.get(action.planId) ?? defaults;
-    const reason = whyAsk(action, today, now, settings);
-    if (!reason) continue;
-    if (!shouldPromptAgain({ lastPromptedAt: lastPrompted.get(action.id) ?? null, lastStateChangeAt: stateChangedAt(action, reason), cadenceDays: settings.cadenceDays, now, timeZone: settings.timeZone })) continue;
-    asked.push({ action, reason, settings });
-  }
+  const due = scanned.filter((a) => {
+    const settings = plans.get(a.planId) ?? defaults;
+    return shouldPromptAgain({ lastPromptedAt: lastPrompted.get(a.id) ?? null, lastStateChangeAt: stateChangedAt(a), cadenceDays: settings.cadenceDays, now, timeZone: settings.timeZone });
+  });
+  const cards = new Map((await db.action.findMany({ where: { id: { in: due.map((a) => a.id) } }, include: ACTION_CARD_INCLUDE })).map((a) => [a.id, a]));
+  const asked = due
+    .map((a) => ({ action: cards.get(a.id)!, reason: a.reason, settings: plans.get(a.planId) ?? defaults }))
+    .sort((x, y) => x.action.plan.slug.localeCompare(y.action.plan.slug) || x.action.position - y.action.position);
 
   // Owners through role mappings; a delegate with cover set today hears instead of the owner.
   const roleIds = [...new Set(asked.flatMap((a) => a.action.owners.map((o) => o.roleId)))];
@@ -92,13 +89,13 @@ export async function runPrompts(deps: Deliverer, slot: { key: string; date: str
 
   // Escalations: one card per action, once per cadence, to whoever is accountable.
   const prompts = await db.promptedAction.findMany({ where: { actionId: { in: ids }, kind: "prompt" }, select: { actionId: true, at: true, personId: true } });
-  for (const action of open) {
-    const settings = plans.get(action.planId) ?? defaults;
-    const reason = whyAsk(action, today, now, settings);
-    const since = lastAnswered.get(action.id) ?? new Date(0);
-    const unanswered = prompts.filter((p) => p.actionId === action.id && p.at > since);
-    const escalation = needsEscalation({ reason, unansweredPrompts: unanswered.length, settings });
-    if (!escalation || !reason) continue;
+  for (const scannedAction of scanned) {
+    const settings = plans.get(scannedAction.planId) ?? defaults;
+    const since = lastAnswered.get(scannedAction.id) ?? new Date(0);
+    const unanswered = prompts.filter((p) => p.actionId === scannedAction.id && p.at > since);
+    const escalation = needsEscalation({ reason: scannedAction.reason, unansweredPrompts: unanswered.length, settings });
+    if (!escalation) continue;
+    const action = cards.get(scannedAction.id) ?? (await db.action.findUniqueOrThrow({ where: { id: scannedAction.id }, include: ACTION_CARD_INCLUDE }));
     const recipients = await accountableFor(deps, action);
     const askedPeople = await db.person.findMany({ where: { id: { in: [...new Set(unanswered.map((p) => p.personId))] } } });
     for (const person of recipients) {
@@ -108,7 +105,7 @@ export async function runPrompts(deps: Deliverer, slot: { key: string; date: str
         kind: "escalation",
         to: { person },
         actionIds: [action.id],
-        card: () => escalationCard(t, action, reason, escalation.why, askedPeople.map((p) => p.name), unanswered.map((p) => p.at)),
+        card: () => escalationCard(t, action, scannedAction.reason, escalation.why, askedPeople.map((p) => p.name), unanswered.map((p) => p.at)),
       }, now);
       if (result.status === "queued") report.escalations += 1;
     }
@@ -121,9 +118,9 @@ export async function runPrompts(deps: Deliverer, slot: { key: string; date: str
  * When the reason to ask last changed, so a change is asked about even inside the cadence: the day
  * an action fell overdue, or the last status a re-import brought.
  */
-function stateChangedAt(action: CardAction, reason: AskReason): Date | null {
+function stateChangedAt(action: ScannedAction): Date | null {
   const changes: Date[] = [];
-  if (reason.kind === "overdue" && action.targetTo) changes.push(new Date(`${addDays(action.targetTo, 1)}T00:00:00Z`));
+  if (action.reason.kind === "overdue" && action.targetTo) changes.push(new Date(`${addDays(action.targetTo, 1)}T00:00:00Z`));
   if (action.statusSource === "import" && action.statusUpdatedAt) changes.push(action.statusUpdatedAt);
   return changes.length > 0 ? new Date(Math.max(...changes.map((d) => d.getTime()))) : null;
 }
