@@ -15,6 +15,7 @@ import { listPlans } from "./store/list-plans.js";
 import { mapRole } from "./store/map-role.js";
 import { openStore } from "./store/open-store.js";
 import { userInfo } from "node:os";
+import { adminCommand, delegateCommand, outboxCommand, pauseCommand, settingsCommand, subscribeCommand } from "./cli-admin.js";
 
 /** Files with more rows than this get a progress bar while they are written. */
 const PROGRESS_FROM = 2000;
@@ -77,6 +78,19 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         return await actionsCommand(rest, config, io);
       case "map-role":
         return await mapRoleCommand(rest, config, io);
+      case "settings":
+        return await settingsCommand(rest, config, io);
+      case "pause":
+      case "resume":
+        return await pauseCommand(command === "pause", config, io);
+      case "subscribe":
+        return await subscribeCommand(rest, config, io);
+      case "outbox":
+        return await outboxCommand(rest, config, io);
+      case "admin":
+        return await adminCommand(rest, config, io);
+      case "delegate":
+        return await delegateCommand(rest, config, io);
       case undefined:
       case "help":
       case "--help":

@@ -12,18 +12,28 @@ export const Weekday = z.enum(WEEKDAYS);
 export type Weekday = z.infer<typeof Weekday>;
 
 /** A wall-clock time, 24-hour HH:MM. */
-const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a 24-hour time like 09:30");
+const CLOCK_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+const ClockTime = z.string().regex(CLOCK_TIME, "must be a 24-hour time like 09:30");
 
-const Days = (min: number) => z.number().int("must be a whole number").min(min, `must be at least ${min}`);
+/** Name a mistyped key plainly instead of zod's "Unrecognized key". */
+const strict = {
+  error: (issue: { code?: string; keys?: string[] }) =>
+    issue.code === "unrecognized_keys" ? `unknown setting ${(issue.keys ?? []).map((k) => JSON.stringify(k)).join(", ")}` : undefined,
+};
+
+const WholeNumber = (min: number) => z.number().int("must be a whole number").min(min, `must be at least ${min}`);
 
 /**
  * Sending is allowed only outside [start, end). A window whose start is later than its end
  * (18:00–08:00) wraps midnight; start equal to end means no quiet hours at all.
  */
-export const QuietHours = z.strictObject({
-  start: ClockTime.default("18:00"),
-  end: ClockTime.default("08:00"),
-});
+export const QuietHours = z.strictObject(
+  {
+    start: ClockTime.default("18:00"),
+    end: ClockTime.default("08:00"),
+  },
+  strict,
+);
 export type QuietHours = z.infer<typeof QuietHours>;
 
 /** Is the wall-clock time `hhmm` inside the quiet window? */
@@ -51,15 +61,15 @@ export const ScheduleSettings = z
     holidayRegion: HolidayRegion.default("england-and-wales"),
     quietHours: QuietHours.prefault({}),
     /** Ask about actions whose target falls within this many days (why-ask). */
-    dueSoonDays: Days(0).default(14),
+    dueSoonDays: WholeNumber(0).default(14),
     /** Ask about actions with no update for this many days (why-ask). */
-    silentDays: Days(1).default(28),
+    silentDays: WholeNumber(1).default(28),
     /** Do not ask about the same action again within this many days unless its state changed. */
-    cadenceDays: Days(1).default(7),
+    cadenceDays: WholeNumber(1).default(7),
     /** Escalate an action overdue by more than this many days. */
-    escalateAfterDaysOverdue: Days(0).default(14),
+    escalateAfterDaysOverdue: WholeNumber(0).default(14),
     /** Escalate after this many prompts about an action went unanswered. */
-    escalateAfterUnansweredPrompts: Days(1).default(2),
+    escalateAfterUnansweredPrompts: WholeNumber(1).default(2),
     /** The weekly digest's day; on a bank holiday it runs on the next working day. */
     digestDay: Weekday.default("mon"),
     digestTime: ClockTime.default("08:30"),
@@ -69,13 +79,15 @@ export const ScheduleSettings = z
       .default(DEFAULT_TIME_ZONE),
     /** Paused: no scheduled prompts, escalations or digests. Replies still work. */
     paused: z.boolean().default(false),
-  })
+  }, strict)
+  // zod may run this after other fields failed; check only what is itself valid.
   .superRefine((s, ctx) => {
-    if (!s.workingDays.includes(s.digestDay)) {
+    if (s.workingDays.length > 0 && !s.workingDays.includes(s.digestDay)) {
       ctx.addIssue({ code: "custom", path: ["digestDay"], message: `must be one of the working days (${s.workingDays.join(", ")})` });
     }
     for (const key of ["promptTime", "digestTime"] as const) {
-      if (inQuietHours(s[key], s.quietHours)) {
+      const times = [s[key], s.quietHours.start, s.quietHours.end];
+      if (times.every((t) => CLOCK_TIME.test(t)) && inQuietHours(s[key], s.quietHours)) {
         ctx.addIssue({
           code: "custom",
           path: [key],

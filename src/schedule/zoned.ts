@@ -39,8 +39,8 @@ export function minutesOf(hhmm: string): number {
 
 /**
  * The instant the wall clock in `zone` shows `hhmm` on `isoDate`. A time skipped by a clock change
- * (01:30 on the day BST starts) moves forward to the first real time after it; a time that happens
- * twice (01:30 on the day BST ends) is the first of the two.
+ * (01:30 on the day BST starts) moves forward by the hour skipped (02:30 BST); a time that
+ * happens twice (01:30 on the day BST ends) is the second of the two (01:30 GMT), as luxon does.
  */
 export function atLocalTime(isoDate: string, hhmm: string, zone: string): Date {
   const { year, month, day } = calendarDay(isoDate);

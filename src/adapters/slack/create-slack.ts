@@ -1,0 +1,285 @@
+import { App, HTTPReceiver, SocketModeReceiver, type types, type webApi } from "@slack/bolt";
+import { ANSWER_ACTION, FORM_ACTION, MODAL_CALLBACK, modalValues, renderSlackModal } from "../../cards/render-block-kit.js";
+import { AnswerPayload, type Card } from "../../conversation/card.js";
+import type { ChatAddress, ChatUser } from "../../conversation/chat-user.js";
+import { handleEvent, type ConversationDeps, type InboundEvent, type Outcome } from "../../conversation/handle-event.js";
+import type { SlackConfig } from "../../config/load-config.js";
+import { londonDate } from "../../domain/london-date.js";
+import { sendJson, type Route } from "../../http/route.js";
+import { pickLocale, translator } from "../../i18n.js";
+import { boltLogger } from "./bolt-logger.js";
+import { findSlackUserByEmail } from "./find-slack-user-by-email.js";
+import { formForAnswer } from "./form-for-answer.js";
+import { SlackChannel } from "./slack-channel.js";
+import {
+  AppHomeOpenedEvent,
+  BlockActionsBody,
+  MessageEvent,
+  ModalMetadata,
+  parseJson,
+  SlackMessageRef,
+  SlashCommand,
+  ViewSubmissionBody,
+} from "./slack-payloads.js";
+import { SlackUserDirectory } from "./slack-user-directory.js";
+
+/** Where Slack posts events, interactions and slash commands (the manifest's request URLs). */
+export const SLACK_EVENTS_PATH = "/slack/events";
+
+export interface SlackOptions {
+  config: SlackConfig;
+  deps: ConversationDeps;
+  now?: () => Date;
+  /** WebClient's retry policy; its default retries for about 30 minutes, so tests pass a short one. */
+  clientOptions?: { retryConfig?: webApi.RetryOptions };
+}
+
+export interface Slack {
+  channel: SlackChannel;
+  /** POST /slack/events on the one server (HTTP mode); none in Socket Mode. */
+  routes: Route[];
+  /** Checks the bot token (auth.test, once); in Socket Mode also opens the socket. */
+  start(): Promise<void>;
+  /** Refuses new requests, waits for those under way, and closes the socket in Socket Mode. */
+  stop(): Promise<void>;
+  /** Resolves when every Slack request received so far has been handled (shutdown, tests). */
+  settle(): Promise<void>;
+  /** users.lookupByEmail (tier 3) and the person's language, for matching people to Slack users. */
+  findUserByEmail(email: string): Promise<{ userId: string; locale: string | null } | null>;
+}
+
+/** Remembered event ids, so a retried event already handled here is not answered twice. */
+const RECENT_EVENTS = 5000;
+
+/**
+ * Chaser on Slack: a Bolt app whose handlers acknowledge at once, convert what Slack sent into the
+ * core's InboundEvent, and show the Outcome. Over HTTP (no app token) Bolt's HTTPReceiver verifies
+ * each request's signature and is mounted on the one server at /slack/events; with an app token
+ * it uses Socket Mode, which needs no public URL and is started by `start()`.
+ */
+export async function createSlack(options: SlackOptions): Promise<Slack> {
+  const { config, deps } = options;
+  const now = options.now ?? (() => new Date());
+  const log = deps.log.child({ platform: "slack" });
+  const logger = boltLogger(deps.log);
+  const clientOptions: webApi.WebClientOptions = {
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    ...(options.clientOptions?.retryConfig ? { retryConfig: options.clientOptions.retryConfig } : {}),
+  };
+  const receiver = config.appToken
+    ? // Socket Mode opens its connection with the app token through the same API URL.
+      new SocketModeReceiver({ appToken: config.appToken, logger, installerOptions: { clientOptions } })
+    : new HTTPReceiver({ signingSecret: config.signingSecret, signatureVerification: true, endpoints: [SLACK_EVENTS_PATH], logger });
+  // Deferred, so auth.test runs once, in start(), rather than in the constructor unawaited.
+  const app = new App({ token: config.botToken, receiver, logger, clientOptions, deferInitialization: true });
+  const channel = new SlackChannel(app.client);
+  const users = new SlackUserDirectory(app.client, log);
+  const recentEvents = new Map<string, true>();
+  const welcomed = new Set<string>();
+  let started = false;
+
+  // Every request Bolt processes is tracked from before its ack, so settle() cannot miss one
+  // whose HTTP answer has already gone.
+  const inFlight = new Set<Promise<unknown>>();
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = (event) => {
+    const work: Promise<void> = processEvent(event).finally(() => inFlight.delete(work));
+    inFlight.add(work);
+    return work;
+  };
+  const settle = async () => {
+    while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+  };
+
+  const guard = async (what: string, run: () => Promise<void>) => {
+    try {
+      await run();
+    } catch (error) {
+      log.error({ err: error, what }, "slack request failed after it was acknowledged");
+    }
+  };
+  const forward = (event: InboundEvent): Promise<Outcome> => handleEvent(deps, event, now());
+  const address = (userId: string): ChatAddress => ({ platform: "slack", address: userId });
+  /** Replies go to the person's DM with Chaser, wherever they pressed or typed. */
+  const tell = async (to: string, card: Card | null) => {
+    if (card) await channel.send(to, card);
+  };
+  /** Shows the pressed card as it now stands, in the message that was pressed. */
+  const showPressed = async (where: SlackMessageRef | null, card: Card | null) => {
+    if (!where || !card) return;
+    try {
+      await channel.update(where.channel, JSON.stringify(where), card);
+    } catch (error) {
+      log.warn({ err: error, ...where }, "slack: could not update the pressed message");
+    }
+  };
+  /** True the first time an event id is seen here; the oldest ids are forgotten first. */
+  const firstTime = (id: string): boolean => {
+    if (recentEvents.has(id)) return false;
+    recentEvents.set(id, true);
+    if (recentEvents.size > RECENT_EVENTS) recentEvents.delete(recentEvents.keys().next().value!);
+    return true;
+  };
+
+  app.action({ type: "block_actions" }, async ({ ack, body }) => {
+    await ack();
+    await guard("block_actions", async () => {
+      const parsed = BlockActionsBody.safeParse(body);
+      if (!parsed.success) return log.warn({ issues: parsed.error.issues }, "slack: block_actions payload not understood");
+      const press = parsed.data;
+      const action = press.actions[0]!;
+      const isAnswer = hasPrefix(action.action_id, ANSWER_ACTION);
+      const isForm = hasPrefix(action.action_id, FORM_ACTION);
+      // Buttons Chaser did not make (another app's, or from a future version) are not its to answer.
+      if (!isAnswer && !isForm) return log.debug({ actionId: action.action_id }, "slack: ignored an action that is not Chaser's");
+      const userId = press.user.id;
+      const teamId = press.team?.id ?? press.user.team_id;
+      const user = await users.chatUser(userId, teamId);
+      const where = messageOf(press);
+      const payload = parseJson(action.value);
+      if (isForm) {
+        const answer = AnswerPayload.safeParse(payload);
+        const { form, cancelLabel } = answer.success ? formForAnswer(answer.data, user.locale, londonDate(now())) : { form: null, cancelLabel: "" };
+        if (answer.success && form && press.trigger_id) {
+          const view = renderSlackModal(form, answer.data, cancelLabel);
+          // The modal also carries the message it came from, so that message shows the answer.
+          view.private_metadata = JSON.stringify({ p: answer.data, ...(where ? { c: where.channel, ts: where.ts } : {}) } satisfies ModalMetadata);
+          try {
+            await app.client.views.open({ trigger_id: press.trigger_id, view: view as unknown as types.View });
+          } catch (error) {
+            log.warn({ err: error, userId }, "slack: views.open failed");
+            await tell(userId, { type: "notice", text: translator(pickLocale(user.locale))("slack.form_failed") });
+          }
+          return;
+        }
+        // A form button whose answer needs no form, or that is not a button Chaser knows: the core judges.
+      }
+      const outcome = await forward({
+        type: "answer",
+        user,
+        address: address(userId),
+        deliveryId: press.trigger_id ?? action.action_ts ?? `${userId}:${Date.now()}`,
+        payload,
+        inputs: {},
+        // Slack updates the pressed message itself (below), so also cards the core has no reference for.
+        inline: where !== null,
+      });
+      await showPressed(where, outcome.pressed);
+      await tell(userId, outcome.reply);
+    });
+  });
+
+  app.view({ type: "view_submission" }, async ({ ack, body }) => {
+    // The core is the judge of what was entered: the modal closes, and its answer comes by DM.
+    await ack();
+    await guard("view_submission", async () => {
+      const parsed = ViewSubmissionBody.safeParse(body);
+      if (!parsed.success) return log.warn({ issues: parsed.error.issues }, "slack: view_submission payload not understood");
+      const submission = parsed.data;
+      if (submission.view.callback_id !== MODAL_CALLBACK) return log.debug({ callbackId: submission.view.callback_id }, "slack: ignored a view that is not Chaser's");
+      const userId = submission.user.id;
+      const user = await users.chatUser(userId, submission.team?.id ?? submission.user.team_id);
+      const metadata = ModalMetadata.safeParse(parseJson(submission.view.private_metadata));
+      const where = metadata.success && metadata.data.c && metadata.data.ts ? { channel: metadata.data.c, ts: metadata.data.ts } : null;
+      const outcome = await forward({
+        type: "answer",
+        user,
+        address: address(userId),
+        deliveryId: submission.trigger_id ?? submission.view.id,
+        payload: metadata.success ? metadata.data.p : undefined,
+        inputs: modalValues(submission.view.state),
+        inline: where !== null,
+      });
+      await showPressed(where, outcome.pressed);
+      await tell(userId, outcome.reply);
+    });
+  });
+
+  app.command("/chaser", async ({ ack, command }) => {
+    await ack();
+    await guard("command", async () => {
+      const parsed = SlashCommand.safeParse(command);
+      if (!parsed.success) return log.warn({ issues: parsed.error.issues }, "slack: slash command not understood");
+      const { user_id: userId, team_id: teamId, text } = parsed.data;
+      const user = await users.chatUser(userId, teamId);
+      // Slash-command names cannot be translated, but what follows them can be Welsh.
+      const asked = text.trim().toLowerCase();
+      const type = asked === "help" || asked === "cymorth" ? "help" : "list";
+      const outcome = await forward({ type, user, address: address(userId) });
+      await tell(userId, outcome.reply);
+    });
+  });
+
+  app.event("message", async ({ event, context }) => {
+    await guard("message", async () => {
+      const parsed = MessageEvent.safeParse(event);
+      if (!parsed.success) return log.warn({ issues: parsed.error.issues }, "slack: message event not understood");
+      const message = parsed.data;
+      // Only what a person typed in their DM with Chaser: not edits, joins, bots or Chaser itself.
+      if (message.channel_type !== "im" || message.subtype || message.bot_id || !message.user || message.text === undefined) return;
+      const deliveryId = message.client_msg_id ?? message.ts;
+      // Slack retries an event it thinks was missed; one handled here already is not answered again.
+      if (!firstTime(`message:${deliveryId}`) && context.retryNum !== undefined) return log.info({ deliveryId, retryNum: context.retryNum }, "slack: skipped a retried message");
+      const user = await users.chatUser(message.user, context.teamId);
+      const outcome = await forward({ type: "text", user, address: address(message.user), deliveryId, text: message.text });
+      await tell(message.channel, outcome.reply);
+    });
+  });
+
+  app.event("app_home_opened", async ({ event, context }) => {
+    await guard("app_home_opened", async () => {
+      const parsed = AppHomeOpenedEvent.safeParse(event);
+      if (!parsed.success) return log.warn({ issues: parsed.error.issues }, "slack: app_home_opened event not understood");
+      const opened = parsed.data;
+      // Opening the Messages tab is a person's first contact; they are welcomed once per process.
+      if (opened.tab !== "messages" || welcomed.has(opened.user)) return;
+      welcomed.add(opened.user);
+      const user: ChatUser = await users.chatUser(opened.user, context.teamId);
+      const outcome = await forward({ type: "contact", user, address: address(opened.user) });
+      await tell(opened.channel ?? opened.user, outcome.reply);
+    });
+  });
+
+  const routes: Route[] =
+    receiver instanceof HTTPReceiver
+      ? [
+          {
+            method: "POST",
+            path: SLACK_EVENTS_PATH,
+            handle: async (req, res) => {
+              // Before auth.test has run Bolt cannot authorise a request; Slack retries a 503.
+              if (!started) return sendJson(res, 503, { error: "slack_not_started" });
+              // Bolt reads the raw body itself (it is signed), answers at ack(), and goes on after.
+              receiver.requestListener(req, res);
+            },
+          },
+        ]
+      : [];
+
+  return {
+    channel,
+    routes,
+    async start() {
+      await app.init();
+      if (receiver instanceof SocketModeReceiver) await app.start();
+      started = true;
+    },
+    async stop() {
+      started = false;
+      await settle();
+      if (receiver instanceof SocketModeReceiver) await app.stop();
+    },
+    settle,
+    findUserByEmail: (email) => findSlackUserByEmail(app.client, email),
+  };
+}
+
+function hasPrefix(actionId: string, prefix: string): boolean {
+  return actionId === prefix || actionId.startsWith(`${prefix}.`);
+}
+
+/** The message a button was pressed in, when it was a message (not a modal or the Home tab). */
+function messageOf(press: BlockActionsBody): SlackMessageRef | null {
+  const ref = SlackMessageRef.safeParse({ channel: press.container?.channel_id, ts: press.container?.message_ts });
+  return press.container?.type === "message" && ref.success ? ref.data : null;
+}

@@ -1,0 +1,77 @@
+import type { types, webApi } from "@slack/bolt";
+import { renderBlockKit } from "../../cards/render-block-kit.js";
+import type { Card } from "../../conversation/card.js";
+import { UnreachableError, type ChatChannel } from "../../conversation/chat-channel.js";
+import { ChaserError } from "../../domain/chaser-error.js";
+import { parseJson, SlackMessageRef } from "./slack-payloads.js";
+import { slackErrorCode } from "./slack-error-code.js";
+
+/**
+ * Slack's refusals that retrying will not mend: the person left, was deactivated, or cannot be
+ * messaged there. `user_disabled` is what conversations.open says of a deactivated account.
+ */
+export const UNREACHABLE_ERRORS = new Set([
+  "account_inactive",
+  "user_not_found",
+  "user_disabled",
+  "cannot_dm_bot",
+  "not_in_channel",
+  "channel_not_found",
+  "is_archived",
+]);
+
+/** A Slack user id (U…, or W… on Enterprise Grid): messages to it go to the person's DM with Chaser. */
+const USER_ID = /^[UW][A-Z0-9]{2,}$/;
+
+/**
+ * The Slack side of ChatChannel. An address is a Slack user id (the DM is opened on send) or a
+ * channel id (C…, G…, D…) for digests; the messageRef is `{"channel","ts"}` as chat.update needs it.
+ */
+export class SlackChannel implements ChatChannel {
+  readonly platform = "slack" as const;
+  /** DM channel ids never change for a user; remembering them saves a tier-3 call per message. */
+  private readonly dms = new Map<string, string>();
+
+  constructor(private readonly client: webApi.WebClient) {}
+
+  async send(address: string, card: Card): Promise<{ messageRef: string }> {
+    const channel = await this.channelFor(address);
+    const { text, blocks } = renderBlockKit(card);
+    const posted = await this.call(() => this.client.chat.postMessage({ channel, text, blocks: blocks as unknown as types.KnownBlock[] }), address);
+    const ref = SlackMessageRef.safeParse({ channel: posted.channel ?? channel, ts: posted.ts });
+    if (!ref.success) throw new ChaserError("slack.unexpected_response", { method: "chat.postMessage" });
+    return { messageRef: JSON.stringify(ref.data) };
+  }
+
+  async update(address: string, messageRef: string, card: Card): Promise<void> {
+    const ref = SlackMessageRef.safeParse(parseJson(messageRef));
+    if (!ref.success) throw new ChaserError("slack.bad_message_ref", { ref: messageRef.slice(0, 100) });
+    const { text, blocks } = renderBlockKit(card);
+    await this.call(() => this.client.chat.update({ channel: ref.data.channel, ts: ref.data.ts, text, blocks: blocks as unknown as types.KnownBlock[] }), address);
+  }
+
+  /** The channel to post to: a user's DM (opened once), or the channel named. */
+  private async channelFor(address: string): Promise<string> {
+    if (!USER_ID.test(address)) return address;
+    const known = this.dms.get(address);
+    if (known) return known;
+    const opened = await this.call(() => this.client.conversations.open({ users: address }), address);
+    const id = opened.channel?.id;
+    if (!id) throw new ChaserError("slack.unexpected_response", { method: "conversations.open" });
+    this.dms.set(address, id);
+    return id;
+  }
+
+  private async call<T>(run: () => Promise<T>, address: string): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      const code = slackErrorCode(error);
+      if (code && UNREACHABLE_ERRORS.has(code)) {
+        this.dms.delete(address);
+        throw new UnreachableError("slack", code);
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import cron, { type ScheduledTask } from "node-cron";
+import { dispatchPending, type Deliverer } from "../conversation/deliver.js";
+import type { Db } from "../store/open-store.js";
+import { runDigests } from "./run-digests.js";
+import { runPrompts, type PromptRunReport } from "./run-prompts.js";
+import { parseScheduleSettings, type ScheduleSettings } from "./schedule-settings.js";
+import { canSendAt, digestSlot, promptSlot } from "./slots.js";
+
+export const SCHEDULE_SETTING = "schedule";
+
+export interface TickReport {
+  paused: boolean;
+  prompts: PromptRunReport | null;
+  digests: { claimed: boolean; digests: number } | null;
+  sent: number;
+  failed: number;
+}
+
+/** The deployment's schedule settings (admins change them by command); defaults when unset. */
+export async function loadScheduleSettings(db: Db): Promise<ScheduleSettings> {
+  const row = await db.appSetting.findUnique({ where: { key: SCHEDULE_SETTING } });
+  return parseScheduleSettings(row?.value);
+}
+
+/**
+ * One look at the clock: run today's prompts and this week's digest if their slots are open and
+ * unclaimed, then send what the outbox holds, unless it is quiet hours. Every replica does this;
+ * the slot and message keys make sure each thing happens once.
+ */
+export async function tick(deps: Deliverer, now: Date): Promise<TickReport> {
+  const settings = await loadScheduleSettings(deps.store.db);
+  const report: TickReport = { paused: settings.paused, prompts: null, digests: null, sent: 0, failed: 0 };
+  if (settings.paused) return report;
+  const prompt = promptSlot(now, settings);
+  if (prompt && !(await finished(deps.store.db, prompt.key))) report.prompts = await runPrompts(deps, prompt, now, settings);
+  const digest = digestSlot(now, settings);
+  if (digest && !(await finished(deps.store.db, digest.key))) report.digests = await runDigests(deps, digest, now, settings);
+  if (canSendAt(now, settings)) {
+    const results = await dispatchPending(deps, now);
+    report.sent = results.filter((r) => r.status === "sent").length;
+    report.failed = results.filter((r) => r.status === "failed").length;
+  }
+  return report;
+}
+
+async function finished(db: Db, key: string): Promise<boolean> {
+  const run = await db.scheduleRun.findUnique({ where: { key }, select: { finishedAt: true } });
+  return Boolean(run?.finishedAt);
+}
+
+/**
+ * Wakes every minute in Europe/London and ticks. Waking often rather than at the exact times means
+ * a restart, a clock change or a missed wake-up is caught up the same day; a tick still running
+ * when the next is due is skipped rather than overlapped.
+ */
+export function startScheduler(deps: Deliverer, now: () => Date = () => new Date()): { stop(): Promise<void> } {
+  let running: Promise<unknown> | null = null;
+  const task: ScheduledTask = cron.schedule(
+    "* * * * *",
+    () => {
+      if (running) return;
+      running = tick(deps, now())
+        .then((r) => {
+          if (r.prompts?.claimed || r.digests?.claimed || r.sent || r.failed) deps.log.info({ schedule: r }, "schedule tick");
+        })
+        .catch((error: unknown) => deps.log.error({ err: error }, "schedule tick failed"))
+        .finally(() => (running = null));
+    },
+    { timezone: "Europe/London", name: "chaser-schedule" },
+  );
+  return {
+    stop: async () => {
+      await task.stop();
+      await running;
+    },
+  };
+}
