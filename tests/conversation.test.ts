@@ -227,4 +227,11 @@ describe.each(PROVIDERS)("conversations in the core (%s)", (provider) => {
     const card = outcome.reply as PromptCard;
     expect(card.items[0]!.buttons[0]!.label).toBe("Ar y trywydd iawn");
   });
+
+  it("welcomes a person once, however often the platform says they arrived", async () => {
+    const again = await handleEvent(deps, { type: "contact", user: user("Sam Jones"), address: { platform: "web", address: "Sam Jones" } }, NOW);
+    expect(again.reply).toBeNull();
+    const newcomer = await handleEvent(deps, { type: "contact", user: user("Nia Evans"), address: { platform: "web", address: "Nia Evans" } }, NOW);
+    expect(newcomer.reply).toMatchObject({ type: "notice", text: expect.stringMatching(/^Hello Nia Evans\. I'm Chaser/) });
+  });
 });

@@ -48,8 +48,11 @@ export async function handleEvent(deps: ConversationDeps, event: InboundEvent, n
   const via = `chat:${event.user.platform}` as Via;
   const none: Outcome = { pressed: null, reply: null };
   switch (event.type) {
-    case "contact":
-      return { pressed: null, reply: { type: "notice", text: t("chat.welcome", { name: person.name }) } };
+    case "contact": {
+      // Platforms repeat install and app-home events; a person is welcomed once.
+      const first = await db.person.updateMany({ where: { id: person.id, welcomedAt: null }, data: { welcomedAt: now } });
+      return { pressed: null, reply: first.count === 1 ? { type: "notice", text: t("chat.welcome", { name: person.name }) } : null };
+    }
     case "help":
       return { pressed: null, reply: { type: "notice", text: t("chat.help") } };
     case "list":

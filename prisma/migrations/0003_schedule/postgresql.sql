@@ -2,6 +2,9 @@
 DROP INDEX "ChatMessage_status_idx";
 
 -- AlterTable
+ALTER TABLE "Person" ADD COLUMN     "welcomedAt" TIMESTAMP(3);
+
+-- AlterTable
 ALTER TABLE "ChatMessage" ADD COLUMN     "card" TEXT,
 ADD COLUMN     "claimedBy" TEXT,
 ADD COLUMN     "claimedUntil" TIMESTAMP(3),

@@ -2,6 +2,9 @@
 DROP INDEX "ChatMessage_status_idx";
 
 -- AlterTable
+ALTER TABLE "Person" ADD COLUMN "welcomedAt" DATETIME;
+
+-- AlterTable
 ALTER TABLE "ChatMessage" ADD COLUMN "card" TEXT;
 ALTER TABLE "ChatMessage" ADD COLUMN "claimedBy" TEXT;
 ALTER TABLE "ChatMessage" ADD COLUMN "claimedUntil" DATETIME;
