@@ -1,10 +1,14 @@
-import { WebChannel } from "./adapters/web/web-channel.js";
+import { createSlack } from "./adapters/slack/create-slack.js";
+import { createTeams } from "./adapters/teams/create-teams.js";
 import { playgroundChatRoutes } from "./adapters/web/playground-chat.js";
+import { WebChannel } from "./adapters/web/web-channel.js";
 import { ConfigError, loadConfig, type Config } from "./config/load-config.js";
 import { Background } from "./conversation/background.js";
 import type { ConversationDeps } from "./conversation/handle-event.js";
+import { Pacer } from "./conversation/pacer.js";
 import type { Route } from "./http/route.js";
 import { createLogger } from "./log.js";
+import { startScheduler } from "./schedule/scheduler.js";
 import { openStore } from "./store/open-store.js";
 import { startServer } from "./web/start-server.js";
 
@@ -29,13 +33,35 @@ async function main(): Promise<void> {
   const now = () => new Date();
   const background = new Background(log);
   const web = new WebChannel(now);
-  const deps: ConversationDeps = { store, log, channels: { web }, later: background.run };
+  const deps: ConversationDeps = { store, log, channels: { web }, later: background.run, pacer: new Pacer() };
   const routes: Route[] = [...playgroundChatRoutes({ ...deps, web, locale: config.locale, now, settle: () => background.settle() })];
 
+  // Without an app id the Bot Framework token check is off, so Teams is only offered on loopback
+  // (for the Bot Framework Emulator), never on an address the network can reach.
+  const loopback = ["127.0.0.1", "::1", "localhost"].includes(config.host);
+  if (config.teams.appId || loopback) {
+    const teams = createTeams({ config: config.teams, deps, now });
+    deps.channels.teams = teams.channel;
+    routes.push(...teams.routes);
+  }
+  const slack = config.slack ? await createSlack({ config: config.slack, deps, now }) : null;
+  if (slack) {
+    deps.channels.slack = slack.channel;
+    routes.push(...slack.routes);
+  }
+
   const server = await startServer(config.port, { store, log, locale: config.locale, routes }, config.host);
-  log.info(`Chaser is listening on http://${config.host}:${config.port}/ (playground), /healthz`);
+  await slack?.start();
+  const scheduler = startScheduler(deps, now);
+  log.info(
+    { teams: Boolean(deps.channels.teams), teamsAuth: Boolean(config.teams.appId), slack: Boolean(slack), socketMode: Boolean(config.slack?.appToken) },
+    `Chaser is listening on http://${config.host}:${config.port}/ (playground), /api/messages (Teams), /slack/events (Slack), /healthz`,
+  );
+
   const stop = async (signal: string) => {
     log.info({ signal }, "stopping");
+    await scheduler.stop();
+    await slack?.stop();
     server.close();
     await background.settle();
     await store.close();

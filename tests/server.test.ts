@@ -145,12 +145,12 @@ describe.each(PROVIDERS)("the HTTP server on %s", (provider) => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/html/);
     const html = await res.text();
-    expect(html).toContain("<h2>procurement-review.tsv</h2>");
+    expect(html).toContain("<summary><strong>procurement-review.tsv</strong>");
     expect(html).toContain("<td>CEX expectations already made clear</td>");
     expect(html).toContain("PWC brought in to coordinate new operating model (Hub &amp; spoke).");
     expect(html).toContain("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; now");
     expect(html).not.toContain("<script>alert(");
-    expect(html).toContain("<h2>&lt;b&gt;Bold&lt;/b&gt; &amp; &quot;co&quot;</h2>");
+    expect(html).toContain("<summary><strong>&lt;b&gt;Bold&lt;/b&gt; &amp; &quot;co&quot;</strong>");
     expect(html).not.toContain("<b>Bold</b>");
   });
 

@@ -1,0 +1,98 @@
+import { CardFactory, MessageFactory, type Activity, type CloudAdapter, type ConversationReference, type TurnContext } from "botbuilder";
+import { z } from "zod";
+import { renderAdaptiveCard } from "../../cards/render-adaptive-card.js";
+import type { Card } from "../../conversation/card.js";
+import { UnreachableError, type ChatChannel } from "../../conversation/chat-channel.js";
+
+/** A stored ConversationReference, checked before botbuilder is asked to use it. */
+const StoredReference = z.looseObject({
+  serviceUrl: z.string().min(1),
+  channelId: z.string().min(1),
+  conversation: z.looseObject({ id: z.string().min(1) }),
+  bot: z.looseObject({ id: z.string().min(1) }),
+  user: z.looseObject({ id: z.string().min(1) }).optional(),
+});
+
+/**
+ * Teams' refusals that retrying will not mend (msteams-docs, bots/build-conversational-capability
+ * and rate-limit status codes): the person blocked the bot or uninstalled the app, an admin
+ * disabled it, or the chat is gone.
+ */
+const UNREACHABLE: Record<number, string[]> = {
+  403: ["MessageWritesBlocked", "ConversationBlockedByUser", "BotNotInConversationRoster", "BotDisabledByAdmin"],
+  404: ["ConversationNotFound"],
+};
+
+/** A card as the message activity Teams shows it in. */
+export function cardActivity(card: Card): Partial<Activity> {
+  return MessageFactory.attachment(CardFactory.adaptiveCard(renderAdaptiveCard(card)));
+}
+
+/**
+ * Teams as a ChatChannel: the address is the person's ConversationReference as JSON, kept from
+ * their installation or last message; cards are Adaptive Cards sent and replaced proactively.
+ */
+export class TeamsChannel implements ChatChannel {
+  readonly platform = "teams" as const;
+
+  constructor(
+    private readonly adapter: CloudAdapter,
+    /** Empty when authentication is off (local use). */
+    private readonly appId: string,
+  ) {}
+
+  async send(address: string, card: Card): Promise<{ messageRef: string }> {
+    let id: string | undefined;
+    await this.continueWith(address, async (context) => {
+      id = (await context.sendActivity(cardActivity(card)))?.id;
+    });
+    if (!id) throw new Error("Teams accepted the card but returned no activity id, so it could not be updated later");
+    return { messageRef: id };
+  }
+
+  async update(address: string, messageRef: string, card: Card): Promise<void> {
+    await this.continueWith(address, async (context) => {
+      await context.updateActivity({ ...cardActivity(card), type: "message", id: messageRef });
+    });
+  }
+
+  private async continueWith(address: string, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const reference = parseReference(address);
+    try {
+      await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+        // botbuilder gives the continuation a made-up id and sends everything as a reply to it;
+        // without it the card is posted to the conversation, Teams' documented proactive call.
+        delete context.activity.id;
+        await logic(context);
+      });
+    } catch (error) {
+      const reason = unreachableReason(error);
+      if (reason) throw new UnreachableError("teams", reason);
+      // Anything else may pass (botbuilder already retried a 429 three times): the caller records it.
+      throw error;
+    }
+  }
+}
+
+function parseReference(address: string): Partial<ConversationReference> {
+  let json: unknown;
+  try {
+    json = JSON.parse(address);
+  } catch {
+    throw new Error("the stored Teams address is not a ConversationReference (not JSON)");
+  }
+  const parsed = StoredReference.safeParse(json);
+  if (!parsed.success) throw new Error(`the stored Teams address is not a ConversationReference: ${parsed.error.issues.map((i) => i.path.join(".")).join(", ")}`);
+  // Checked above; botbuilder takes the reference as stored, with whatever else Teams put in it.
+  // The id of the activity it was taken from would make every send a reply to that old message.
+  const { activityId: _activityId, ...reference } = json as Partial<ConversationReference>;
+  return reference;
+}
+
+/** "403 MessageWritesBlocked" when the connector's error says the person cannot be reached; else null. */
+export function unreachableReason(error: unknown): string | null {
+  if (typeof error !== "object" || error === null) return null;
+  const { statusCode, code } = error as { statusCode?: unknown; code?: unknown };
+  if (typeof statusCode !== "number" || typeof code !== "string") return null;
+  return UNREACHABLE[statusCode]?.includes(code) ? `${statusCode} ${code}` : null;
+}

@@ -1,0 +1,184 @@
+import { ActivityTypes, TeamsInfo, TurnContext, type InvokeResponse } from "botbuilder";
+import { z } from "zod";
+import { formValues, renderAdaptiveCard } from "../../cards/render-adaptive-card.js";
+import type { Card } from "../../conversation/card.js";
+import type { ChatAddress, ChatUser } from "../../conversation/chat-user.js";
+import { handleEvent, type ConversationDeps, type InboundEvent } from "../../conversation/handle-event.js";
+import { pickLocale, translator } from "../../i18n.js";
+import { AdaptiveCardAction, localeOf, mentionsOf, TeamsActivity } from "./teams-activity.js";
+import { cardActivity } from "./teams-channel.js";
+
+/** The verb every Chaser button carries (cards/*.json). */
+export const ANSWER_VERB = "chaser.answer";
+const ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive";
+const Email = z.email().max(320);
+
+export interface TeamsTurnOptions {
+  deps: ConversationDeps;
+  now: () => Date;
+}
+
+/**
+ * What Chaser does with each Teams activity: convert it into the core's InboundEvent, forward it to
+ * handleEvent, and show the Outcome (a reply card, or the invoke's answer). Nothing is decided here.
+ */
+export function teamsTurn({ deps, now }: TeamsTurnOptions): (context: TurnContext) => Promise<void> {
+  return async (context) => {
+    const parsed = TeamsActivity.safeParse(context.activity);
+    if (!parsed.success) {
+      deps.log.warn({ type: context.activity.type, issues: parsed.error.issues.map((i) => i.path.join(".")) }, "teams: activity not understood, ignored");
+      if (context.activity.type === ActivityTypes.Invoke) await invokeError(context, 400, "BadRequest", badButton(z.string().safeParse(context.activity.locale).data));
+      return;
+    }
+    const activity = parsed.data;
+    switch (activity.type) {
+      case ActivityTypes.ConversationUpdate:
+        return onConversationUpdate(context, activity, deps, now);
+      case ActivityTypes.InstallationUpdate:
+        return onInstallationUpdate(context, activity, deps, now);
+      case ActivityTypes.Message:
+        return onMessage(context, activity, deps, now);
+      case ActivityTypes.Invoke:
+        return onInvoke(context, activity, deps, now);
+      default:
+        // Reactions, typing, message edits: nothing for Chaser; botbuilder answers 200.
+        return;
+    }
+  };
+}
+
+function isPersonal(activity: TeamsActivity): boolean {
+  return activity.conversation.conversationType ? activity.conversation.conversationType === "personal" : activity.conversation.isGroup !== true;
+}
+
+function userOf(activity: TeamsActivity, email?: string): ChatUser {
+  const tenantId = activity.conversation.tenantId ?? activity.channelData?.tenant?.id;
+  const locale = localeOf(activity);
+  return {
+    platform: "teams",
+    userId: activity.from.id,
+    ...(tenantId ? { tenantId: tenantId.slice(0, 200) } : {}),
+    ...(activity.from.name ? { name: activity.from.name.slice(0, 200) } : {}),
+    ...(email ? { email } : {}),
+    ...(locale && locale.length <= 20 ? { locale } : {}),
+  };
+}
+
+/**
+ * Where to reach the person later: only a 1:1 chat's reference. A group chat's or channel's would
+ * send their prompts to everyone there, so those turns leave the stored address alone.
+ */
+function addressOf(context: TurnContext, activity: TeamsActivity): ChatAddress | undefined {
+  if (!isPersonal(activity)) return undefined;
+  return { platform: "teams", address: JSON.stringify(TurnContext.getConversationReference(context.activity)) };
+}
+
+async function onConversationUpdate(context: TurnContext, activity: TeamsActivity, deps: ConversationDeps, now: () => Date): Promise<void> {
+  // In a 1:1 chat the members added are the person and/or the bot (Teams sends the bot's id when
+  // the app is installed); either way it is the person (`from`) who now has a chat with Chaser.
+  // In teams and group chats, members come and go without a chat of their own with Chaser.
+  if (!isPersonal(activity) || !activity.membersAdded?.length || activity.from.id === activity.recipient.id) return;
+  const outcome = await contact(context, activity, deps, now);
+  if (outcome.reply) await context.sendActivity(cardActivity(outcome.reply));
+}
+
+async function onInstallationUpdate(context: TurnContext, activity: TeamsActivity, deps: ConversationDeps, now: () => Date): Promise<void> {
+  // Teams sends a conversationUpdate for the same installation, which carries the welcome; this one
+  // only refreshes the stored reference, so the person is not welcomed twice.
+  if (!isPersonal(activity) || !activity.action?.startsWith("add")) return;
+  await contact(context, activity, deps, now);
+}
+
+async function contact(context: TurnContext, activity: TeamsActivity, deps: ConversationDeps, now: () => Date) {
+  const address = addressOf(context, activity)!;
+  return handleEvent(deps, { type: "contact", user: userOf(activity, await emailOf(context, activity, deps)), address }, now());
+}
+
+/** The person's email from the roster, so an admin's mapping by email finds them; absent on failure. */
+async function emailOf(context: TurnContext, activity: TeamsActivity, deps: ConversationDeps): Promise<string | undefined> {
+  try {
+    const member = await TeamsInfo.getMember(context, activity.from.id);
+    const email = Email.safeParse(member.email ?? member.userPrincipalName);
+    return email.success ? email.data : undefined;
+  } catch (error) {
+    deps.log.debug({ err: error }, "teams: roster lookup failed; continuing without an email");
+    return undefined;
+  }
+}
+
+async function onMessage(context: TurnContext, activity: TeamsActivity, deps: ConversationDeps, now: () => Date): Promise<void> {
+  const personal = isPersonal(activity);
+  const deliveryId = activity.id ?? `${activity.conversation.id}:${now().getTime()}`;
+  let text = activity.text?.trim() ?? "";
+  if (!personal && text) {
+    // In a group chat or channel Chaser answers only when it is @mentioned, and reads what follows.
+    const mention = mentionsOf(activity).find((m) => m.mentioned.id === activity.recipient.id);
+    if (!mention) return;
+    text = text.replace(mention.text, "").trim();
+  }
+  let event: InboundEvent;
+  if (text) {
+    event = { type: "text", user: userOf(activity), address: addressOf(context, activity), deliveryId, text };
+  } else if (activity.value !== undefined) {
+    // Action.Submit (the fallback of Action.Execute): the button's data with the form's inputs merged in.
+    event = { type: "answer", user: userOf(activity), address: addressOf(context, activity), deliveryId, ...splitSubmit(activity.value), inline: false };
+  } else {
+    return;
+  }
+  const outcome = await handleEvent(deps, event, now());
+  // The pressed card itself is updated by the core through TeamsChannel.update (deps.later).
+  if (outcome.reply) await context.sendActivity(cardActivity(outcome.reply));
+}
+
+async function onInvoke(context: TurnContext, activity: TeamsActivity, deps: ConversationDeps, now: () => Date): Promise<void> {
+  if (activity.name !== "adaptiveCard/action") {
+    // Not something Chaser offers (message extensions, task modules…); as botbuilder's ActivityHandler does.
+    return invokeResponse(context, { status: 501 });
+  }
+  const invoke = AdaptiveCardAction.safeParse(activity.value);
+  if (!invoke.success) return invokeError(context, 400, "BadRequest", badButton(localeOf(activity)));
+  if (invoke.data.action.verb !== ANSWER_VERB) return invokeError(context, 400, "NotSupported", badButton(localeOf(activity)));
+  const outcome = await handleEvent(
+    deps,
+    {
+      type: "answer",
+      user: userOf(activity),
+      address: addressOf(context, activity),
+      deliveryId: activity.id ?? `${activity.conversation.id}:${now().getTime()}`,
+      ...splitSubmit(invoke.data.action.data),
+      inline: true,
+    },
+    now(),
+  );
+  // Answered first, within Teams' ~10 s: the card as it now stands replaces the pressed one; the
+  // core's slower work (other cards, admins) already runs in deps.later.
+  const card: Card = outcome.pressed ?? outcome.reply ?? { type: "notice", text: translator(pickLocale(localeOf(activity)))("teams.received") };
+  await invokeResponse(context, { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD, value: renderAdaptiveCard(card) } });
+  // When the card was replaced by the updated card, words that go with it come as a message.
+  if (outcome.pressed && outcome.reply) await context.sendActivity(cardActivity(outcome.reply));
+}
+
+/**
+ * A button's data carries Chaser's answer ({v, m, a, k…}); Teams merges the form's inputs into it,
+ * under ids `field.actionId.kind`. The two are handed to the core apart, unchecked: it checks them.
+ */
+function splitSubmit(data: unknown): { payload: unknown; inputs: Record<string, string> } {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return { payload: data, inputs: {} };
+  const record = data as Record<string, unknown>;
+  const { a, k } = record;
+  const inputs = typeof a === "string" && typeof k === "string" ? formValues(record, a, k) : {};
+  const payload = Object.fromEntries(Object.entries(record).filter(([key]) => !key.includes(".")));
+  return { payload, inputs };
+}
+
+function badButton(locale: string | undefined): string {
+  return translator(pickLocale(locale))("answer.bad_button");
+}
+
+async function invokeResponse(context: TurnContext, value: InvokeResponse): Promise<void> {
+  await context.sendActivity({ type: ActivityTypes.InvokeResponse, value });
+}
+
+async function invokeError(context: TurnContext, status: number, code: string, message: string): Promise<void> {
+  await invokeResponse(context, { status, body: { statusCode: status, type: "application/vnd.microsoft.error", value: { code, message } } });
+}

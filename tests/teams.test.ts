@@ -1,0 +1,505 @@
+/**
+ * Chaser in Teams, end to end: activities are POSTed over loopback HTTP to the real server's
+ * /api/messages, through botbuilder's real CloudAdapter, into the core and the store; what the bot
+ * sends back lands on the fake Bot Connector (tests/fakes), where the tests read it.
+ */
+import { Writable } from "node:stream";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ConfigurationBotFrameworkAuthentication } from "botbuilder";
+import pino from "pino";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createTeams, MAX_ACTIVITY_BYTES, type BotFrameworkAuthentication, type Teams } from "../src/adapters/teams/create-teams.js";
+import { unreachableReason } from "../src/adapters/teams/teams-channel.js";
+import type { TeamsConfig } from "../src/config/load-config.js";
+import { Background } from "../src/conversation/background.js";
+import type { ConversationDeps } from "../src/conversation/handle-event.js";
+import { sendPrompt } from "../src/conversation/send-prompt.js";
+import { importPlan } from "../src/store/import-plan.js";
+import { mapRole } from "../src/store/map-role.js";
+import { startServer } from "../src/web/start-server.js";
+import { createSigningKey, credentialsFactory, forgetCachedBotTokens, startFakeBotFrameworkAuth, type FakeBotFrameworkAuth } from "./fakes/bot-framework-auth.js";
+import { startFakeConnector, type FakeConnector, type StoredActivity, type TeamsMember } from "./fakes/fake-bot-connector.js";
+import { parseSeed } from "./helpers/seeds.js";
+import { freshStore, PROVIDERS, type TestStore } from "./helpers/test-store.js";
+
+// 20 December 2020: item 2's activities (31/12/20) are due within 14 days, so CDAI has five to answer.
+const NOW = new Date("2020-12-20T09:30:00Z");
+const TENANT = "tenant-1";
+const BOT = { id: "28:chaser-bot", name: "Chaser" };
+const ALICE: TeamsMember = {
+  id: "29:alice",
+  name: "Alice Owner",
+  email: "alice.owner@example.gov.uk",
+  userPrincipalName: "alice.owner@example.gov.uk",
+  aadObjectId: "00000000-0000-0000-0000-00000000a11c",
+  tenantId: TENANT,
+};
+const BOB: TeamsMember = { id: "29:bob", name: "Bob Stranger", email: "bob@example.gov.uk", tenantId: TENANT };
+const AUTH_OFF: TeamsConfig = { appId: "", appPassword: null, appType: "MultiTenant", tenantId: null };
+const ADAPTIVE = "application/vnd.microsoft.card.adaptive";
+const silent = pino({ level: "silent" });
+
+type Json = Record<string, any>;
+
+/** Everything one test runs against: a fresh store with seed 000, the fake connector, the server. */
+interface Rig {
+  store: TestStore;
+  connector: FakeConnector;
+  teams: Teams;
+  background: Background;
+  deps: ConversationDeps;
+  url: string;
+  close(): Promise<void>;
+}
+
+async function startRig(
+  provider: (typeof PROVIDERS)[number],
+  options: { config?: TeamsConfig; connector?: Parameters<typeof startFakeConnector>[0]; auth?: (connector: FakeConnector) => BotFrameworkAuthentication } = {},
+): Promise<Rig> {
+  const store = await freshStore(provider);
+  await importPlan(store, await parseSeed("procurement"), { sourceDocument: "procurement.tsv", via: "cli", actorLabel: "test", now: new Date("2020-12-01T09:00:00Z") });
+  const connector = await startFakeConnector({ members: [ALICE, BOB], ...options.connector });
+  const background = new Background(silent);
+  const channels: ConversationDeps["channels"] = {};
+  const deps: ConversationDeps = { store, log: silent, channels, later: background.run };
+  const auth = options.auth?.(connector);
+  const teams = createTeams({ config: options.config ?? AUTH_OFF, deps, now: () => NOW, ...(auth ? { auth } : {}) });
+  channels.teams = teams.channel;
+  const server: Server = await startServer(0, { store, log: silent, locale: "en-GB", now: () => NOW, routes: teams.routes });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
+  return {
+    store,
+    connector,
+    teams,
+    background,
+    deps,
+    url,
+    async close() {
+      await background.settle();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await connector.close();
+      await store.drop();
+    },
+  };
+}
+
+let sequence = 0;
+const chatWith = (member: TeamsMember) => `a:chat-${member.id}`;
+const personalConversation = (member: TeamsMember) => ({ id: chatWith(member), conversationType: "personal", tenantId: TENANT });
+const GROUP = { id: "19:group-chat@thread.v2", conversationType: "groupChat", tenantId: TENANT, isGroup: true };
+
+/** An activity as Teams posts it to the bot. */
+function activity(rig: Rig, member: TeamsMember, fields: Json, conversation: Json = personalConversation(member)): Json {
+  return {
+    type: "message",
+    id: `activity-${++sequence}`,
+    channelId: "msteams",
+    serviceUrl: rig.connector.url,
+    timestamp: NOW.toISOString(),
+    locale: "en-GB",
+    from: { id: member.id, name: member.name, aadObjectId: member.aadObjectId },
+    recipient: BOT,
+    conversation,
+    channelData: { tenant: { id: TENANT } },
+    ...fields,
+  };
+}
+
+async function post(rig: Rig, body: unknown, token?: string): Promise<{ status: number; json: Json | null; text: string }> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(rig.url, { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) });
+  const text = await response.text();
+  let json: Json | null = null;
+  try {
+    json = JSON.parse(text) as Json;
+  } catch {
+    json = null;
+  }
+  return { status: response.status, json, text };
+}
+
+const install = (rig: Rig, member: TeamsMember, membersAdded = [{ id: member.id }], extra: Json = {}) =>
+  post(rig, activity(rig, member, { type: "conversationUpdate", membersAdded, ...extra }));
+const say = (rig: Rig, member: TeamsMember, text: string, extra: Json = {}, conversation?: Json) =>
+  post(rig, activity(rig, member, { text, ...extra }, conversation));
+const execute = (rig: Rig, member: TeamsMember, data: unknown, replyToId?: string, verb = "chaser.answer") =>
+  post(rig, activity(rig, member, { type: "invoke", name: "adaptiveCard/action", replyToId, value: { action: { type: "Action.Execute", verb, data }, trigger: "manual" } }));
+const submit = (rig: Rig, member: TeamsMember, value: unknown, replyToId?: string) => post(rig, activity(rig, member, { replyToId, value }));
+
+const cardOf = (stored: StoredActivity | undefined): Json => {
+  const attachments = stored?.activity.attachments as Json[] | undefined;
+  expect(attachments?.[0]?.contentType).toBe(ADAPTIVE);
+  return attachments![0]!.content as Json;
+};
+/** The first TextBlock's text: a card's title, or a notice's words. */
+const headline = (card: Json): string => card.body[0].text;
+const sentTo = (rig: Rig, member: TeamsMember) => rig.connector.activities(chatWith(member));
+const promptsTo = (rig: Rig, member: TeamsMember) => sentTo(rig, member).filter((a) => headline(cardOf(a)) === "Your actions need an update");
+const containers = (card: Json): Json[] => card.body.filter((e: Json) => e.type === "Container");
+const item = (card: Json, ref: string): Json => {
+  const found = containers(card).find((c) => c.items[0].text.startsWith(`${ref} ·`));
+  expect(found, `an item for ${ref}`).toBeDefined();
+  return found!;
+};
+const actionsOf = (container: Json): Json[] => container.items.find((e: Json) => e.type === "ActionSet")?.actions ?? [];
+const recordedOf = (container: Json): string | undefined => container.items.find((e: Json) => typeof e.text === "string" && e.text.startsWith("✔"))?.text;
+const button = (card: Json, ref: string, title: string): Json => {
+  const found = actionsOf(item(card, ref)).find((a) => a.title === title);
+  expect(found, `${title} on ${ref}`).toBeDefined();
+  return found!;
+};
+
+const personOf = (rig: Rig, member: TeamsMember) => rig.store.db.person.findUniqueOrThrow({ where: { teamsUserId: member.id } });
+const action = (rig: Rig, key: string) => rig.store.db.action.findFirstOrThrow({ where: { key } });
+const teamsHistory = (rig: Rig) => rig.store.db.history.count({ where: { via: "chat:teams" } });
+
+/** Installs Alice, maps CDAI to her, sends her prompt; returns the prompt as the connector holds it. */
+async function alicePrompted(rig: Rig): Promise<{ stored: StoredActivity; card: Json; personId: string }> {
+  expect((await install(rig, ALICE)).status).toBe(200);
+  await mapRole(rig.store.db, { role: "CDAI", personName: ALICE.name!, via: "cli", actorLabel: "test" });
+  const { id: personId } = await personOf(rig, ALICE);
+  expect(await sendPrompt(rig.deps, personId, NOW)).toMatchObject({ status: "sent" });
+  const [stored, ...more] = promptsTo(rig, ALICE);
+  expect(more).toEqual([]);
+  return { stored: stored!, card: cardOf(stored), personId };
+}
+
+describe.each(PROVIDERS)("Teams, end to end (%s)", (provider) => {
+  let rig: Rig;
+  beforeEach(async () => {
+    rig = await startRig(provider);
+  });
+  afterEach(async () => {
+    await rig.close();
+  });
+
+  it("on installation stores the person's conversation reference and email, and welcomes them once", async () => {
+    const installed = await install(rig, ALICE);
+    expect(installed.status).toBe(200);
+    const alice = await personOf(rig, ALICE);
+    expect(alice).toMatchObject({ name: "Alice Owner", email: ALICE.email, teamsTenantId: TENANT, preferredPlatform: "teams", locale: "en-GB" });
+    expect(JSON.parse(alice.teamsConversation!)).toMatchObject({
+      channelId: "msteams",
+      serviceUrl: rig.connector.url,
+      conversation: { id: chatWith(ALICE), conversationType: "personal", tenantId: TENANT },
+      user: { id: ALICE.id, name: ALICE.name },
+      bot: BOT,
+    });
+    const [welcome, ...others] = sentTo(rig, ALICE);
+    expect(others).toEqual([]);
+    expect(welcome!.replyToId).toBe(`activity-${sequence}`);
+    expect(headline(cardOf(welcome))).toMatch(/^Hello Alice Owner\. I'm Chaser/);
+
+    // Teams also sends installationUpdate for the same install: the reference is kept, no second welcome.
+    expect((await post(rig, activity(rig, ALICE, { type: "installationUpdate", action: "add" }))).status).toBe(200);
+    expect(sentTo(rig, ALICE)).toHaveLength(1);
+
+    // Teams names the bot as the member added to a personal chat; the person is still who installed it.
+    expect((await install(rig, BOB, [{ id: BOT.id }], { locale: "cy-GB" })).status).toBe(200);
+    expect(await personOf(rig, BOB)).toMatchObject({ name: "Bob Stranger", locale: "cy" });
+    expect(headline(cardOf(sentTo(rig, BOB)[0]))).toMatch(/^Helo Bob Stranger\. Chaser ydw i/);
+    expect(await rig.store.db.person.count()).toBe(2);
+  });
+
+  it("sends ONE proactive card listing the person's actions, Action.Execute buttons falling back to Action.Submit", async () => {
+    const { stored, card, personId } = await alicePrompted(rig);
+    const conversation = encodeURIComponent(chatWith(ALICE));
+    // Proactive: posted to the conversation, not as a reply to the installation.
+    const sends = rig.connector.requests.filter((r) => r.method === "POST" && r.path === `/v3/conversations/${conversation}/activities`);
+    expect(sends.map((r) => r.status)).toEqual([201]);
+    expect(stored.replyToId).toBeUndefined();
+    expect(card).toMatchObject({ type: "AdaptiveCard", version: "1.5" });
+    expect(containers(card).map((c) => c.items[0].text.split(" · ")[0])).toEqual(["2.6", "2.7", "5", "7.1", "7.3"]);
+    for (const container of containers(card)) {
+      const onTrack = actionsOf(container).find((a) => a.title === "On track")!;
+      expect(onTrack).toMatchObject({ type: "Action.Execute", verb: "chaser.answer", fallback: { type: "Action.Submit", data: onTrack.data } });
+      expect(onTrack.data).toMatchObject({ v: 1, k: "on_track", a: expect.any(String), m: expect.any(String) });
+    }
+    const message = await rig.store.db.chatMessage.findFirstOrThrow({ where: { personId, kind: "prompt" } });
+    expect(message).toMatchObject({ platform: "teams", status: "sent", messageRef: stored.id });
+
+    expect(await sendPrompt(rig.deps, personId, NOW)).toMatchObject({ status: "duplicate" });
+    expect(promptsTo(rig, ALICE)).toHaveLength(1);
+  });
+
+  it("records 'On track' pressed with Action.Execute and answers the invoke with the updated card", async () => {
+    const { stored, card, personId } = await alicePrompted(rig);
+    const onTrack = button(card, "2.6", "On track");
+    const pressed = await execute(rig, ALICE, onTrack.data, stored.id);
+    expect(pressed.status).toBe(200);
+    expect(pressed.json).toMatchObject({ statusCode: 200, type: ADAPTIVE, value: { type: "AdaptiveCard", version: "1.5" } });
+    const updated = pressed.json!.value as Json;
+    expect(recordedOf(item(updated, "2.6"))).toBe("✔ Recorded: on track (Alice Owner, 20/12/2020)");
+    expect(actionsOf(item(updated, "2.6"))).toEqual([]);
+    expect(actionsOf(item(updated, "2.7")).length).toBeGreaterThan(0);
+
+    expect(await action(rig, "2.6")).toMatchObject({ rag: "green", statusSource: "chat" });
+    const history = await rig.store.db.history.findMany({ where: { via: "chat:teams" } });
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ entityId: onTrack.data.a, actorPersonId: personId, actorLabel: "Alice Owner" });
+    await rig.background.settle();
+    // The invoke's answer replaced the card; nothing else was sent or updated.
+    expect(rig.connector.requests.filter((r) => r.method === "PUT")).toEqual([]);
+    expect(sentTo(rig, ALICE)).toHaveLength(2); // the welcome and the prompt
+  });
+
+  it("records a delay from the form (Action.Execute with inputs), keeping the original target", async () => {
+    const { stored, card } = await alicePrompted(rig);
+    const show = button(card, "2.7", "Delayed…");
+    expect(show.type).toBe("Action.ShowCard");
+    const save = show.card.actions[0];
+    const actionId = save.data.a as string;
+    expect(show.card.body.map((e: Json) => e.id).filter(Boolean)).toEqual([`date.${actionId}.delayed`, `reason.${actionId}.delayed`]);
+    const data = { ...save.data, [`date.${actionId}.delayed`]: "2021-03-31", [`reason.${actionId}.delayed`]: "Waiting for Cabinet" };
+    const pressed = await execute(rig, ALICE, data, stored.id);
+    expect(pressed.status).toBe(200);
+    expect(recordedOf(item(pressed.json!.value, "2.7"))).toBe("✔ Recorded: delayed to 31/03/2021: Waiting for Cabinet (Alice Owner, 20/12/2020)");
+    expect(await action(rig, "2.7")).toMatchObject({
+      status: "delayed",
+      statusText: "Waiting for Cabinet",
+      targetTo: "2021-03-31",
+      originalTargetTo: "2020-12-31",
+    });
+    expect(await teamsHistory(rig)).toBe(1);
+  });
+
+  it("records the same through the Action.Submit fallback, and updates the card in place with a PUT", async () => {
+    const { stored, card } = await alicePrompted(rig);
+    const save = button(card, "2.7", "Delayed…").card.actions[0].fallback;
+    expect(save.type).toBe("Action.Submit");
+    const actionId = save.data.a as string;
+    const value = { ...save.data, [`date.${actionId}.delayed`]: "2021-03-31", [`reason.${actionId}.delayed`]: "Waiting for Cabinet" };
+    const before = rig.connector.activities().length;
+    const submitted = await submit(rig, ALICE, value, stored.id);
+    expect(submitted.status).toBe(200);
+    await rig.background.settle();
+    expect(await action(rig, "2.7")).toMatchObject({ status: "delayed", targetTo: "2021-03-31", originalTargetTo: "2020-12-31" });
+    const puts = rig.connector.requests.filter((r) => r.method === "PUT");
+    expect(puts.map((r) => [r.path, r.status])).toEqual([[`/v3/conversations/${encodeURIComponent(chatWith(ALICE))}/activities/${stored.id}`, 200]]);
+    const now = rig.connector.activities().find((a) => a.id === stored.id)!;
+    expect(now.versions).toHaveLength(2);
+    expect(recordedOf(item(cardOf(now), "2.7"))).toMatch(/^✔ Recorded: delayed to 31\/03\/2021: Waiting for Cabinet/);
+    // The updated card says it all: no extra message.
+    expect(rig.connector.activities()).toHaveLength(before);
+  });
+
+  it("records free text ('2.7 done') with a reply in the same turn, and a redelivery records nothing new", async () => {
+    await install(rig, ALICE);
+    await mapRole(rig.store.db, { role: "CDAI", personName: ALICE.name!, via: "cli", actorLabel: "test" });
+    const first = await say(rig, ALICE, "2.7 done", { id: "message-1" });
+    expect(first.status).toBe(200);
+    const reply = sentTo(rig, ALICE).at(-1)!;
+    expect(reply.replyToId).toBe("message-1");
+    expect(headline(cardOf(reply))).toBe("Recorded for 2.7: complete. Thank you!");
+    expect(await action(rig, "2.7")).toMatchObject({ status: "complete", statusSource: "chat" });
+
+    expect((await say(rig, ALICE, "2.7 done", { id: "message-1" })).status).toBe(200);
+    expect(headline(cardOf(sentTo(rig, ALICE).at(-1)))).toBe("That was already recorded for 2.7; nothing new was recorded.");
+    expect(await teamsHistory(rig)).toBe(1);
+    expect(await rig.store.db.answer.count()).toBe(1);
+  });
+
+  it("asks which action 'on track' is for when there are several, records nothing, then records the choice", async () => {
+    await install(rig, ALICE);
+    await mapRole(rig.store.db, { role: "CDAI", personName: ALICE.name!, via: "cli", actorLabel: "test" });
+    await say(rig, ALICE, "on track");
+    const choose = cardOf(sentTo(rig, ALICE).at(-1));
+    expect(headline(choose)).toBe("Which action is that for? Nothing is recorded until you choose.");
+    const options = choose.body[1].actions as Json[];
+    expect(options.length).toBeGreaterThan(1);
+    expect(await teamsHistory(rig)).toBe(0);
+    const option = options.find((o) => o.title.startsWith("2.6:"))!;
+    expect(option).toMatchObject({ type: "Action.Execute", verb: "chaser.answer", fallback: { type: "Action.Submit" } });
+    const chosen = await execute(rig, ALICE, option.data);
+    expect(chosen.json).toMatchObject({ statusCode: 200, value: { body: [{ text: "Recorded for 2.6: on track." }] } });
+    expect(await action(rig, "2.6")).toMatchObject({ rag: "green" });
+    expect(await teamsHistory(rig)).toBe(1);
+  });
+
+  it("tells a stranger pressing someone else's button who owns the action, and records nothing", async () => {
+    const { stored, card } = await alicePrompted(rig);
+    await install(rig, BOB);
+    const before = await action(rig, "2.6");
+    const pressed = await execute(rig, BOB, button(card, "2.6", "On track").data, stored.id);
+    expect(pressed.status).toBe(200);
+    // The card stays as it stands (still unanswered); the words come as a message to the stranger.
+    expect(actionsOf(item(pressed.json!.value, "2.6")).length).toBeGreaterThan(0);
+    expect(headline(cardOf(sentTo(rig, BOB).at(-1)))).toBe(
+      "Only the owner of 2.6, their delegate or a plan admin can update it, so nothing was recorded. It belongs to CDAI (Alice Owner).",
+    );
+    expect(await action(rig, "2.6")).toEqual(before);
+    expect(await rig.store.db.answer.count()).toBe(0);
+    expect(await teamsHistory(rig)).toBe(0);
+  });
+
+  it("answers malformed requests and presses clearly, and records nothing", async () => {
+    const { stored, card } = await alicePrompted(rig);
+    const badButton = /^That button is not one I recognise/;
+    const noAction = await post(rig, activity(rig, ALICE, { type: "invoke", name: "adaptiveCard/action", value: { trigger: "manual" } }));
+    expect(noAction.status).toBe(400);
+    expect(noAction.json).toMatchObject({ statusCode: 400, type: "application/vnd.microsoft.error", value: { code: "BadRequest", message: expect.stringMatching(badButton) } });
+    const unknownVerb = await execute(rig, ALICE, button(card, "2.6", "On track").data, stored.id, "chaser.explode");
+    expect(unknownVerb.status).toBe(400);
+    expect(unknownVerb.json).toMatchObject({ statusCode: 400, value: { code: "NotSupported", message: expect.stringMatching(badButton) } });
+    for (const data of ["nonsense", null, { v: 1, m: null, a: "x", k: "explode" }, { v: 2 }]) {
+      const pressed = await execute(rig, ALICE, data, stored.id);
+      expect(pressed.status).toBe(200);
+      expect(headline(pressed.json!.value)).toMatch(badButton);
+    }
+    expect((await submit(rig, ALICE, { hello: "world" }, stored.id)).status).toBe(200);
+    expect(headline(cardOf(sentTo(rig, ALICE).at(-1)))).toMatch(badButton);
+    expect((await post(rig, activity(rig, ALICE, { type: "invoke", name: "composeExtension/query", value: {} }))).status).toBe(501);
+    // Activities missing what Chaser reads: an invoke gets an error answer, a message is ignored.
+    const noSender = await post(rig, { ...activity(rig, ALICE, { type: "invoke", name: "adaptiveCard/action", value: { action: { type: "Action.Execute", verb: "chaser.answer", data: button(card, "2.6", "On track").data } } }), from: undefined });
+    expect([noSender.status, noSender.json?.value?.code]).toEqual([400, "BadRequest"]);
+    const before = rig.connector.activities().length;
+    expect((await post(rig, { ...activity(rig, ALICE, { text: "2.7 done" }), conversation: { id: 42 } })).status).toBe(200);
+    expect(rig.connector.activities()).toHaveLength(before);
+    // Not even an activity: refused before botbuilder.
+    expect((await post(rig, "{not json")).status).toBe(400);
+    expect((await post(rig, { text: "2.7 done" })).status).toBe(400);
+    expect((await post(rig, ["2.7 done"])).status).toBe(400);
+    expect((await post(rig, activity(rig, ALICE, { text: "x".repeat(MAX_ACTIVITY_BYTES) }))).status).toBe(413);
+    await rig.background.settle();
+    expect(await rig.store.db.answer.count()).toBe(0);
+    expect(await teamsHistory(rig)).toBe(0);
+  });
+
+  it("in a group chat answers only when @mentioned, and keeps the person's 1:1 chat as their address", async () => {
+    await install(rig, ALICE);
+    await mapRole(rig.store.db, { role: "CDAI", personName: ALICE.name!, via: "cli", actorLabel: "test" });
+    const personal = (await personOf(rig, ALICE)).teamsConversation;
+    expect((await say(rig, ALICE, "2.7 done", {}, GROUP)).status).toBe(200);
+    expect(rig.connector.activities(GROUP.id)).toEqual([]);
+    expect(await teamsHistory(rig)).toBe(0);
+
+    const mention = { type: "mention", text: "<at>Chaser</at>", mentioned: { id: BOT.id, name: BOT.name } };
+    expect((await say(rig, ALICE, "<at>Chaser</at> 2.7 done", { entities: [mention] }, GROUP)).status).toBe(200);
+    expect(headline(cardOf(rig.connector.activities(GROUP.id)[0]))).toBe("Recorded for 2.7: complete. Thank you!");
+    expect(await action(rig, "2.7")).toMatchObject({ status: "complete" });
+    expect((await personOf(rig, ALICE)).teamsConversation).toBe(personal);
+  });
+
+  it("reports a person who blocked the bot as unreachable", async () => {
+    await install(rig, ALICE);
+    await mapRole(rig.store.db, { role: "CDAI", personName: ALICE.name!, via: "cli", actorLabel: "test" });
+    const alice = await personOf(rig, ALICE);
+    rig.connector.blockUser(ALICE.id);
+    expect(await sendPrompt(rig.deps, alice.id, NOW)).toMatchObject({ status: "unreachable" });
+    expect(rig.connector.requests.at(-1)).toMatchObject({ method: "POST", status: 403 });
+    expect((await personOf(rig, ALICE)).unreachableAt).toEqual(NOW);
+    expect(await rig.store.db.chatMessage.findFirstOrThrow({ where: { personId: alice.id, kind: "prompt" } })).toMatchObject({
+      status: "unreachable",
+      lastError: "teams: 403 MessageWritesBlocked",
+    });
+    expect(promptsTo(rig, ALICE)).toEqual([]);
+  });
+
+  it("retries a 429 with Retry-After, and the prompt arrives exactly once", async () => {
+    await install(rig, ALICE);
+    await mapRole(rig.store.db, { role: "CDAI", personName: ALICE.name!, via: "cli", actorLabel: "test" });
+    rig.connector.failNext(1, { status: 429, retryAfterSeconds: 1, on: "send" });
+    expect(await sendPrompt(rig.deps, (await personOf(rig, ALICE)).id, NOW)).toMatchObject({ status: "sent" });
+    const sends = rig.connector.requests.filter((r) => r.method === "POST" && r.path === `/v3/conversations/${encodeURIComponent(chatWith(ALICE))}/activities`);
+    expect(sends.map((r) => [r.status, r.retryAfter])).toEqual([[429, "1"], [201, undefined]]);
+    expect(sends[1]!.at - sends[0]!.at).toBeGreaterThanOrEqual(950);
+    expect(promptsTo(rig, ALICE)).toHaveLength(1);
+  });
+});
+
+describe.each(PROVIDERS)("Teams with an app id: only Teams may post (%s)", (provider) => {
+  const APP_ID = "11111111-2222-3333-4444-555555555555";
+  const PASSWORD = "fake-secret";
+  let rig: Rig;
+  let auth: FakeBotFrameworkAuth;
+
+  beforeEach(async () => {
+    forgetCachedBotTokens();
+    auth = await startFakeBotFrameworkAuth();
+    rig = await startRig(provider, {
+      config: { appId: APP_ID, appPassword: PASSWORD, appType: "MultiTenant", tenantId: null },
+      // The connector also plays Entra ID's token endpoint, and refuses calls without the token it issues.
+      connector: { requireToken: "fake", appCredentials: { appId: APP_ID, password: PASSWORD } },
+      auth: (connector) =>
+        new ConfigurationBotFrameworkAuthentication(
+          auth.authConfiguration(APP_ID, PASSWORD, connector.loginUrl()),
+          credentialsFactory(APP_ID, PASSWORD, connector.loginUrl()),
+        ),
+    });
+    // botbuilder logs each refused token with console.error; keep the output readable.
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await rig.close();
+    await auth.close();
+    forgetCachedBotTokens();
+  });
+
+  it("refuses (401) missing, bogus, expired, mis-addressed and forged tokens before anything is recorded", async () => {
+    await mapRole(rig.store.db, { role: "CDAI", personName: ALICE.name!, via: "cli", actorLabel: "test" });
+    const sign = (o: Partial<Parameters<FakeBotFrameworkAuth["signChannelToken"]>[0]> = {}) => auth.signChannelToken({ appId: APP_ID, serviceUrl: rig.connector.url, ...o });
+    const attempts: [string, string | undefined][] = [
+      ["missing", undefined],
+      ["bogus", "not-a-jwt"],
+      ["expired beyond the 5 minutes' tolerance", sign({ expiresInSeconds: -600 })],
+      ["for another bot", sign({ appId: "someone-else" })],
+      ["for another service URL", sign({ serviceUrl: "https://smba.trafficmanager.net/uk/" })],
+      ["from another issuer", sign({ issuer: "https://evil.example" })],
+      ["signed with an unpublished key", sign({ key: createSigningKey() })],
+      ["forged under a published key id", sign({ key: createSigningKey(auth.key.kid) })],
+    ];
+    for (const [what, token] of attempts) {
+      const response = await post(rig, activity(rig, ALICE, { text: "2.7 done" }), token);
+      expect([what, response.status]).toEqual([what, 401]);
+    }
+    expect(await rig.store.db.person.findFirst({ where: { teamsUserId: ALICE.id } })).toBeNull();
+    expect(await rig.store.db.answer.count()).toBe(0);
+    expect(rig.connector.activities()).toEqual([]);
+  });
+
+  it("accepts a validly signed request, and its replies and proactive cards carry the bot's own token", async () => {
+    const token = auth.signChannelToken({ appId: APP_ID, serviceUrl: rig.connector.url });
+    expect((await post(rig, activity(rig, ALICE, { type: "conversationUpdate", membersAdded: [{ id: ALICE.id }] }), token)).status).toBe(200);
+    await mapRole(rig.store.db, { role: "CDAI", personName: ALICE.name!, via: "cli", actorLabel: "test" });
+    expect((await post(rig, activity(rig, ALICE, { text: "2.7 done" }), auth.signChannelToken({ appId: APP_ID, serviceUrl: rig.connector.url, expiresInSeconds: -60 }))).status).toBe(200);
+    expect(await action(rig, "2.7")).toMatchObject({ status: "complete" });
+    expect(await personOf(rig, ALICE)).toMatchObject({ email: ALICE.email });
+    expect(headline(cardOf(sentTo(rig, ALICE).at(-1)))).toBe("Recorded for 2.7: complete. Thank you!");
+
+    await mapRole(rig.store.db, { role: "Monitoring Officer", personName: ALICE.name!, via: "cli", actorLabel: "test" });
+    expect(await sendPrompt(rig.deps, (await personOf(rig, ALICE)).id, NOW)).toMatchObject({ status: "sent" });
+    expect(promptsTo(rig, ALICE)).toHaveLength(1);
+    const calls = rig.connector.requests.filter((r) => r.path.startsWith("/v3/"));
+    expect(calls.length).toBeGreaterThanOrEqual(4); // roster, welcome, reply, prompt
+    expect(calls.every((r) => r.headers.authorization === "Bearer fake" && r.status < 300)).toBe(true);
+    expect(rig.connector.tokenRequests[0]).toMatchObject({ body: { grant_type: "client_credentials", client_id: APP_ID, client_secret: PASSWORD } });
+  });
+});
+
+describe("createTeams", () => {
+  it("warns loudly, once, when authentication is off, and not when an app id is set", async () => {
+    const lines: string[] = [];
+    const log = pino({ level: "warn" }, new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));
+    const deps = { log, channels: {}, later: () => undefined } as unknown as ConversationDeps;
+    createTeams({ config: AUTH_OFF, deps });
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 40, msg: expect.stringMatching(/^Teams authentication is OFF: set MicrosoftAppId.*local\/test use only/) });
+    createTeams({ config: { appId: "11111111-2222-3333-4444-555555555555", appPassword: "x", appType: "MultiTenant", tenantId: null }, deps });
+    expect(lines).toHaveLength(1);
+  });
+
+  it("treats only the connector's can't-reach answers as unreachable", () => {
+    expect(unreachableReason({ statusCode: 403, code: "MessageWritesBlocked" })).toBe("403 MessageWritesBlocked");
+    expect(unreachableReason({ statusCode: 403, code: "ConversationBlockedByUser" })).toBe("403 ConversationBlockedByUser");
+    expect(unreachableReason({ statusCode: 404, code: "ConversationNotFound" })).toBe("404 ConversationNotFound");
+    expect(unreachableReason({ statusCode: 404, code: "ActivityNotFoundInConversation" })).toBeNull();
+    expect(unreachableReason({ statusCode: 429, code: "Throttled" })).toBeNull();
+    expect(unreachableReason(new Error("socket hang up"))).toBeNull();
+  });
+});
