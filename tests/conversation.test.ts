@@ -60,7 +60,11 @@ describe.each(PROVIDERS)("conversations in the core (%s)", (provider) => {
     expect(item.reason).toBe("Due in 11 days");
     expect(item.facts).toContainEqual({ label: "Target", value: "31/12/2020, in 11 days" });
     expect(item.facts).toContainEqual({ label: "Owner", value: "CDAI" });
-    expect(item.buttons.map((b) => b.answer.k)).toEqual(["on_track", "complete", "delayed", "blocked", "note", "snooze", "not_mine"]);
+    expect(item.buttons.map((b) => [b.label, b.answer.k, b.form?.fields.map((f) => f.id) ?? null])).toEqual([
+      ["On track", "on_track", null],
+      ["Complete", "complete", null],
+      ["More…", "note", ["kind", "date", "text"]],
+    ]);
     expect(card.items.find((i) => i.heading.startsWith("5 ·"))!.reason).toBe("Overdue by 20 days");
 
     const again = await sendPrompt(deps, (await store.db.person.findFirstOrThrow({ where: { name: "Sam Jones" } })).id, NOW);
@@ -72,9 +76,9 @@ describe.each(PROVIDERS)("conversations in the core (%s)", (provider) => {
     const sam = await store.db.person.findFirstOrThrow({ where: { name: "Sam Jones" } });
     await sendPrompt(deps, sam.id, NOW);
     const message = promptFor("Sam Jones");
-    const complete = button(message.card!, "2.6", "complete");
+    const complete = button(message.card!, "2.6", "note");
 
-    const outcome = await press("Sam Jones", complete, { note: "Head of Procurement started" });
+    const outcome = await press("Sam Jones", complete, { kind: "complete", text: "Head of Procurement started" });
     expect(outcome.reply).toBeNull();
     const pressed = outcome.pressed as PromptCard;
     expect(pressed.items.find((i) => i.actionId === complete.a)!.recorded).toBe("Recorded: complete (Sam Jones, 20/12/2020)");
@@ -91,15 +95,15 @@ describe.each(PROVIDERS)("conversations in the core (%s)", (provider) => {
     expect(updated.updatedAt).not.toBeNull();
     expect((updated.card as PromptCard).items.find((i) => i.actionId === complete.a)!.recorded).toMatch(/^Recorded: complete/);
 
-    const second = await press("Sam Jones", complete, { note: "Head of Procurement started" });
+    const second = await press("Sam Jones", complete, { kind: "complete", text: "Head of Procurement started" });
     expect(second.reply).toMatchObject({ type: "notice", text: "That was already recorded for 2.6; nothing new was recorded." });
     expect(await historyCount()).toBe(1);
   });
 
   it("records a delay as a new target with its reason, keeping the original", async () => {
     await sendPrompt(deps, (await store.db.person.findFirstOrThrow({ where: { name: "Sam Jones" } })).id, NOW);
-    const delayed = button(promptFor("Sam Jones").card!, "2.7", "delayed");
-    await press("Sam Jones", delayed, { date: "2021-03-31", reason: "Waiting for Cabinet" });
+    const more = button(promptFor("Sam Jones").card!, "2.7", "note");
+    await press("Sam Jones", more, { kind: "delayed", date: "2021-03-31", text: "Waiting for Cabinet" });
     expect(await action("2.7")).toMatchObject({
       status: "delayed",
       statusText: "Waiting for Cabinet",
@@ -111,14 +115,14 @@ describe.each(PROVIDERS)("conversations in the core (%s)", (provider) => {
   });
 
   it.each([
-    [{ date: "2020-12-01", reason: "late" }, "01/12/2020 is not in the future. Choose a later date. Nothing was recorded."],
-    [{ date: "31 March", reason: "late" }, "\"31 March\" is not a date. Use the date picker, or write e.g. 31/03/2027. Nothing was recorded."],
-    [{ date: "2021-03-31" }, "A delay needs a reason. Nothing was recorded."],
-    [{ reason: "late" }, "A delay needs a new target date. Nothing was recorded."],
-    [{ date: "2021-03-31", reason: "x".repeat(1001) }, "The reason is too long: 1000 characters at most. Nothing was recorded."],
+    [{ kind: "delayed", date: "2020-12-01", text: "late" }, "01/12/2020 is not in the future. Choose a later date. Nothing was recorded."],
+    [{ kind: "delayed", date: "31 March", text: "late" }, "\"31 March\" is not a date. Use the date picker, or write e.g. 31/03/2027. Nothing was recorded."],
+    [{ kind: "delayed", date: "2021-03-31" }, "A delay needs a reason. Nothing was recorded."],
+    [{ kind: "delayed", text: "late" }, "A delay needs a new target date. Nothing was recorded."],
+    [{ kind: "delayed", date: "2021-03-31", text: "x".repeat(1001) }, "The reason is too long: 1000 characters at most. Nothing was recorded."],
   ])("refuses a bad delay %j with a clear answer and records nothing", async (inputs, message) => {
     await sendPrompt(deps, (await store.db.person.findFirstOrThrow({ where: { name: "Sam Jones" } })).id, NOW);
-    const outcome = await press("Sam Jones", button(promptFor("Sam Jones").card!, "2.7", "delayed"), inputs);
+    const outcome = await press("Sam Jones", button(promptFor("Sam Jones").card!, "2.7", "note"), inputs);
     expect(outcome.reply).toEqual({ type: "notice", text: message });
     expect(await action("2.7")).toMatchObject({ status: "in_progress", targetTo: "2020-12-31" });
     expect(await historyCount()).toBe(0);
@@ -147,7 +151,7 @@ describe.each(PROVIDERS)("conversations in the core (%s)", (provider) => {
     await sendPrompt(deps, (await store.db.person.findFirstOrThrow({ where: { name: "Sam Jones" } })).id, NOW);
     const card = promptFor("Sam Jones").card!;
     await say("Sam Jones", "2.6 done");
-    const outcome = await press("Sam Jones", button(card, "2.6", "blocked"), { reason: "no budget" });
+    const outcome = await press("Sam Jones", button(card, "2.6", "note"), { kind: "blocked", text: "no budget" });
     expect(outcome.reply).toEqual({ type: "notice", text: "2.6 is already Complete, so nothing was recorded. The card now shows where it stands." });
     expect(await action("2.6")).toMatchObject({ status: "complete" });
   });
@@ -233,5 +237,29 @@ describe.each(PROVIDERS)("conversations in the core (%s)", (provider) => {
     expect(again.reply).toBeNull();
     const newcomer = await handleEvent(deps, { type: "contact", user: user("Nia Evans"), address: { platform: "web", address: "Nia Evans" } }, NOW);
     expect(newcomer.reply).toMatchObject({ type: "notice", text: expect.stringMatching(/^Hello Nia Evans\. I'm Chaser/) });
+  });
+});
+
+describe("a person an admin named before they ever spoke to Chaser", () => {
+  it("is the same person when they arrive on Teams, and is marked unreachable when they leave", async () => {
+    const store = await freshStore("sqlite");
+    try {
+      const web = new WebChannel(() => NOW);
+      const admin = await store.db.person.create({ data: { name: "Alex Admin", isAdmin: true } });
+      const deps: ConversationDeps = { store, log: pino({ level: "silent" }), channels: { web }, later: () => undefined };
+      await importPlan(store, await parseSeed("procurement"), { sourceDocument: "p.tsv", via: "cli", actorLabel: "test", now: NOW });
+      await mapRole(store.db, { role: "CDAI", personName: "Sam Jones", via: "cli", actorLabel: "test" });
+      await handleEvent(deps, { type: "contact", user: { platform: "teams", userId: "29:sam", name: "Sam Jones" }, address: { platform: "teams", address: "{}" } }, NOW);
+      expect(await store.db.person.count({ where: { name: "Sam Jones" } })).toBe(1);
+      expect(await store.db.person.findFirstOrThrow({ where: { name: "Sam Jones" } })).toMatchObject({ teamsUserId: "29:sam" });
+
+      await handleEvent(deps, { type: "gone", user: { platform: "teams", userId: "29:sam", name: "Sam Jones" } }, NOW);
+      expect((await store.db.person.findFirstOrThrow({ where: { name: "Sam Jones" } })).unreachableAt).toEqual(NOW);
+      expect(web.messages(admin.name).map((m) => (m.card as { text: string }).text)).toEqual([
+        "Sam Jones cannot be reached on teams: they have blocked or removed Chaser, so their prompts are not being delivered. Ask them to add Chaser again, or map their roles to someone else.",
+      ]);
+    } finally {
+      await store.drop();
+    }
   });
 });

@@ -69,7 +69,7 @@ export function inputId(field: string, actionId: string, kind: string): string {
 /** Form values from an Adaptive Card submit, keyed back by field name ("date", "reason"…). */
 export function formValues(data: Record<string, unknown>, actionId: string, kind: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const field of ["date", "reason", "note", "evidence"]) {
+  for (const field of ["kind", "text", "date", "reason", "note", "evidence"]) {
     const value = data[inputId(field, actionId, kind)];
     if (typeof value === "string") out[field] = value;
   }

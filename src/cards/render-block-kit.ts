@@ -1,4 +1,4 @@
-import type { AnswerPayload, Card, CardButton, CardForm, CardItem, DigestCard } from "../conversation/card.js";
+import type { AnswerPayload, Card, CardButton, CardForm, CardItem, DigestCard, FormField } from "../conversation/card.js";
 import { textBar } from "./text-bar.js";
 
 export type Block = Record<string, unknown>;
@@ -116,20 +116,30 @@ export function renderSlackModal(form: CardForm, answer: AnswerPayload, cancelLa
       block_id: field.id,
       optional: !field.required,
       label: { type: "plain_text", text: clip(field.label, 2000) },
-      element:
-        field.kind === "date"
-          ? { type: "datepicker", action_id: field.id, initial_date: field.min }
-          : { type: "plain_text_input", action_id: field.id, multiline: field.multiline, max_length: field.maxLength },
+      element: modalElement(field),
     })),
   };
 }
 
+function modalElement(field: FormField): Block {
+  switch (field.kind) {
+    case "choice": {
+      const options = field.options.map((o) => ({ text: { type: "plain_text", text: clip(o.label, 75) }, value: o.value }));
+      return { type: "static_select", action_id: field.id, options, initial_option: options.find((o) => o.value === field.initial) ?? options[0] };
+    }
+    case "date":
+      return { type: "datepicker", action_id: field.id, ...(field.required ? { initial_date: field.min } : {}) };
+    case "text":
+      return { type: "plain_text_input", action_id: field.id, multiline: field.multiline, max_length: field.maxLength };
+  }
+}
+
 /** Values from a submitted modal, keyed by field name. */
-export function modalValues(state: { values?: Record<string, Record<string, { value?: string | null; selected_date?: string | null }>> }): Record<string, string> {
+export function modalValues(state: { values?: Record<string, Record<string, { value?: string | null; selected_date?: string | null; selected_option?: { value?: string } | null }>> }): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [blockId, inputs] of Object.entries(state.values ?? {})) {
     for (const input of Object.values(inputs)) {
-      const value = input.selected_date ?? input.value;
+      const value = input.selected_option?.value ?? input.selected_date ?? input.value;
       if (typeof value === "string") out[blockId] = value;
     }
   }

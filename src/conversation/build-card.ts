@@ -24,11 +24,14 @@ export interface PromptCardInput {
   purpose: "prompt" | "list";
 }
 
-const PRIMARY: AnswerKind[] = ["on_track", "complete", "delayed", "blocked"];
-const SECONDARY: AnswerKind[] = ["note", "snooze", "not_mine"];
+/** One press each; every other answer goes through the one "More…" form, to keep cards small. */
+const QUICK: AnswerKind[] = ["on_track", "complete"];
+const MORE_KINDS: AnswerKind[] = ["delayed", "blocked", "note", "snooze", "not_mine", "complete"];
+/** The answer a "More…" button carries; the form's choice says which answer it really is. */
+export const MORE_KIND: AnswerKind = "note";
 
-/** A card stays readable, and within Slack's 50 blocks and Teams' card size, at this many actions. */
-export const MAX_CARD_ITEMS = 10;
+/** A card stays readable, and within Slack's 13,000 characters of blocks and Teams' 28 KB, at this many actions. */
+export const MAX_CARD_ITEMS = 6;
 
 /** One card for all of a person's actions that need an answer. Pure. */
 export function buildPromptCard(input: PromptCardInput): PromptCard {
@@ -39,6 +42,7 @@ export function buildPromptCard(input: PromptCardInput): PromptCard {
   const footer = [waiting > 0 ? t("card.footer") : "", hidden > 0 ? t("card.more", { count: hidden }) : ""].filter(Boolean).join(" ");
   return {
     type: "prompt",
+    messageId: input.messageId,
     title: t(input.purpose === "prompt" ? "card.prompt.title" : "card.list.title"),
     intro: input.entries.length === 0 ? t("card.list.none") : t(input.purpose === "prompt" ? "card.prompt.intro" : "card.list.intro", { count: input.entries.length }),
     items: shown.map((entry) => buildItem(entry, input)),
@@ -65,42 +69,35 @@ function buildItem({ action, reason, recorded }: CardEntry, input: PromptCardInp
     facts,
     reason: reason ? reasonText(reason, t) : null,
     recorded,
-    buttons: recorded || closed ? [] : [...PRIMARY, ...SECONDARY].map((kind) => button(kind, action.id, input)),
+    buttons: recorded || closed ? [] : [...QUICK.map((kind) => button(kind, action.id, input, false)), button(MORE_KIND, action.id, input, true)],
   };
 }
 
-function button(kind: AnswerKind, actionId: string, input: PromptCardInput): CardButton {
+function button(kind: AnswerKind, actionId: string, input: PromptCardInput, more: boolean): CardButton {
   const { t } = input;
   const answer: AnswerPayload = { v: 1, m: input.messageId, a: actionId, k: kind };
   return {
-    label: t(`card.button.${kind}`),
-    style: kind === "complete" ? "positive" : kind === "blocked" ? "destructive" : "default",
+    label: more ? t("card.button.more") : t(`card.button.${kind}`),
+    style: kind === "complete" && !more ? "positive" : "default",
     answer,
-    form: formFor(kind, input.t, input.today),
+    form: more ? formFor(kind, input.t, input.today) : null,
   };
 }
 
-/** The form an answer needs before it can be recorded (a date, a reason), or null for a plain press. */
-export function formFor(kind: AnswerKind, t: TFunction, today: string): CardForm | null {
-  const tomorrow = addDays(today, 1);
-  const text = (id: "reason" | "note" | "evidence", required: boolean, multiline = true) => ({
-    kind: "text" as const, id, label: t(`card.form.${kind}.${id}`), required, maxLength: MAX_TEXT, multiline,
-  });
-  const form = (fields: CardForm["fields"]): CardForm => ({ title: t(`card.form.${kind}.title`), submitLabel: t("card.form.submit"), fields });
-  switch (kind) {
-    case "complete":
-      return form([text("note", false), text("evidence", false, false)]);
-    case "delayed":
-      return form([{ kind: "date", id: "date", label: t("card.form.delayed.date"), required: true, min: tomorrow }, text("reason", true)]);
-    case "blocked":
-      return form([text("reason", true)]);
-    case "note":
-      return form([text("note", true)]);
-    case "snooze":
-      return form([{ kind: "date", id: "date", label: t("card.form.snooze.date"), required: true, min: tomorrow }]);
-    default:
-      return null;
-  }
+/**
+ * The form behind "More…": which answer, a date (for a delay or a snooze) and a few words (the
+ * reason, note or evidence). The core checks what each answer needs, so the form stays one shape.
+ */
+export function formFor(kind: AnswerKind, t: TFunction, today: string): CardForm {
+  return {
+    title: t("card.form.more.title"),
+    submitLabel: t("card.form.submit"),
+    fields: [
+      { kind: "choice", id: "kind", label: t("card.form.more.kind"), required: true, options: MORE_KINDS.map((value) => ({ value, label: t(`card.form.more.choice.${value}`) })), initial: kind === MORE_KIND ? "delayed" : kind },
+      { kind: "date", id: "date", label: t("card.form.more.date"), required: false, min: addDays(today, 1) },
+      { kind: "text", id: "text", label: t("card.form.more.text"), required: false, maxLength: MAX_TEXT, multiline: true },
+    ],
+  };
 }
 
 export function reasonText(reason: AskReason, t: TFunction): string {

@@ -8,6 +8,8 @@ export type Card = PromptCard | ChooseCard | NoticeCard | DigestCard;
 
 export interface PromptCard {
   type: "prompt";
+  /** The Chaser message this card is, when it was recorded as one (so it can be updated later). */
+  messageId: string | null;
   title: string;
   intro: string;
   items: CardItem[];
@@ -40,8 +42,9 @@ export interface CardForm {
 }
 
 export type FormField =
+  | { kind: "choice"; id: "kind"; label: string; required: boolean; options: { value: AnswerKind; label: string }[]; initial: AnswerKind }
   | { kind: "date"; id: "date"; label: string; required: boolean; min: string }
-  | { kind: "text"; id: "reason" | "note" | "evidence"; label: string; required: boolean; maxLength: number; multiline: boolean };
+  | { kind: "text"; id: "reason" | "note" | "evidence" | "text"; label: string; required: boolean; maxLength: number; multiline: boolean };
 
 /** Asks which action (or which answer) was meant, rather than guessing. */
 export interface ChooseCard {
@@ -103,6 +106,9 @@ export type AnswerPayload = z.infer<typeof AnswerPayload>;
 /** Form inputs as they arrive from any platform; every field optional, checked per answer kind. */
 export const AnswerInputs = z
   .object({
+    /** From the "More…" form: which answer, and one text that is its reason, note or evidence. */
+    kind: z.enum(ANSWER_KINDS).optional(),
+    text: z.string().optional(),
     date: z.string().trim().optional(),
     reason: z.string().optional(),
     note: z.string().optional(),

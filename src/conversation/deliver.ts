@@ -186,7 +186,7 @@ export async function updateMessage(deps: Deliverer, messageId: string, card: Ca
 }
 
 /** Tells Chaser's admins, once a day, that a person has blocked or removed the bot. */
-async function reportUnreachable(deps: Deliverer, person: Person, platform: string, now: Date): Promise<void> {
+export async function reportUnreachable(deps: Deliverer, person: Person, platform: string, now: Date): Promise<void> {
   const admins = await deps.store.db.person.findMany({ where: { isAdmin: true, id: { not: person.id }, unreachableAt: null } });
   for (const admin of admins) {
     const t = translator(pickLocale(admin.locale));
@@ -197,4 +197,15 @@ async function reportUnreachable(deps: Deliverer, person: Person, platform: stri
       card: () => ({ type: "notice", text: t("chat.unreachable_admin", { name: person.name, platform }) }),
     }, now);
   }
+}
+
+/**
+ * Records where a reply card went, once the adapter has sent it in the same turn, so the card can
+ * be updated in place when one of its buttons is pressed (Action.Submit, Slack buttons).
+ */
+export async function replySent(deps: Pick<Deliverer, "store">, messageId: string, sent: { platform: Platform; address: string; messageRef: string }): Promise<void> {
+  await deps.store.db.chatMessage.updateMany({
+    where: { id: messageId, kind: "reply" },
+    data: { platform: sent.platform, address: sent.address, messageRef: sent.messageRef, status: "sent", sentAt: new Date() },
+  });
 }

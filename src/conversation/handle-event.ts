@@ -7,8 +7,8 @@ import type { Person } from "../generated/sqlite/client.js";
 import { pickLocale, translator } from "../i18n.js";
 import { buildPromptCard } from "./build-card.js";
 import { AnswerInputs, AnswerPayload, type AnswerKind, type Card } from "./card.js";
-import type { ChatAddress, ChatUser } from "./chat-user.js";
-import { deliver, updateMessage, type Deliverer } from "./deliver.js";
+import { ChatUser, type ChatAddress } from "./chat-user.js";
+import { deliver, reportUnreachable, updateMessage, type Deliverer } from "./deliver.js";
 import { ACTION_CARD_INCLUDE, findPersonActions, type CardAction } from "./find-person-actions.js";
 import { identifyPerson } from "./identify-person.js";
 import { cardEntries, messageCard } from "./message-card.js";
@@ -20,7 +20,9 @@ export type InboundEvent =
   | { type: "text"; user: ChatUser; address?: ChatAddress; deliveryId: string; text: string }
   | { type: "answer"; user: ChatUser; address?: ChatAddress; deliveryId: string; payload: unknown; inputs: unknown; inline: boolean }
   | { type: "list"; user: ChatUser; address?: ChatAddress }
-  | { type: "help"; user: ChatUser; address?: ChatAddress };
+  | { type: "help"; user: ChatUser; address?: ChatAddress }
+  /** The person removed or blocked the bot: stop sending, tell the admins. */
+  | { type: "gone"; user: ChatUser };
 
 export interface Outcome {
   /** The pressed card as it should now look, for platforms that answer a press with a card. */
@@ -43,7 +45,16 @@ export const MAX_TEXT_REPLY = 2000;
  */
 export async function handleEvent(deps: ConversationDeps, event: InboundEvent, now: Date): Promise<Outcome> {
   const { db } = deps.store;
-  const person = await identifyPerson(db, event.user, event.address);
+  // Adapters convert, but the core still checks what it is given.
+  const user = ChatUser.safeParse(event.user);
+  if (!user.success) return { pressed: null, reply: null };
+  if (event.type === "gone") {
+    const known = await identifyPerson(db, user.data);
+    const person = await db.person.update({ where: { id: known.id }, data: { unreachableAt: now } });
+    await reportUnreachable(deps, person, user.data.platform, now);
+    return { pressed: null, reply: null };
+  }
+  const person = await identifyPerson(db, user.data, "address" in event ? event.address : undefined);
   const t = translator(pickLocale(person.locale));
   const via = `chat:${event.user.platform}` as Via;
   const none: Outcome = { pressed: null, reply: null };
@@ -98,12 +109,17 @@ async function handleAnswer(
   if (!payload.success || !inputs.success) return { pressed: null, reply: { type: "notice", text: t("answer.bad_button") } };
   const p = payload.data;
   const i = inputs.data;
+  // The "More…" form names the answer in its choice and gives one text for whatever it needs.
+  const kind = i.kind ?? p.k;
+  const text = nonEmpty(i.text);
+  const textIsReason = kind === "delayed" || kind === "blocked";
+  const textIsUrl = kind === "complete" && text !== undefined && /^https?:\/\/\S+$/.test(text);
   const answer = {
-    kind: p.k,
+    kind,
     date: nonEmpty(i.date) ?? p.d ?? null,
-    reason: nonEmpty(i.reason) ?? (p.k !== "note" ? p.r : undefined) ?? null,
-    note: nonEmpty(i.note) ?? (p.k === "note" || p.k === "complete" || p.k === "not_mine" ? p.r : undefined) ?? null,
-    evidence: nonEmpty(i.evidence) ?? null,
+    reason: nonEmpty(i.reason) ?? (textIsReason ? text : undefined) ?? (kind !== "note" ? p.r : undefined) ?? null,
+    note: nonEmpty(i.note) ?? (!textIsReason && !textIsUrl ? text : undefined) ?? (kind === "note" || kind === "complete" || kind === "not_mine" ? p.r : undefined) ?? null,
+    evidence: nonEmpty(i.evidence) ?? (textIsUrl ? text : undefined) ?? null,
   };
   // The same button pressed twice with the same inputs is the same answer.
   const token = createHash("sha256").update(JSON.stringify([p.m, p.a, answer])).digest("base64url").slice(0, 32);
@@ -117,9 +133,9 @@ async function handleAnswer(
     actorLabel: person.name,
     now,
   });
-  const reply = result.outcome === "forbidden" ? { type: "notice" as const, text: await ownedBy(deps, t, result.action) } : resultNotice(t, result, p.a, p.k);
+  const reply = result.outcome === "forbidden" ? { type: "notice" as const, text: await ownedBy(deps, t, result.action) } : resultNotice(t, result, p.a, kind);
   const pressed = p.m ? await messageCard(deps.store.db, p.m, now) : null;
-  if (result.outcome === "recorded") afterRecorded(deps, person, result.action, p.k, answer, p.m, now);
+  if (result.outcome === "recorded") afterRecorded(deps, person, result.action, kind, answer, p.m, now);
   if (pressed && !event.inline && p.m) deps.later(() => updateMessage(deps, p.m!, pressed));
   // A press that recorded something speaks through the updated card; anything else needs words.
   return { pressed, reply: result.outcome === "recorded" && pressed ? null : reply };

@@ -24,7 +24,13 @@ export async function identifyPerson(db: Db, user: ChatUser, address?: ChatAddre
     user.platform === "web"
       ? await db.person.findFirst({ where: { name: user.userId } })
       : await db.person.findUnique({ where: { [ID_FIELD[user.platform]]: user.userId } as { teamsUserId: string } });
-  const existing = byPlatform ?? (email ? await db.person.findUnique({ where: { email } }) : null);
+  const byEmail = !byPlatform && email ? await db.person.findUnique({ where: { email } }) : null;
+  // An admin may have mapped a role to a name before the person ever spoke to Chaser.
+  const byName =
+    !byPlatform && !byEmail && user.name && user.platform !== "web"
+      ? await db.person.findMany({ where: { name: user.name, teamsUserId: null, slackUserId: null }, take: 2 })
+      : [];
+  const existing = byPlatform ?? byEmail ?? (byName.length === 1 ? byName[0]! : null);
   const data = {
     ...platformFields(),
     ...(user.name && user.platform !== "web" ? { name: user.name } : {}),
