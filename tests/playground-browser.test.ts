@@ -74,6 +74,13 @@ describe.skipIf(!haveBrowser)("the playground in a real browser", () => {
     const a27 = await store.db.action.findFirstOrThrow({ where: { key: "2.7" } });
     expect(a26).toMatchObject({ rag: "green", statusSource: "chat" });
     expect(a27).toMatchObject({ status: "delayed", targetTo: "2021-03-31", originalTargetTo: "2020-12-31" });
+
+    await page.click("#digest");
+    await page.waitForSelector("text=Weekly digest: Procurement review");
+    const digest = page.locator(".msg", { hasText: "Weekly digest: Procurement review" });
+    // RAG is shown in words beside the bars, never by colour alone.
+    expect(await digest.locator("dt").allTextContents()).toEqual(expect.arrayContaining(["Amber", "Green", "No RAG rating"]));
+    expect(await digest.textContent()).toContain("Newly slipped (1)");
     await page.screenshot({ path: resolve(__dirname, "../data/playground.png"), fullPage: true });
   }, 60_000);
 });

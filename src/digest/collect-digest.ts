@@ -35,8 +35,9 @@ export async function collectDigest(
     where: { planId, entity: "action", ...(since ? { at: { gt: since } } : {}) },
     orderBy: { at: "asc" },
   });
+  // An action's creation (its first import) is not movement; only later changes are.
   const changes: DigestChange[] = history
-    .filter((h) => h.actionId && ids.has(h.actionId))
+    .filter((h) => h.actionId && ids.has(h.actionId) && h.before !== null)
     .map((h) => ({
       actionId: h.actionId!,
       at: h.at,

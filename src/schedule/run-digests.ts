@@ -27,7 +27,8 @@ export async function runDigests(deps: Deliverer, slot: { key: string }, now: Da
       where: { kind: "digest", platform: sub.platform, address: sub.address, status: "sent", key: { endsWith: `:${sub.id}` } },
       orderBy: { createdAt: "desc" },
     });
-    const since = previous?.createdAt ?? null;
+    // A channel's first digest reports the past week's movement, not everything since the import.
+    const since = previous?.createdAt ?? new Date(now.getTime() - 7 * 86_400_000);
     const { actions, changes } = await collectDigest(db, plan.id, sub.themeId, since);
     const digest = buildDigest(actions, changes, { since, now, today }, { ...DEFAULT_DIGEST_SETTINGS, silentDays: settings.silentDays });
     const locale = pickLocale(sub.locale);

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { handleEvent, type ConversationDeps } from "../../conversation/handle-event.js";
 import { sendPrompt } from "../../conversation/send-prompt.js";
+import { dispatchPending } from "../../conversation/deliver.js";
+import { runDigests } from "../../schedule/run-digests.js";
+import { loadScheduleSettings } from "../../schedule/scheduler.js";
 import { readBody, sendJson, type Route } from "../../http/route.js";
 import { mapRole } from "../../store/map-role.js";
 import { ChaserError } from "../../domain/chaser-error.js";
@@ -94,6 +97,24 @@ export function playgroundChatRoutes(deps: PlaygroundDeps): Route[] {
         // The playground sends a prompt whenever asked; the schedule sends one a period.
         const result = await sendPrompt(deps, who.id, deps.now(), { key: `prompt:playground:${who.id}:${Date.now()}` });
         if (result.status === "nothing_to_ask") await deps.web.send(name, { type: "notice", text: translator(deps.locale)("web.nothing_to_ask") });
+        sendJson(res, 200, { messages: deps.web.messages(name) });
+      }),
+    },
+    {
+      method: "POST",
+      path: chatAction("digest"),
+      handle: guarded(async (_req, res, match) => {
+        const name = person(match);
+        // The playground shows each plan's digest on request; the schedule sends them on Mondays.
+        for (const plan of await deps.store.db.plan.findMany({ orderBy: { slug: "asc" } })) {
+          await deps.store.db.digestSubscription.upsert({
+            where: { planId_platform_address: { planId: plan.id, platform: "web", address: name } },
+            create: { planId: plan.id, platform: "web", address: name, locale: deps.locale },
+            update: {},
+          });
+        }
+        await runDigests(deps, { key: `digest:playground:${Date.now()}` }, deps.now(), await loadScheduleSettings(deps.store.db));
+        await dispatchPending(deps, deps.now());
         sendJson(res, 200, { messages: deps.web.messages(name) });
       }),
     },

@@ -39,6 +39,7 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border:1px solid
 .facts{display:grid;grid-template-columns:auto 1fr;gap:0 .5rem;font-size:.85rem}.facts dt{font-weight:bold}
 button{margin:.15rem}.notice{white-space:pre-wrap}form.answer{margin:.3rem 0;padding:.3rem;border:1px dashed #aaa}
 label{display:block;margin:.2rem 0}
+.bar{display:inline-block;height:.8rem;background:#999;vertical-align:middle}.bar.red{background:#c62828}.bar.amber{background:#ef8f00}.bar.green{background:#2e7d32}
 </style></head>
 <body><h1>${escape(t("web.title"))}</h1><p>${escape(t("web.intro"))}</p>
 <main><div>
@@ -52,7 +53,7 @@ ${sections.join("\n") || `<p>${escape(t("cli.plans.none"))}</p>`}
 </div><div>
 <h2>${escape(t("web.chat_title"))}</h2>
 <label>${escape(t("web.you_are"))} <input id="who" value="Sam Jones"></label>
-<button id="hello">${escape(t("web.hello"))}</button> <button id="prompt">${escape(t("web.send_prompt"))}</button>
+<button id="hello">${escape(t("web.hello"))}</button> <button id="prompt">${escape(t("web.send_prompt"))}</button> <button id="digest">${escape(t("web.send_digest"))}</button>
 <div id="log" aria-live="polite"></div>
 <form id="say"><input id="text" style="width:75%" placeholder="${escape(t("web.placeholder"))}"> <button>${escape(t("web.send"))}</button></form>
 </div></main>
@@ -68,7 +69,24 @@ async function call(path, body) {
   draw(data.messages || []);
 }
 function press(answer, inputs) { return call("/press", { answer, inputs: inputs || {} }); }
+function bars(items) {
+  const max = Math.max(0, ...items.map((b) => b.value));
+  const dl = el("dl", { className: "facts" });
+  for (const b of items) dl.append(el("dt", { textContent: b.label }), el("dd", {}, el("span", { className: "bar " + b.rag, style: "width:" + (max ? Math.max(4, (b.value / max) * 10) : 0) + "rem" }), " " + b.value));
+  return dl;
+}
+function renderDigest(card) {
+  const box = el("div", {}, el("strong", { textContent: card.title }), el("p", { textContent: card.subtitle, style: "font-size:.85rem" }));
+  if (card.chart.slices.length) box.append(el("div", { textContent: card.chart.title, style: "font-weight:bold" }), bars(card.chart.slices));
+  const sections = (list) => list.map((s) => el("div", { className: "item" }, el("div", { textContent: s.heading, style: "font-weight:bold" }), el("div", { textContent: s.summary }), bars(s.bars),
+    ...s.lines.map((l) => el("div", {}, el("em", { textContent: l.label }), el("ul", {}, ...l.items.map((i) => el("li", { textContent: i })), l.more ? el("li", { textContent: l.more }) : null)))));
+  box.append(...sections(card.sections));
+  const all = el("details", {}, el("summary", { textContent: card.showAllLabel }), ...sections(card.detail));
+  box.append(all);
+  return box;
+}
 function renderCard(card) {
+  if (card.type === "digest") return renderDigest(card);
   if (card.type === "notice") return el("div", { className: "notice", textContent: card.text });
   if (card.type === "choose") return el("div", {}, el("p", { textContent: card.text }), ...card.options.map((o) => el("button", { textContent: o.label, onclick: () => press(o.answer) })));
   const box = el("div", {}, el("strong", { textContent: card.title }), el("p", { textContent: card.intro }));
@@ -102,6 +120,7 @@ function draw(messages) {
 $("say").onsubmit = (e) => { e.preventDefault(); const text = $("text").value; $("text").value = ""; call("/say", { text }); };
 $("hello").onclick = () => call("/hello", {});
 $("prompt").onclick = () => call("/prompt", {});
+$("digest").onclick = () => call("/digest", {});
 $("who").onchange = () => call("");
 $("map").onsubmit = async (e) => {
   e.preventDefault();
