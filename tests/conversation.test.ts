@@ -232,6 +232,13 @@ describe.each(PROVIDERS)("conversations in the core (%s)", (provider) => {
     expect(card.items[0]!.buttons[0]!.label).toBe("Ar y trywydd iawn");
   });
 
+  it("shows the least recently updated actions first, so answering moves the list along", async () => {
+    await say("Sam Jones", "2.6 on track");
+    const outcome = await say("Sam Jones", "my actions");
+    const card = outcome.reply as PromptCard;
+    expect(card.items.map((i) => i.heading.split(" · ")[0])).toEqual(["2.7", "3.3", "5", "7.1", "7.3", "2.6"]);
+  });
+
   it("welcomes a person once, however often the platform says they arrived", async () => {
     const again = await handleEvent(deps, { type: "contact", user: user("Sam Jones"), address: { platform: "web", address: "Sam Jones" } }, NOW);
     expect(again.reply).toBeNull();

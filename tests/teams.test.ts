@@ -216,9 +216,16 @@ describe.each(PROVIDERS)("Teams, end to end (%s)", (provider) => {
     expect(card).toMatchObject({ type: "AdaptiveCard", version: "1.5" });
     expect(containers(card).map((c) => c.items[0].text.split(" · ")[0])).toEqual(["2.6", "2.7", "5", "7.1", "7.3"]);
     for (const container of containers(card)) {
+      // Three buttons an action: two answers of one press, and "More…" opening the form for the rest.
+      expect(actionsOf(container).map((a) => [a.title, a.type])).toEqual([
+        ["On track", "Action.Execute"],
+        ["Complete", "Action.Execute"],
+        ["More…", "Action.ShowCard"],
+      ]);
       const onTrack = actionsOf(container).find((a) => a.title === "On track")!;
       expect(onTrack).toMatchObject({ type: "Action.Execute", verb: "chaser.answer", fallback: { type: "Action.Submit", data: onTrack.data } });
       expect(onTrack.data).toMatchObject({ v: 1, k: "on_track", a: expect.any(String), m: expect.any(String) });
+      expect(actionsOf(container).find((a) => a.title === "Complete")!.data).toMatchObject({ v: 1, k: "complete", a: onTrack.data.a, m: onTrack.data.m });
     }
     const message = await rig.store.db.chatMessage.findFirstOrThrow({ where: { personId, kind: "prompt" } });
     expect(message).toMatchObject({ platform: "teams", status: "sent", messageRef: stored.id });
@@ -248,17 +255,29 @@ describe.each(PROVIDERS)("Teams, end to end (%s)", (provider) => {
     expect(sentTo(rig, ALICE)).toHaveLength(2); // the welcome and the prompt
   });
 
-  it("records a delay from the form (Action.Execute with inputs), keeping the original target", async () => {
+  it("records a delay from the More… form (Action.Execute with inputs), keeping the original target", async () => {
     const { stored, card } = await alicePrompted(rig);
-    const show = button(card, "2.7", "Delayed…");
+    const show = button(card, "2.7", "More…");
     expect(show.type).toBe("Action.ShowCard");
     const save = show.card.actions[0];
+    expect(save).toMatchObject({ type: "Action.Execute", verb: "chaser.answer", fallback: { type: "Action.Submit", data: save.data } });
+    expect(save.data).toMatchObject({ v: 1, k: "note", m: expect.any(String) });
     const actionId = save.data.a as string;
-    expect(show.card.body.map((e: Json) => e.id).filter(Boolean)).toEqual([`date.${actionId}.delayed`, `reason.${actionId}.delayed`]);
-    const data = { ...save.data, [`date.${actionId}.delayed`]: "2021-03-31", [`reason.${actionId}.delayed`]: "Waiting for Cabinet" };
+    const inputs = show.card.body.filter((e: Json) => e.id);
+    expect(inputs.map((e: Json) => [e.type, e.id])).toEqual([
+      ["Input.ChoiceSet", `kind.${actionId}.note`],
+      ["Input.Date", `date.${actionId}.note`],
+      ["Input.Text", `text.${actionId}.note`],
+    ]);
+    // The choice starts at "delayed", and offers every answer that needs more than a press.
+    expect(inputs[0]).toMatchObject({ value: "delayed", isRequired: true });
+    expect(inputs[0].choices.map((c: Json) => c.value)).toEqual(["delayed", "blocked", "note", "snooze", "not_mine", "complete"]);
+    expect(inputs[1]).toMatchObject({ min: "2020-12-21" });
+    const data = { ...save.data, [`kind.${actionId}.note`]: "delayed", [`date.${actionId}.note`]: "2021-03-31", [`text.${actionId}.note`]: "Waiting for Cabinet" };
     const pressed = await execute(rig, ALICE, data, stored.id);
     expect(pressed.status).toBe(200);
     expect(recordedOf(item(pressed.json!.value, "2.7"))).toBe("✔ Recorded: delayed to 31/03/2021: Waiting for Cabinet (Alice Owner, 20/12/2020)");
+    expect(actionsOf(item(pressed.json!.value, "2.7"))).toEqual([]);
     expect(await action(rig, "2.7")).toMatchObject({
       status: "delayed",
       statusText: "Waiting for Cabinet",
@@ -268,17 +287,30 @@ describe.each(PROVIDERS)("Teams, end to end (%s)", (provider) => {
     expect(await teamsHistory(rig)).toBe(1);
   });
 
+  it("records a block from the More… form, the text as its reason", async () => {
+    const { stored, card } = await alicePrompted(rig);
+    const save = button(card, "2.6", "More…").card.actions[0];
+    const actionId = save.data.a as string;
+    const data = { ...save.data, [`kind.${actionId}.note`]: "blocked", [`date.${actionId}.note`]: "", [`text.${actionId}.note`]: "No budget" };
+    const pressed = await execute(rig, ALICE, data, stored.id);
+    expect(pressed.status).toBe(200);
+    expect(recordedOf(item(pressed.json!.value, "2.6"))).toBe("✔ Recorded: blocked: No budget (Alice Owner, 20/12/2020)");
+    expect(await action(rig, "2.6")).toMatchObject({ status: "blocked", statusText: "No budget", rag: "red" });
+    expect(await teamsHistory(rig)).toBe(1);
+  });
+
   it("records the same through the Action.Submit fallback, and updates the card in place with a PUT", async () => {
     const { stored, card } = await alicePrompted(rig);
-    const save = button(card, "2.7", "Delayed…").card.actions[0].fallback;
+    const save = button(card, "2.7", "More…").card.actions[0].fallback;
     expect(save.type).toBe("Action.Submit");
     const actionId = save.data.a as string;
-    const value = { ...save.data, [`date.${actionId}.delayed`]: "2021-03-31", [`reason.${actionId}.delayed`]: "Waiting for Cabinet" };
+    const value = { ...save.data, [`kind.${actionId}.note`]: "delayed", [`date.${actionId}.note`]: "2021-03-31", [`text.${actionId}.note`]: "Waiting for Cabinet" };
     const before = rig.connector.activities().length;
     const submitted = await submit(rig, ALICE, value, stored.id);
     expect(submitted.status).toBe(200);
     await rig.background.settle();
-    expect(await action(rig, "2.7")).toMatchObject({ status: "delayed", targetTo: "2021-03-31", originalTargetTo: "2020-12-31" });
+    expect(await action(rig, "2.7")).toMatchObject({ status: "delayed", statusText: "Waiting for Cabinet", targetTo: "2021-03-31", originalTargetTo: "2020-12-31" });
+    expect(await teamsHistory(rig)).toBe(1);
     const puts = rig.connector.requests.filter((r) => r.method === "PUT");
     expect(puts.map((r) => [r.path, r.status])).toEqual([[`/v3/conversations/${encodeURIComponent(chatWith(ALICE))}/activities/${stored.id}`, 200]]);
     const now = rig.connector.activities().find((a) => a.id === stored.id)!;
@@ -286,6 +318,72 @@ describe.each(PROVIDERS)("Teams, end to end (%s)", (provider) => {
     expect(recordedOf(item(cardOf(now), "2.7"))).toMatch(/^✔ Recorded: delayed to 31\/03\/2021: Waiting for Cabinet/);
     // The updated card says it all: no extra message.
     expect(rig.connector.activities()).toHaveLength(before);
+  });
+
+  it("updates a list card ('my actions') in place when its button is pressed through the Action.Submit fallback", async () => {
+    await install(rig, ALICE);
+    await mapRole(rig.store.db, { role: "CDAI", personName: ALICE.name!, via: "cli", actorLabel: "test" });
+    expect((await say(rig, ALICE, "my actions", { id: "message-list" })).status).toBe(200);
+    const listed = sentTo(rig, ALICE).at(-1)!;
+    expect(listed.replyToId).toBe("message-list");
+    const list = cardOf(listed);
+    expect(headline(list)).toBe("Your open actions");
+    // The core recorded the list as a message; the adapter tied it to what Teams made of it.
+    const onTrack = button(list, "2.6", "On track");
+    expect(onTrack.data.m).toEqual(expect.any(String));
+    const message = await rig.store.db.chatMessage.findUniqueOrThrow({ where: { id: onTrack.data.m } });
+    expect(message).toMatchObject({ kind: "reply", platform: "teams", status: "sent", messageRef: listed.id });
+    expect(JSON.parse(message.address)).toMatchObject({ channelId: "msteams", serviceUrl: rig.connector.url, conversation: { id: chatWith(ALICE) }, bot: BOT });
+
+    const before = rig.connector.activities().length;
+    expect((await submit(rig, ALICE, onTrack.fallback.data, listed.id)).status).toBe(200);
+    await rig.background.settle();
+    expect(await action(rig, "2.6")).toMatchObject({ rag: "green", statusSource: "chat" });
+    expect(await teamsHistory(rig)).toBe(1);
+    const puts = rig.connector.requests.filter((r) => r.method === "PUT");
+    expect(puts.map((r) => [r.path, r.status])).toEqual([[`/v3/conversations/${encodeURIComponent(chatWith(ALICE))}/activities/${listed.id}`, 200]]);
+    const now = rig.connector.activities().find((a) => a.id === listed.id)!;
+    expect(now.versions).toHaveLength(2);
+    expect(headline(cardOf(now))).toBe("Your open actions");
+    expect(recordedOf(item(cardOf(now), "2.6"))).toBe("✔ Recorded: on track (Alice Owner, 20/12/2020)");
+    expect(actionsOf(item(cardOf(now), "2.6"))).toEqual([]);
+    // The updated card says it all: no extra message.
+    expect(rig.connector.activities()).toHaveLength(before);
+  });
+
+  it("marks a person who uninstalled Chaser unreachable and tells the admins, only for their own 1:1 install", async () => {
+    await install(rig, BOB);
+    await rig.store.db.person.update({ where: { teamsUserId: BOB.id }, data: { isAdmin: true } });
+    await install(rig, ALICE);
+    await mapRole(rig.store.db, { role: "CDAI", personName: ALICE.name!, via: "cli", actorLabel: "test" });
+    const toAlice = sentTo(rig, ALICE).length;
+
+    // Removed from a group chat: says nothing of Alice's own chat with Chaser.
+    expect((await post(rig, activity(rig, ALICE, { type: "installationUpdate", action: "remove" }, GROUP))).status).toBe(200);
+    expect((await personOf(rig, ALICE)).unreachableAt).toBeNull();
+    expect(sentTo(rig, BOB)).toHaveLength(1); // Bob's welcome
+
+    expect((await post(rig, activity(rig, ALICE, { type: "installationUpdate", action: "remove" }))).status).toBe(200);
+    await rig.background.settle();
+    expect((await personOf(rig, ALICE)).unreachableAt).toEqual(NOW);
+    expect(sentTo(rig, ALICE)).toHaveLength(toAlice);
+    const told = sentTo(rig, BOB);
+    expect(told).toHaveLength(2);
+    expect(headline(cardOf(told[1]))).toBe(
+      "Alice Owner cannot be reached on teams: they have blocked or removed Chaser, so their prompts are not being delivered. Ask them to add Chaser again, or map their roles to someone else.",
+    );
+    // Teams repeats events: the admins are told once a day, not once an event.
+    expect((await post(rig, activity(rig, ALICE, { type: "installationUpdate", action: "remove" }))).status).toBe(200);
+    expect(sentTo(rig, BOB)).toHaveLength(2);
+
+    // Installing again makes her reachable again.
+    expect((await post(rig, activity(rig, ALICE, { type: "installationUpdate", action: "add" }))).status).toBe(200);
+    expect((await personOf(rig, ALICE)).unreachableAt).toBeNull();
+    // An app upgrade's "remove-upgrade" is not taken as leaving: that would stop her prompts.
+    expect((await post(rig, activity(rig, ALICE, { type: "installationUpdate", action: "remove-upgrade" }))).status).toBe(200);
+    expect((await personOf(rig, ALICE)).unreachableAt).toBeNull();
+    expect(sentTo(rig, BOB)).toHaveLength(2);
+    expect(await rig.store.db.person.count()).toBe(2);
   });
 
   it("records free text ('2.7 done') with a reply in the same turn, and a redelivery records nothing new", async () => {

@@ -203,9 +203,9 @@ export async function reportUnreachable(deps: Deliverer, person: Person, platfor
  * Records where a reply card went, once the adapter has sent it in the same turn, so the card can
  * be updated in place when one of its buttons is pressed (Action.Submit, Slack buttons).
  */
-export async function replySent(deps: Pick<Deliverer, "store">, messageId: string, sent: { platform: Platform; address: string; messageRef: string }): Promise<void> {
+export async function replySent(deps: Pick<Deliverer, "store">, messageId: string, sent: { platform: Platform; address: string; messageRef: string }, now = new Date()): Promise<void> {
   await deps.store.db.chatMessage.updateMany({
     where: { id: messageId, kind: "reply" },
-    data: { platform: sent.platform, address: sent.address, messageRef: sent.messageRef, status: "sent", sentAt: new Date() },
+    data: { platform: sent.platform, address: sent.address, messageRef: sent.messageRef, status: "sent", sentAt: now },
   });
 }

@@ -29,7 +29,8 @@ export async function findPersonActions(db: Db, personId: string, today: string)
       OR: [{ status: null }, { status: { notIn: [...CLOSED_STATUSES] } }],
     },
     include: ACTION_CARD_INCLUDE,
-    orderBy: [{ plan: { slug: "asc" } }, { position: "asc" }],
+    // Least recently updated first: a card shows a few at a time, and answering moves one along.
+    orderBy: [{ lastUpdateAt: { sort: "asc", nulls: "first" } }, { plan: { slug: "asc" } }, { position: "asc" }],
   });
 }
 

@@ -49,9 +49,7 @@ export async function handleEvent(deps: ConversationDeps, event: InboundEvent, n
   const user = ChatUser.safeParse(event.user);
   if (!user.success) return { pressed: null, reply: null };
   if (event.type === "gone") {
-    const known = await identifyPerson(db, user.data);
-    const person = await db.person.update({ where: { id: known.id }, data: { unreachableAt: now } });
-    await reportUnreachable(deps, person, user.data.platform, now);
+    await personGone(deps, user.data, now);
     return { pressed: null, reply: null };
   }
   const person = await identifyPerson(db, user.data, "address" in event ? event.address : undefined);
@@ -88,9 +86,9 @@ async function listCard(deps: ConversationDeps, person: Person, t: TFunction, no
       address: "",
       actionIds: JSON.stringify(actions.map((a) => a.id)),
       locale: person.locale,
-      status: "sent",
+      // Sent by the adapter in the same turn; replySent records where it went.
+      status: "replying",
       createdAt: now,
-      sentAt: now,
     },
   });
   return buildPromptCard({ t, messageId: message.id, entries: await cardEntries(deps.store.db, t, actions, message.id, now), today: londonDate(now), now, purpose: "list" });
@@ -224,9 +222,9 @@ async function listFor(deps: ConversationDeps, person: Person, t: TFunction, act
       address: "",
       actionIds: JSON.stringify(actions.map((a) => a.id)),
       locale: person.locale,
-      status: "sent",
+      // Sent by the adapter in the same turn; replySent records where it went.
+      status: "replying",
       createdAt: now,
-      sentAt: now,
     },
   });
   return buildPromptCard({ t, messageId: message.id, entries: await cardEntries(deps.store.db, t, actions, message.id, now), today: londonDate(now), now, purpose: "list" });
@@ -305,7 +303,7 @@ function afterRecorded(deps: ConversationDeps, person: Person, action: CardActio
   deps.later(async () => {
     const { db } = deps.store;
     const prompts = await db.chatMessage.findMany({
-      where: { personId: person.id, kind: "prompt", status: "sent", NOT: pressedMessageId ? { id: pressedMessageId } : undefined },
+      where: { personId: person.id, kind: { in: ["prompt", "reply"] }, status: "sent", NOT: pressedMessageId ? { id: pressedMessageId } : undefined },
       orderBy: { createdAt: "desc" },
       take: 5,
     });
@@ -338,3 +336,21 @@ function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/**
+ * The person removed or blocked the bot on one platform: that platform's address is forgotten, and
+ * if Chaser has no other way to reach them they are marked unreachable and the admins are told.
+ * Someone Chaser never knew is not created just to be marked gone.
+ */
+async function personGone(deps: ConversationDeps, user: ChatUser, now: Date): Promise<void> {
+  const { db } = deps.store;
+  const where = user.platform === "teams" ? { teamsUserId: user.userId } : user.platform === "slack" ? { slackUserId: user.userId } : { name: user.userId };
+  const known = await db.person.findFirst({ where });
+  if (!known) return;
+  const forget = user.platform === "teams" ? { teamsConversation: null } : user.platform === "slack" ? { slackChannelId: null } : {};
+  const stillReachable = user.platform === "teams" ? Boolean(known.slackUserId) : user.platform === "slack" ? Boolean(known.teamsConversation) : false;
+  const person = await db.person.update({
+    where: { id: known.id },
+    data: { ...forget, ...(stillReachable ? { preferredPlatform: user.platform === "teams" ? "slack" : "teams" } : { unreachableAt: now }) },
+  });
+  if (!stillReachable) await reportUnreachable(deps, person, user.platform, now);
+}

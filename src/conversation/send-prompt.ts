@@ -1,7 +1,7 @@
 import { londonDate } from "../domain/london-date.js";
 import { whyAsk } from "../domain/why-ask.js";
 import { pickLocale, translator } from "../i18n.js";
-import { buildPromptCard } from "./build-card.js";
+import { buildPromptCard, MAX_CARD_ITEMS } from "./build-card.js";
 import { deliver, type Deliverer, type DeliveryResult } from "./deliver.js";
 import { findPersonActions } from "./find-person-actions.js";
 
@@ -27,7 +27,7 @@ export async function sendPrompt(
       key: options.key ?? `prompt:${personId}:${today}`,
       kind: "prompt",
       to: { person },
-      actionIds: actions.map((a) => a.id),
+      actionIds: actions.slice(0, MAX_CARD_ITEMS).map((a) => a.id),
       card: (messageId) =>
         buildPromptCard({
           t,

@@ -3,7 +3,7 @@ import { addDays, londonDate, ukDate } from "../domain/london-date.js";
 import type { AskReason } from "../domain/why-ask.js";
 import type { Person } from "../generated/sqlite/client.js";
 import { pickLocale, translator } from "../i18n.js";
-import { buildPromptCard, reasonText } from "../conversation/build-card.js";
+import { buildPromptCard, MAX_CARD_ITEMS, reasonText } from "../conversation/build-card.js";
 import { enqueue, type Deliverer } from "../conversation/deliver.js";
 import { ACTION_CARD_INCLUDE, type CardAction } from "../conversation/find-person-actions.js";
 import { escalationKey, needsEscalation, shouldPromptAgain } from "./cadence.js";
@@ -80,7 +80,8 @@ export async function runPrompts(deps: Deliverer, slot: { key: string; date: str
       key: `${slot.key}:${person.id}`,
       kind: "prompt",
       to: { person },
-      actionIds: entries.map((e) => e.action.id),
+      // Only what the card shows counts as asked; the rest waits for the next prompt.
+      actionIds: entries.slice(0, MAX_CARD_ITEMS).map((e) => e.action.id),
       card: (messageId) => buildPromptCard({ t, messageId, entries: entries.map((e) => ({ action: e.action, reason: e.reason, recorded: null })), today, now, purpose: "prompt" }),
     }, now);
     if (result.status === "queued") report.prompts += 1;

@@ -2,6 +2,7 @@ import { App, HTTPReceiver, SocketModeReceiver, type types, type webApi } from "
 import { ANSWER_ACTION, FORM_ACTION, MODAL_CALLBACK, modalValues, renderSlackModal } from "../../cards/render-block-kit.js";
 import { AnswerPayload, type Card } from "../../conversation/card.js";
 import type { ChatAddress, ChatUser } from "../../conversation/chat-user.js";
+import { replySent } from "../../conversation/deliver.js";
 import { handleEvent, type ConversationDeps, type InboundEvent, type Outcome } from "../../conversation/handle-event.js";
 import type { SlackConfig } from "../../config/load-config.js";
 import { londonDate } from "../../domain/london-date.js";
@@ -100,9 +101,20 @@ export async function createSlack(options: SlackOptions): Promise<Slack> {
   };
   const forward = (event: InboundEvent): Promise<Outcome> => handleEvent(deps, event, now());
   const address = (userId: string): ChatAddress => ({ platform: "slack", address: userId });
-  /** Replies go to the person's DM with Chaser, wherever they pressed or typed. */
+  /**
+   * Replies go to the person's DM with Chaser, wherever they pressed or typed. A card the core
+   * recorded as a message (a list of the person's actions) is then tied to where it was posted, as
+   * SlackChannel's address and messageRef, so the core can update it in place later.
+   */
   const tell = async (to: string, card: Card | null) => {
-    if (card) await channel.send(to, card);
+    if (!card) return;
+    const sent = await channel.send(to, card);
+    if (card.type !== "prompt" || !card.messageId) return;
+    try {
+      await replySent(deps, card.messageId, { platform: "slack", address: to, messageRef: sent.messageRef });
+    } catch (error) {
+      log.warn({ err: error, messageId: card.messageId }, "slack: could not record where the reply card went");
+    }
   };
   /** Shows the pressed card as it now stands, in the message that was pressed. */
   const showPressed = async (where: SlackMessageRef | null, card: Card | null) => {

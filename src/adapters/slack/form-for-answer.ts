@@ -3,7 +3,7 @@ import type { AnswerPayload, CardForm } from "../../conversation/card.js";
 import { pickLocale, translator } from "../../i18n.js";
 
 /**
- * The form a Slack "…" button opens, rebuilt from the answer it carries: Slack sends back only the
+ * The form a Slack "More…" button opens, rebuilt from the answer it carries: Slack sends back only the
  * button's value, not the card's form. The core's `formFor` makes it, as it did for the card, so
  * the modal asks exactly what the card would; the person's language comes from Slack.
  */

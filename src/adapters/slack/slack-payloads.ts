@@ -24,7 +24,12 @@ export const BlockActionsBody = z.object({
 });
 export type BlockActionsBody = z.infer<typeof BlockActionsBody>;
 
-const InputValue = z.object({ value: z.string().max(10_000).nullable().optional(), selected_date: z.string().max(40).nullable().optional() });
+/** A modal input's state: a text's value, a datepicker's selected_date, a static_select's selected_option (values up to 150 characters). */
+const InputValue = z.object({
+  value: z.string().max(10_000).nullable().optional(),
+  selected_date: z.string().max(40).nullable().optional(),
+  selected_option: z.object({ value: z.string().max(150) }).nullable().optional(),
+});
 
 export const ViewSubmissionBody = z.object({
   type: z.literal("view_submission"),

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { formValues, renderAdaptiveCard } from "../../cards/render-adaptive-card.js";
 import type { Card } from "../../conversation/card.js";
 import type { ChatAddress, ChatUser } from "../../conversation/chat-user.js";
+import { replySent } from "../../conversation/deliver.js";
 import { handleEvent, type ConversationDeps, type InboundEvent } from "../../conversation/handle-event.js";
 import { pickLocale, translator } from "../../i18n.js";
 import { AdaptiveCardAction, localeOf, mentionsOf, TeamsActivity } from "./teams-activity.js";
@@ -79,14 +80,22 @@ async function onConversationUpdate(context: TurnContext, activity: TeamsActivit
   // In teams and group chats, members come and go without a chat of their own with Chaser.
   if (!isPersonal(activity) || !activity.membersAdded?.length || activity.from.id === activity.recipient.id) return;
   const outcome = await contact(context, activity, deps, now);
-  if (outcome.reply) await context.sendActivity(cardActivity(outcome.reply));
+  await reply(context, deps, outcome.reply);
 }
 
 async function onInstallationUpdate(context: TurnContext, activity: TeamsActivity, deps: ConversationDeps, now: () => Date): Promise<void> {
+  // Only the person's own (1:1) installation is theirs; a team's or group chat's says nothing of it.
+  if (!isPersonal(activity)) return;
   // Teams sends a conversationUpdate for the same installation, which carries the welcome; this one
   // only refreshes the stored reference, so the person is not welcomed twice.
-  if (!isPersonal(activity) || !activity.action?.startsWith("add")) return;
-  await contact(context, activity, deps, now);
+  if (activity.action?.startsWith("add")) {
+    await contact(context, activity, deps, now);
+    return;
+  }
+  // The person uninstalled Chaser: nothing sent to them now would arrive. "remove-upgrade" (the bot
+  // dropped by an app upgrade; Chaser's app always has its bot) is not taken as leaving: a wrong
+  // "gone" would stop their prompts, whereas a send that really fails is reported unreachable anyway.
+  if (activity.action === "remove") await handleEvent(deps, { type: "gone", user: userOf(activity) }, now());
 }
 
 async function contact(context: TurnContext, activity: TeamsActivity, deps: ConversationDeps, now: () => Date) {
@@ -127,7 +136,7 @@ async function onMessage(context: TurnContext, activity: TeamsActivity, deps: Co
   }
   const outcome = await handleEvent(deps, event, now());
   // The pressed card itself is updated by the core through TeamsChannel.update (deps.later).
-  if (outcome.reply) await context.sendActivity(cardActivity(outcome.reply));
+  await reply(context, deps, outcome.reply);
 }
 
 async function onInvoke(context: TurnContext, activity: TeamsActivity, deps: ConversationDeps, now: () => Date): Promise<void> {
@@ -155,7 +164,26 @@ async function onInvoke(context: TurnContext, activity: TeamsActivity, deps: Con
   const card: Card = outcome.pressed ?? outcome.reply ?? { type: "notice", text: translator(pickLocale(localeOf(activity)))("teams.received") };
   await invokeResponse(context, { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD, value: renderAdaptiveCard(card) } });
   // When the card was replaced by the updated card, words that go with it come as a message.
-  if (outcome.pressed && outcome.reply) await context.sendActivity(cardActivity(outcome.reply));
+  if (outcome.pressed) await reply(context, deps, outcome.reply);
+}
+
+/**
+ * Sends a card in this turn's conversation. A card the core recorded as a message (a list of the
+ * person's actions) is then tied to what Teams made of it, in the address and messageRef
+ * TeamsChannel uses, so the core can update it in place when one of its buttons is pressed.
+ */
+async function reply(context: TurnContext, deps: ConversationDeps, card: Card | null): Promise<void> {
+  if (!card) return;
+  const sent = await context.sendActivity(cardActivity(card));
+  if (card.type !== "prompt" || !card.messageId) return;
+  if (!sent?.id) return deps.log.warn({ messageId: card.messageId }, "teams: the reply card was sent but Teams returned no id, so it cannot be updated in place");
+  try {
+    const address = JSON.stringify(TurnContext.getConversationReference(context.activity));
+    await replySent(deps, card.messageId, { platform: "teams", address, messageRef: sent.id });
+  } catch (error) {
+    // The card has gone; only its later updates are lost, so the turn is not failed (Teams would resend it).
+    deps.log.warn({ err: error, messageId: card.messageId }, "teams: could not record where the reply card went");
+  }
 }
 
 /**

@@ -1,0 +1,2 @@
+import { benchDispatch } from "./dispatch.js";
+await benchDispatch();

@@ -1,0 +1,180 @@
+// Dispatching a day's prompts through the fakes, which enforce the platforms' documented limits:
+// the rate achieved against the rate allowed, duplicates, losses and 429s.
+import { randomUUID } from "node:crypto";
+import { createSlack } from "../src/adapters/slack/create-slack.js";
+import { createTeams } from "../src/adapters/teams/create-teams.js";
+import type { TeamsConfig } from "../src/config/load-config.js";
+import { Background } from "../src/conversation/background.js";
+import { buildPromptCard } from "../src/conversation/build-card.js";
+import type { PromptCard } from "../src/conversation/card.js";
+import { dispatchPending, enqueue, type DeliveryResult } from "../src/conversation/deliver.js";
+import type { CardAction } from "../src/conversation/find-person-actions.js";
+import type { ConversationDeps } from "../src/conversation/handle-event.js";
+import { Pacer, SEND_LIMITS } from "../src/conversation/pacer.js";
+import { londonDate } from "../src/domain/london-date.js";
+import type { Person } from "../src/generated/sqlite/client.js";
+import { translator } from "../src/i18n.js";
+import { insertMany } from "../src/store/insert-many.js";
+import { startFakeConnector } from "../tests/fakes/fake-bot-connector.js";
+import { startFakeSlack } from "../tests/fakes/fake-slack-api.js";
+import { freshStore, type TestStore } from "../tests/helpers/test-store.js";
+import { DAY_MS, envSize, NOW, silentLog } from "./common.js";
+import { dayFromNow } from "./dataset.js";
+
+export const AUTH_OFF: TeamsConfig = { appId: "", appPassword: null, appType: "MultiTenant", tenantId: null };
+export const TENANT = "bench-tenant";
+export const BOT = { id: "28:chaser-bot", name: "Chaser" };
+
+/** A prompt card as the schedule makes it: three actions, each with its reason and buttons. */
+function promptCard(messageId: string, n: number): PromptCard {
+  const t = translator("en-GB");
+  const today = londonDate(NOW);
+  const reasons = [{ kind: "overdue", days: 12 }, { kind: "due_soon", days: 5 }, { kind: "slipping" }] as const;
+  const entries = reasons.map((reason, i) => ({
+    action: {
+      id: `bench-action-${n}-${i}`,
+      key: `${n}.${i + 1}`,
+      ref: `${n}.${i + 1}`,
+      title: `Action ${n}.${i + 1}: review the arrangements and report to the committee with evidence.`,
+      plan: { id: "plan", title: "Procurement review", slug: "procurement-review" },
+      recommendation: { ref: `R${n}`, key: `R${n}` },
+      owners: [{ kind: "responsible", roleId: "role", position: 0, role: { id: "role", name: "Head of Procurement" } }],
+      targetText: null,
+      targetFrom: dayFromNow(reason.kind === "overdue" ? -12 : 5),
+      targetTo: dayFromNow(reason.kind === "overdue" ? -12 : 5),
+      targetOngoing: false,
+      originalTargetTo: dayFromNow(reason.kind === "slipping" ? -30 : 5),
+      status: "in_progress",
+      rag: "amber",
+      progress: "Work is progressing; the next milestone is the committee meeting.",
+      lastUpdateAt: new Date(NOW.getTime() - 40 * DAY_MS),
+      createdAt: new Date(NOW.getTime() - 300 * DAY_MS),
+    } as unknown as CardAction,
+    reason,
+    recorded: null,
+  }));
+  return buildPromptCard({ t, messageId, entries, today, now: NOW, purpose: "prompt" });
+}
+
+async function addPeople(store: TestStore, people: Record<string, unknown>[]): Promise<Person[]> {
+  await store.db.$transaction((tx) => insertMany(tx, store.provider, "Person", people), { timeout: 600_000 });
+  return store.db.person.findMany({ orderBy: { name: "asc" } });
+}
+
+async function enqueueAll(deps: ConversationDeps, people: Person[]): Promise<void> {
+  for (const [n, person] of people.entries()) {
+    await enqueue(deps, { key: `bench-prompt:${person.id}`, kind: "prompt", to: { person }, actionIds: [], card: (id) => promptCard(id, n + 1) }, NOW);
+  }
+}
+
+function summarise(results: DeliveryResult[]): string {
+  const counts = new Map<string, number>();
+  for (const r of results) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+  return [...counts].map(([status, n]) => `${status} ${n}`).join(", ");
+}
+
+const personRow = (i: number, fields: Record<string, unknown>) => ({
+  id: randomUUID(),
+  name: `Bench person ${String(i).padStart(5, "0")}`,
+  locale: "en-GB",
+  isAdmin: false,
+  createdAt: NOW,
+  updatedAt: NOW,
+  ...fields,
+});
+
+async function dispatchTeams(count: number): Promise<void> {
+  const store = await freshStore("sqlite");
+  const connector = await startFakeConnector({ limits: true });
+  const background = new Background(silentLog);
+  try {
+    const deps: ConversationDeps = { store, log: silentLog, channels: {}, later: background.run, pacer: new Pacer() };
+    const teams = createTeams({ config: AUTH_OFF, deps, now: () => NOW });
+    deps.channels.teams = teams.channel;
+    const conversationOf = (i: number) => `a:bench-chat-${i}`;
+    const people = await addPeople(
+      store,
+      Array.from({ length: count }, (_, i) => {
+        const user = { id: `29:bench-user-${i}`, name: `Bench person ${i}` };
+        const reference = { user, bot: BOT, conversation: { id: conversationOf(i), conversationType: "personal", tenantId: TENANT }, channelId: "msteams", locale: "en-GB", serviceUrl: connector.url };
+        return personRow(i, { teamsUserId: user.id, teamsTenantId: TENANT, teamsConversation: JSON.stringify(reference), preferredPlatform: "teams" });
+      }),
+    );
+    await enqueueAll(deps, people);
+    const t0 = performance.now();
+    const results = await dispatchPending(deps, NOW);
+    const seconds = (performance.now() - t0) / 1000;
+    await background.settle();
+
+    const perConversation = new Map<string, number>();
+    for (const a of connector.activities()) perConversation.set(a.conversationId, (perConversation.get(a.conversationId) ?? 0) + 1);
+    const sent = people.map((p) => perConversation.get((JSON.parse(p.teamsConversation!) as { conversation: { id: string } }).conversation.id) ?? 0);
+    const duplicates = sent.reduce((n, c) => n + Math.max(0, c - 1), 0);
+    const lost = sent.filter((c) => c === 0).length;
+    const allowed = SEND_LIMITS.teams.overall[0]!.limit / (SEND_LIMITS.teams.overall[0]!.ms / 1000);
+    const delivered = sent.filter((c) => c > 0).length;
+    const rate = delivered / seconds;
+    console.log(
+      `dispatch teams: ${count} prompts, ratio ${(rate / allowed).toFixed(2)} of allowed rate (${allowed}/s), duplicates ${duplicates}, lost ${lost}, 429s ${connector.limitViolations}` +
+        ` (${rate.toFixed(1)}/s over ${seconds.toFixed(1)} s; ${summarise(results)})`,
+    );
+  } finally {
+    await background.settle();
+    await connector.close();
+    await store.drop();
+  }
+}
+
+async function dispatchSlack(count: number): Promise<void> {
+  const store = await freshStore("sqlite");
+  const userId = (i: number) => `U${String(i).padStart(7, "0")}`;
+  const fake = await startFakeSlack({ limits: true, users: Array.from({ length: count }, (_, i) => ({ id: userId(i), realName: `Bench person ${i}` })) });
+  const background = new Background(silentLog);
+  try {
+    const deps: ConversationDeps = { store, log: silentLog, channels: {}, later: background.run, pacer: new Pacer() };
+    // WebClient's own retry policy, as in production: it waits out a 429's Retry-After and tries again.
+    const slack = await createSlack({ config: { botToken: fake.token, signingSecret: "bench-secret", appToken: null, apiUrl: fake.url }, deps, now: () => NOW });
+    await slack.start();
+    deps.channels.slack = slack.channel;
+    const people = await addPeople(store, Array.from({ length: count }, (_, i) => personRow(i, { slackUserId: userId(i), slackTeamId: fake.teamId, preferredPlatform: "slack" })));
+    await enqueueAll(deps, people);
+    const t0 = performance.now();
+    const results = await dispatchPending(deps, NOW);
+    const seconds = (performance.now() - t0) / 1000;
+    await slack.stop();
+    await background.settle();
+
+    const sent = people.map((p) => {
+      const dm = fake.dmChannelFor(p.slackUserId!);
+      return dm ? fake.messages(dm).length : 0;
+    });
+    const duplicates = sent.reduce((n, c) => n + Math.max(0, c - 1), 0);
+    const lost = sent.filter((c) => c === 0).length;
+    const pacerRate = SEND_LIMITS.slack.overall[0]!.limit / (SEND_LIMITS.slack.overall[0]!.ms / 1000);
+    // The fake's default workspace cap for chat.postMessage ("several hundred a minute").
+    const fakeRate = 300 / 60;
+    const allowed = Math.min(pacerRate, fakeRate);
+    const delivered = sent.filter((c) => c > 0).length;
+    const rate = delivered / seconds;
+    const refused = new Map<string, number>();
+    for (const c of fake.calls) if (c.status === 429) refused.set(c.method, (refused.get(c.method) ?? 0) + 1);
+    const opens = fake.calls.filter((c) => c.method === "conversations.open").length;
+    console.log(
+      `dispatch slack: ${count} prompts, ratio ${(rate / allowed).toFixed(2)} of allowed rate (${allowed}/s: the fake's 300/min workspace cap, lower than the Pacer's ${pacerRate}/s), ` +
+        `duplicates ${duplicates}, lost ${lost}, 429s ${fake.limitViolations}${refused.size ? ` (${[...refused].map(([m, n]) => `${m} ${n}`).join(", ")})` : ""}` +
+        ` (${rate.toFixed(1)}/s over ${seconds.toFixed(1)} s; ${opens} conversations.open calls, tier 3: 50/min; ${summarise(results)})`,
+    );
+  } finally {
+    await background.settle();
+    await fake.close();
+    await store.drop();
+  }
+}
+
+export async function benchDispatch(): Promise<void> {
+  const prompts = envSize("BENCH_PROMPTS", 2000);
+  await dispatchTeams(prompts);
+  // Each first message to a Slack user opens the DM with conversations.open (tier 3, 50 a minute),
+  // so every 50 people beyond the first 50 cost a minute: 100 keeps this to about a minute.
+  await dispatchSlack(Math.min(prompts, envSize("BENCH_SLACK_PROMPTS", 100)));
+}
