@@ -81,6 +81,26 @@ describe.each(PROVIDERS)("the outbox (%s)", (provider) => {
     expect(await dispatchPending(deps, later(60))).toEqual([]);
   });
 
+  it("finds a person mapped only by email on a platform that can look them up", async () => {
+    const slack: ChatChannel = {
+      platform: "slack",
+      send: async (address) => {
+        sent.push(address);
+        return { messageRef: "ts" };
+      },
+      update: async () => undefined,
+      findUser: async (email) => (email === "sam@example.gov.uk" ? { userId: "U123", locale: "cy-GB" } : null),
+    };
+    const withSlack: Deliverer = { ...deps, channels: { slack } };
+    const sam = await store.db.person.create({ data: { name: "Sam Jones", email: "sam@example.gov.uk" } });
+    const nobody = await store.db.person.create({ data: { name: "No One", email: "none@example.gov.uk" } });
+    expect(await enqueue(withSlack, { key: "p:sam", kind: "prompt", to: { person: sam }, card: () => ({ type: "notice", text: "x" }) }, T0)).toMatchObject({ status: "queued" });
+    expect(await enqueue(withSlack, { key: "p:none", kind: "prompt", to: { person: nobody }, card: () => ({ type: "notice", text: "x" }) }, T0)).toEqual({ status: "unreachable", messageId: null });
+    await dispatchPending(withSlack, T0);
+    expect(sent).toEqual(["U123"]);
+    expect(await store.db.person.findUniqueOrThrow({ where: { id: sam.id } })).toMatchObject({ slackUserId: "U123", locale: "cy", preferredPlatform: "slack" });
+  });
+
   it("lets only one of two senders send a message", async () => {
     const id = await queue("digest:w3");
     const other: Deliverer = { ...deps, workerId: "other" };

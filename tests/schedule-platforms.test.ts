@@ -90,7 +90,7 @@ describe("a day's prompts through Teams and Slack at their limits", () => {
     expect(fake.limitViolations).toBe(0);
     expect(await store.db.chatMessage.count({ where: { status: "sent" } })).toBe(TEAMS_PEOPLE + SLACK_PEOPLE);
 
-    const card = teamsPrompts(0)[0]!.activity.attachments[0].content;
+    const card = (teamsPrompts(0)[0]!.activity as { attachments: { content: unknown }[] }).attachments[0]!.content;
     expect(card).toMatchObject({ type: "AdaptiveCard", version: "1.5" });
   }, 60_000);
 

@@ -11,6 +11,8 @@ export interface ChatChannel {
   send(address: string, card: Card): Promise<{ messageRef: string }>;
   /** Replaces a sent card in place. */
   update(address: string, messageRef: string, card: Card): Promise<void>;
+  /** Finds a person on the platform by email, where the platform allows it (Slack does; Teams cannot message an email). */
+  findUser?(email: string): Promise<{ userId: string; locale: string | null } | null>;
 }
 
 /** A platform's refusal that retrying will not mend: the person blocked or removed the bot. */

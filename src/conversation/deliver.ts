@@ -64,7 +64,8 @@ export async function enqueue(deps: Deliverer, delivery: Delivery, now: Date): P
   const { db } = deps.store;
   const existing = await db.chatMessage.findUnique({ where: { key: delivery.key }, select: { id: true } });
   if (existing) return { status: "duplicate", messageId: existing.id };
-  const person = "person" in delivery.to ? delivery.to.person : null;
+  let person = "person" in delivery.to ? delivery.to.person : null;
+  if (person && !addressOf(person, deps.channels)) person = await findByEmail(deps, person);
   const target = person ? addressOf(person, deps.channels) : (delivery.to as { platform: Platform; address: string });
   if (!target) return { status: "unreachable", messageId: null };
   const id = randomUUID();
@@ -208,4 +209,24 @@ export async function replySent(deps: Pick<Deliverer, "store">, messageId: strin
     where: { id: messageId, kind: "reply" },
     data: { platform: sent.platform, address: sent.address, messageRef: sent.messageRef, status: "sent", sentAt: now },
   });
+}
+
+/**
+ * Someone an admin mapped by email who has not yet spoken to Chaser: a platform that can look
+ * people up by email (Slack) is asked, and what it says is kept, so they can be prompted.
+ */
+async function findByEmail(deps: Deliverer, person: Person): Promise<Person> {
+  if (!person.email) return person;
+  for (const channel of Object.values(deps.channels)) {
+    if (!channel?.findUser || channel.platform !== "slack") continue;
+    const found = await channel.findUser(person.email).catch(() => null);
+    if (!found) continue;
+    const taken = await deps.store.db.person.findUnique({ where: { slackUserId: found.userId } });
+    if (taken && taken.id !== person.id) return person;
+    return deps.store.db.person.update({
+      where: { id: person.id },
+      data: { slackUserId: found.userId, preferredPlatform: "slack", ...(found.locale ? { locale: pickLocale(found.locale) } : {}) },
+    });
+  }
+  return person;
 }

@@ -57,7 +57,7 @@ export interface RecordedConnectorRequest {
 export type ConnectorOperation = "create" | "send" | "update" | "delete" | "read" | "any";
 
 export interface ConnectorFailure {
-  status: 429 | 500 | 502 | 503 | 504 | 412 | 403 | 404;
+  status: 400 | 429 | 500 | 502 | 503 | 504 | 412 | 403 | 404;
   /** Sent as a Retry-After header (whole seconds) when given. */
   retryAfterSeconds?: number;
   /** The error code in the body `{ error: { code, message } }`; defaults per status. */
@@ -129,6 +129,7 @@ const DEFAULT_CODES: Record<number, string> = {
   403: "MessageWritesBlocked",
   404: "NotFound",
   412: "PreconditionFailed",
+  400: "BadArgument",
   429: "Throttled",
   500: "InternalServerError",
   502: "BadGateway",

@@ -1,4 +1,5 @@
 import type { types, webApi } from "@slack/bolt";
+import { findSlackUserByEmail } from "./find-slack-user-by-email.js";
 import { renderBlockKit } from "../../cards/render-block-kit.js";
 import type { Card } from "../../conversation/card.js";
 import { UnreachableError, type ChatChannel } from "../../conversation/chat-channel.js";
@@ -48,6 +49,10 @@ export class SlackChannel implements ChatChannel {
     if (!ref.success) throw new ChaserError("slack.bad_message_ref", { ref: messageRef.slice(0, 100) });
     const { text, blocks } = renderBlockKit(card);
     await this.call(() => this.client.chat.update({ channel: ref.data.channel, ts: ref.data.ts, text, blocks: blocks as unknown as types.KnownBlock[] }), address);
+  }
+
+  findUser(email: string): Promise<{ userId: string; locale: string | null } | null> {
+    return findSlackUserByEmail(this.client, email);
   }
 
   /** The channel to post to: a user's DM (opened once), or the channel named. */
