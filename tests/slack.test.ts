@@ -396,6 +396,20 @@ describe.each(PROVIDERS)("Chaser on Slack (%s)", (provider) => {
     expect(dm(MO.id)).toHaveLength(2);
   });
 
+  it("lets an admin subscribe a channel to a plan's digest with /chaser in that channel, and no one else", async () => {
+    const subscribe = (userId: string) => post(slashCommandBody({ userId, command: "/chaser", text: "subscribe procurement.tsv", teamId: fake.teamId, channelId: "C0LEADERS", channelName: "leadership" }));
+    expect((await subscribe(MO.id)).status).toBe(200);
+    await settle();
+    expect(dm(MO.id).at(-1)?.text).toMatch(/^Only Chaser's admins can do that/);
+    expect(await store.db.digestSubscription.count()).toBe(0);
+
+    await store.db.person.update({ where: { slackUserId: SAM.id }, data: { isAdmin: true } });
+    await subscribe(SAM.id);
+    await settle();
+    expect(dm(SAM.id).at(-1)?.text).toBe("This channel will get the weekly digest for procurement.tsv, on Mondays at 08:30.");
+    expect(await store.db.digestSubscription.findMany()).toMatchObject([{ platform: "slack", address: "C0LEADERS" }]);
+  });
+
   it("keeps where a list card went, so the core updates it in place when Slack does not say which message was pressed", async () => {
     await post(slashCommandBody({ userId: MO.id, command: "/chaser", text: "", teamId: fake.teamId }));
     await settle();

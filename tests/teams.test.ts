@@ -483,6 +483,27 @@ describe.each(PROVIDERS)("Teams, end to end (%s)", (provider) => {
     expect((await personOf(rig, ALICE)).teamsConversation).toBe(personal);
   });
 
+  it("subscribes a channel to a plan's digest when an admin mentions Chaser there, and sends the digest to it", async () => {
+    await install(rig, ALICE);
+    const mention = { type: "mention", text: "<at>Chaser</at>", mentioned: { id: BOT.id, name: BOT.name } };
+    const CHANNEL = { id: "19:leadership@thread.tacv2", conversationType: "channel", tenantId: TENANT, isGroup: true };
+    await say(rig, ALICE, "<at>Chaser</at> subscribe procurement.tsv", { entities: [mention] }, CHANNEL);
+    expect(headline(cardOf(rig.connector.activities(CHANNEL.id)[0]))).toMatch(/^Only Chaser's admins can do that/);
+    await rig.store.db.person.update({ where: { teamsUserId: ALICE.id }, data: { isAdmin: true } });
+    await say(rig, ALICE, "<at>Chaser</at> subscribe procurement.tsv", { entities: [mention] }, CHANNEL);
+    expect(headline(cardOf(rig.connector.activities(CHANNEL.id)[1]))).toBe("This channel will get the weekly digest for procurement.tsv, on Mondays at 08:30.");
+    const subscription = await rig.store.db.digestSubscription.findFirstOrThrow();
+    expect(subscription.platform).toBe("teams");
+    expect(JSON.parse(subscription.address)).toMatchObject({ conversation: { id: CHANNEL.id }, serviceUrl: rig.connector.url });
+
+    const { tick } = await import("../src/schedule/scheduler.js");
+    await tick(rig.deps, new Date("2020-12-21T08:30:00Z"));
+    const digest = rig.connector.activities(CHANNEL.id)[2]!;
+    const card = cardOf(digest) as Json;
+    expect(card.body[0].text).toBe("Weekly digest: procurement.tsv");
+    expect(JSON.stringify(card)).toContain('"type":"Chart.Donut"');
+  });
+
   it("reports a person who blocked the bot as unreachable", async () => {
     await install(rig, ALICE);
     await mapRole(rig.store.db, { role: "CDAI", personName: ALICE.name!, via: "cli", actorLabel: "test" });

@@ -11,13 +11,15 @@ import { ChatUser, type ChatAddress } from "./chat-user.js";
 import { deliver, reportUnreachable, updateMessage, type Deliverer } from "./deliver.js";
 import { ACTION_CARD_INCLUDE, findPersonActions, type CardAction } from "./find-person-actions.js";
 import { identifyPerson } from "./identify-person.js";
+import { parseAdminCommand, runAdminCommand } from "./admin-command.js";
 import { cardEntries, messageCard } from "./message-card.js";
 import { recordAnswer, type AnswerInput, type AnswerResult } from "./record-answer.js";
 
 /** What a channel adapter hands the core: the platform's event, converted, nothing decided. */
 export type InboundEvent =
   | { type: "contact"; user: ChatUser; address: ChatAddress }
-  | { type: "text"; user: ChatUser; address?: ChatAddress; deliveryId: string; text: string }
+  /** `room`: the channel or group chat it was said in, when it was not a 1:1 chat. */
+  | { type: "text"; user: ChatUser; address?: ChatAddress; room?: ChatAddress; deliveryId: string; text: string }
   | { type: "answer"; user: ChatUser; address?: ChatAddress; deliveryId: string; payload: unknown; inputs: unknown; inline: boolean }
   | { type: "list"; user: ChatUser; address?: ChatAddress }
   | { type: "help"; user: ChatUser; address?: ChatAddress }
@@ -158,6 +160,8 @@ async function handleText(
   const seen = await deps.store.db.answer.findUnique({ where: { key }, include: { action: true } });
   if (seen) return { type: "notice", text: t("answer.duplicate", { ref: seen.action.ref ?? seen.action.key }) };
   if (text.length > MAX_TEXT_REPLY) return { type: "notice", text: t("chat.too_long", { max: MAX_TEXT_REPLY }) };
+  const command = parseAdminCommand(text);
+  if (command) return { type: "notice", text: await runAdminCommand(deps.store.db, t, person, command, event.room, via as "chat:teams" | "chat:slack" | "chat:web") };
   const today = londonDate(now);
   const parsed = parseReply(text, { today });
   const intent = parsed.intent;

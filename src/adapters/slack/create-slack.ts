@@ -212,10 +212,18 @@ export async function createSlack(options: SlackOptions): Promise<Slack> {
     await guard("command", async () => {
       const parsed = SlashCommand.safeParse(command);
       if (!parsed.success) return log.warn({ issues: parsed.error.issues }, "slack: slash command not understood");
-      const { user_id: userId, team_id: teamId, text } = parsed.data;
+      const { user_id: userId, team_id: teamId, text, channel_id: channelId } = parsed.data;
       const user = await users.chatUser(userId, teamId);
       // Slash-command names cannot be translated, but what follows them can be Welsh.
       const asked = text.trim().toLowerCase();
+      if (asked && asked !== "help" && asked !== "cymorth" && asked !== "my actions" && asked !== "fy nghamau") {
+        // Anything else is for the core to read: an admin's command ("subscribe PLAN" in a channel)
+        // or an answer. A channel other than the person's DM is the room it was said in.
+        const room = channelId && !channelId.startsWith("D") ? { platform: "slack" as const, address: channelId } : undefined;
+        const outcome = await forward({ type: "text", user, address: address(userId), ...(room ? { room } : {}), deliveryId: `command:${command.trigger_id ?? Date.now()}`, text });
+        await tell(userId, outcome.reply);
+        return;
+      }
       const type = asked === "help" || asked === "cymorth" ? "help" : "list";
       const outcome = await forward({ type, user, address: address(userId) });
       await tell(userId, outcome.reply);

@@ -127,7 +127,9 @@ async function onMessage(context: TurnContext, activity: TeamsActivity, deps: Co
   }
   let event: InboundEvent;
   if (text) {
-    event = { type: "text", user: userOf(activity), address: addressOf(context, activity), deliveryId, text };
+    // Said in a channel or group chat: the core takes admins' commands there (subscribe this channel…).
+    const room = personal ? undefined : { platform: "teams" as const, address: JSON.stringify(TurnContext.getConversationReference(context.activity)) };
+    event = { type: "text", user: userOf(activity), address: addressOf(context, activity), ...(room ? { room } : {}), deliveryId, text };
   } else if (activity.value !== undefined) {
     // Action.Submit (the fallback of Action.Execute): the button's data with the form's inputs merged in.
     event = { type: "answer", user: userOf(activity), address: addressOf(context, activity), deliveryId, ...splitSubmit(activity.value), inline: false };
