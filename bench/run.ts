@@ -7,6 +7,11 @@ import { parsePlanFile } from "../src/import/parse-plan.js";
 import { importPlan } from "../src/store/import-plan.js";
 import { freshStore, type Provider } from "../tests/helpers/test-store.js";
 import { generatePlanXlsx } from "./generate-plan-xlsx.js";
+import { wanted } from "./common.js";
+import { benchScan } from "./scan.js";
+import { benchDigest } from "./digest.js";
+import { benchDispatch } from "./dispatch.js";
+import { benchReplies } from "./replies.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const seeds = join(here, "..", "tests", "fixtures", "seeds");
@@ -31,38 +36,47 @@ async function importOnce(provider: Provider, bytes: Uint8Array, name: string): 
   }
 }
 
-for (const name of readdirSync(seeds).filter((f) => f.endsWith(".txt")).sort()) {
-  const bytes = readFileSync(join(seeds, name));
-  const rows = bytes.toString("utf8").split("\n").length;
-  const rounds = 20;
-  let parseMs = 0;
-  for (let i = 0; i < rounds; i++) {
-    const t0 = performance.now();
-    await parsePlanFile(bytes, name);
-    parseMs += performance.now() - t0;
-  }
-  const sqlite = await importOnce("sqlite", bytes, name);
-  const pg = await importOnce("postgresql", bytes, name);
-  console.log(
-    `import ${name}: ${rows} rows, parse ${rate(rows * rounds, parseMs)} rows/s, ` +
-      `parse+store sqlite ${rate(rows, sqlite.parseMs + sqlite.storeMs)} rows/s, postgresql ${rate(rows, pg.parseMs + pg.storeMs)} rows/s`,
-  );
-}
-
-const dir = mkdtempSync(join(tmpdir(), "chaser-bench-"));
-try {
-  const file = join(dir, "large-plan.xlsx");
-  await generatePlanXlsx(file, LARGE_ROWS);
-  const bytes = readFileSync(file);
-  for (const provider of ["sqlite", "postgresql"] as const) {
-    const r = await importOnce(provider, bytes, "large-plan.xlsx");
+async function benchImport(): Promise<void> {
+  for (const name of readdirSync(seeds).filter((f) => f.endsWith(".txt")).sort()) {
+    const bytes = readFileSync(join(seeds, name));
+    const rows = bytes.toString("utf8").split("\n").length;
+    const rounds = 20;
+    let parseMs = 0;
+    for (let i = 0; i < rounds; i++) {
+      const t0 = performance.now();
+      await parsePlanFile(bytes, name);
+      parseMs += performance.now() - t0;
+    }
+    const sqlite = await importOnce("sqlite", bytes, name);
+    const pg = await importOnce("postgresql", bytes, name);
     console.log(
-      `import generated xlsx (${LARGE_ROWS} rows, ${mb(bytes.length)} MB) ${provider}: parse ${rate(LARGE_ROWS, r.parseMs)} rows/s, ` +
-        `store ${rate(LARGE_ROWS, r.storeMs)} rows/s, total ${rate(LARGE_ROWS, r.parseMs + r.storeMs)} rows/s, ${r.actions} actions`,
+      `import ${name}: ${rows} rows, parse ${rate(rows * rounds, parseMs)} rows/s, ` +
+        `parse+store sqlite ${rate(rows, sqlite.parseMs + sqlite.storeMs)} rows/s, postgresql ${rate(rows, pg.parseMs + pg.storeMs)} rows/s`,
     );
   }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+
+  const dir = mkdtempSync(join(tmpdir(), "chaser-bench-"));
+  try {
+    const file = join(dir, "large-plan.xlsx");
+    await generatePlanXlsx(file, LARGE_ROWS);
+    const bytes = readFileSync(file);
+    for (const provider of ["sqlite", "postgresql"] as const) {
+      const r = await importOnce(provider, bytes, "large-plan.xlsx");
+      console.log(
+        `import generated xlsx (${LARGE_ROWS} rows, ${mb(bytes.length)} MB) ${provider}: parse ${rate(LARGE_ROWS, r.parseMs)} rows/s, ` +
+          `store ${rate(LARGE_ROWS, r.storeMs)} rows/s, total ${rate(LARGE_ROWS, r.parseMs + r.storeMs)} rows/s, ${r.actions} actions`,
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
+
+// BENCH_ONLY=import,scan,digest,dispatch,replies runs only those sections.
+if (wanted("import")) await benchImport();
+if (wanted("scan")) await benchScan();
+if (wanted("digest")) await benchDigest();
+if (wanted("dispatch")) await benchDispatch();
+if (wanted("replies")) await benchReplies();
 clearInterval(sampler);
 console.log(`peak memory: ${mb(Math.max(peakRss, process.resourceUsage().maxRSS * 1024))} MB RSS`);

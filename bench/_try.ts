@@ -1,2 +1,0 @@
-import { benchDispatch } from "./dispatch.js";
-await benchDispatch();
