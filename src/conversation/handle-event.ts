@@ -1,11 +1,11 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { TFunction } from "i18next";
 import { londonDate } from "../domain/london-date.js";
 import { normaliseRef, parseReply, type ReplyIntent } from "../domain/parse-reply.js";
 import type { Via } from "../domain/vocabulary.js";
 import type { Person } from "../generated/sqlite/client.js";
 import { pickLocale, translator } from "../i18n.js";
-import { buildPromptCard } from "./build-card.js";
+import { buildPromptCard, MAX_CARD_ITEMS } from "./build-card.js";
 import { AnswerInputs, AnswerPayload, type AnswerKind, type Card } from "./card.js";
 import { ChatUser, type ChatAddress } from "./chat-user.js";
 import { deliver, reportUnreachable, updateMessage, type Deliverer } from "./deliver.js";
@@ -78,22 +78,7 @@ export async function handleEvent(deps: ConversationDeps, event: InboundEvent, n
 async function listCard(deps: ConversationDeps, person: Person, t: TFunction, now: Date): Promise<Card> {
   const actions = await findPersonActions(deps.store.db, person.id, londonDate(now));
   if (actions.length === 0) return { type: "notice", text: t("card.list.none") };
-  // Recorded as a message so its buttons carry an id and the card can be updated in place.
-  const message = await deps.store.db.chatMessage.create({
-    data: {
-      key: `list:${person.id}:${now.getTime()}:${Math.random().toString(36).slice(2)}`,
-      kind: "reply",
-      personId: person.id,
-      platform: person.preferredPlatform ?? "web",
-      address: "",
-      actionIds: JSON.stringify(actions.map((a) => a.id)),
-      locale: person.locale,
-      // Sent by the adapter in the same turn; replySent records where it went.
-      status: "replying",
-      createdAt: now,
-    },
-  });
-  return buildPromptCard({ t, messageId: message.id, entries: await cardEntries(deps.store.db, t, actions, message.id, now), today: londonDate(now), now, purpose: "list" });
+  return listFor(deps, person, t, actions, now);
 }
 
 async function handleAnswer(
@@ -216,15 +201,16 @@ function withQuestion(card: Card, question: string): Card {
   return card.type === "prompt" ? { ...card, intro: question } : card;
 }
 
+/** A card listing actions, recorded as a message so its buttons carry an id and it can be updated in place. */
 async function listFor(deps: ConversationDeps, person: Person, t: TFunction, actions: CardAction[], now: Date): Promise<Card> {
   const message = await deps.store.db.chatMessage.create({
     data: {
-      key: `ask:${person.id}:${now.getTime()}:${Math.random().toString(36).slice(2)}`,
+      key: `reply:${person.id}:${randomUUID()}`,
       kind: "reply",
       personId: person.id,
       platform: person.preferredPlatform ?? "web",
       address: "",
-      actionIds: JSON.stringify(actions.map((a) => a.id)),
+      actionIds: JSON.stringify(actions.slice(0, MAX_CARD_ITEMS).map((a) => a.id)),
       locale: person.locale,
       // Sent by the adapter in the same turn; replySent records where it went.
       status: "replying",

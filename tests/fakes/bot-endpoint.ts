@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CloudAdapter, Request as BotRequest, Response as BotResponse, TurnContext } from "botbuilder";
+import { adaptResponse } from "../../src/adapters/teams/adapt-response.js";
 import { listenOnLoopback, readBody } from "./http-util.js";
 
 export interface BotEndpoint {
@@ -15,36 +16,6 @@ export interface BotEndpoint {
   close(): Promise<void>;
 }
 
-
-/** Wraps a node ServerResponse in the shape CloudAdapter.process expects. */
-export function adaptResponse(res: ServerResponse): BotResponse {
-  let body: string | undefined;
-  const shim: BotResponse = {
-    socket: res.socket,
-    status(code: number) {
-      res.statusCode = code;
-      return shim;
-    },
-    header(name: string, value: unknown) {
-      res.setHeader(name, String(value));
-      return shim;
-    },
-    send(value?: unknown) {
-      if (typeof value === "string" || Buffer.isBuffer(value)) {
-        body = value.toString();
-      } else if (value !== undefined) {
-        res.setHeader("content-type", "application/json; charset=utf-8");
-        body = JSON.stringify(value);
-      }
-      return shim;
-    },
-    end() {
-      res.end(body);
-      return shim;
-    },
-  };
-  return shim;
-}
 
 export async function startBotEndpoint(
   adapter: CloudAdapter,
