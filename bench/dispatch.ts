@@ -161,8 +161,9 @@ async function dispatchSlack(count: number): Promise<void> {
     const opens = fake.calls.filter((c) => c.method === "conversations.open").length;
     console.log(
       `dispatch slack: ${count} prompts, ratio ${(rate / allowed).toFixed(2)} of allowed rate (${allowed}/s: the fake's 300/min workspace cap, lower than the Pacer's ${pacerRate}/s), ` +
-        `duplicates ${duplicates}, lost ${lost}, 429s ${fake.limitViolations}${refused.size ? ` (${[...refused].map(([m, n]) => `${m} ${n}`).join(", ")})` : ""}` +
-        ` (${rate.toFixed(1)}/s over ${seconds.toFixed(1)} s; ${opens} conversations.open calls, tier 3: 50/min; ${summarise(results)})`,
+        `duplicates ${duplicates}, lost ${lost}, 429s ${fake.limitViolations}` +
+        ` (${[...refused].map(([m, n]) => `${m} ${n}; `).join("")}${rate.toFixed(1)}/s over ${seconds.toFixed(1)} s; ${opens} conversations.open calls, tier 3: 50/min` +
+        `${count <= 300 ? `; ${count} messages fit the fake's one-minute window at once, so its cap cannot bind` : ""}; ${summarise(results)})`,
     );
   } finally {
     await background.settle();

@@ -5,9 +5,7 @@ import type { AskReason } from "../src/domain/why-ask.js";
 import { scanActions } from "../src/schedule/scan-actions.js";
 import { DEFAULT_SCHEDULE_SETTINGS } from "../src/schedule/schedule-settings.js";
 import type { Store } from "../src/store/open-store.js";
-import { freshStore, PROVIDERS } from "../tests/helpers/test-store.js";
-import { bestOf, DAY_MS, envSize, ms, NOW } from "./common.js";
-import { generateDataset } from "./dataset.js";
+import { bestOf, DAY_MS, ms, NOW } from "./common.js";
 
 interface Classified {
   id: string;
@@ -57,42 +55,33 @@ function handWrittenSql(provider: Store["provider"], now: Date): string {
 const REASONS = ["overdue", "slipping", "due_soon", "silent"] as const;
 const countBy = (rows: Classified[]) => Object.fromEntries(REASONS.map((r) => [r, rows.filter((x) => x.kind === r).length])) as Record<(typeof REASONS)[number], number>;
 
-export async function benchScan(): Promise<void> {
-  const size = envSize("BENCH_ACTIONS", 100_000);
-  for (const provider of PROVIDERS) {
-    const store = await freshStore(provider);
-    try {
-      const t0 = performance.now();
-      await generateDataset(store, { actions: size, plans: 10, themesPerPlan: 8, actionsPerRecommendation: 10, roles: 300, importHistory: false });
-      const generateMs = performance.now() - t0;
-      const scan = await bestOf(3, () => scanActions(store.db, NOW, DEFAULT_SCHEDULE_SETTINGS));
-      const sql = handWrittenSql(store.provider, NOW);
-      const hand = await bestOf(3, () => store.db.$queryRawUnsafe<{ id: string; reason: AskReason["kind"]; days: number | bigint | null }[]>(sql));
+/** Times scanActions and the hand-written SQL over the store's actions (best of 3 each) and prints one line. */
+export async function scanFigures(store: Store, size: number, generatedMs: number): Promise<void> {
+  const provider = store.provider;
+  const scan = await bestOf(3, () => scanActions(store.db, NOW, DEFAULT_SCHEDULE_SETTINGS));
+  const sql = handWrittenSql(provider, NOW);
+  const hand = await bestOf(3, () => store.db.$queryRawUnsafe<{ id: string; reason: AskReason["kind"]; days: number | bigint | null }[]>(sql));
 
-      const fromScan: Classified[] = scan.result.map((a) => ({ id: a.id, kind: a.reason.kind, days: "days" in a.reason ? a.reason.days : null }));
-      const fromSql: Classified[] = hand.result.map((r) => ({ id: r.id, kind: r.reason, days: r.days === null ? null : Number(r.days) }));
-      const a = countBy(fromScan);
-      const b = countBy(fromSql);
-      const bySql = new Map(fromSql.map((r) => [r.id, r]));
-      const differing = fromScan.filter((r) => {
-        const other = bySql.get(r.id);
-        return !other || other.kind !== r.kind || other.days !== r.days;
-      }).length;
-      const scanned = new Set(fromScan.map((r) => r.id));
-      const onlySql = fromSql.filter((r) => !scanned.has(r.id)).length;
-      const counts = REASONS.map((r) => `${r} ${a[r]}`).join(", ");
-      console.log(
-        `scan ${provider}: ${size} actions, ${fromScan.length} need an answer (${counts}), scan ${ms(scan.ms)} ms, hand-written SQL ${ms(hand.ms)} ms, ratio ${(scan.ms / hand.ms).toFixed(2)}` +
-          ` (data generated in ${(generateMs / 1000).toFixed(1)} s)`,
-      );
-      if (REASONS.some((r) => a[r] !== b[r]) || differing > 0 || onlySql > 0) {
-        console.log(
-          `scan ${provider}: !!! MISMATCH between scanActions and the hand-written SQL: scan ${JSON.stringify(a)}, SQL ${JSON.stringify(b)}, ` +
-            `${differing} actions classified differently or missing from the SQL, ${onlySql} only in the SQL`,
-        );
-      }
-    } finally {
-      await store.drop();
-    }
+  const fromScan: Classified[] = scan.result.map((a) => ({ id: a.id, kind: a.reason.kind, days: "days" in a.reason ? a.reason.days : null }));
+  const fromSql: Classified[] = hand.result.map((r) => ({ id: r.id, kind: r.reason, days: r.days === null ? null : Number(r.days) }));
+  const a = countBy(fromScan);
+  const b = countBy(fromSql);
+  const bySql = new Map(fromSql.map((r) => [r.id, r]));
+  const differing = fromScan.filter((r) => {
+    const other = bySql.get(r.id);
+    return !other || other.kind !== r.kind || other.days !== r.days;
+  }).length;
+  const scanned = new Set(fromScan.map((r) => r.id));
+  const onlySql = fromSql.filter((r) => !scanned.has(r.id)).length;
+  const counts = REASONS.map((r) => `${r} ${a[r]}`).join(", ");
+  console.log(
+    `scan ${provider}: ${size} actions, ${fromScan.length} need an answer, scan ${ms(scan.ms)} ms, hand-written SQL ${ms(hand.ms)} ms, ratio ${(scan.ms / hand.ms).toFixed(2)}` +
+      ` (${counts}; best of 3; store generated in ${(generatedMs / 1000).toFixed(1)} s)`,
+  );
+  if (REASONS.some((r) => a[r] !== b[r]) || differing > 0 || onlySql > 0) {
+    console.log(
+      `scan ${provider}: !!! MISMATCH between scanActions and the hand-written SQL: scan ${JSON.stringify(a)}, SQL ${JSON.stringify(b)}, ` +
+        `${differing} actions classified differently or missing from the SQL, ${onlySql} only in the SQL`,
+    );
   }
 }
