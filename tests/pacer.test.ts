@@ -32,9 +32,9 @@ describe("pacing sends to the platforms' documented limits", () => {
     const clock = fakeClock();
     const times = await sendTimes(new Pacer(SEND_LIMITS, clock), clock, "teams", Array.from({ length: 200 }, (_, i) => `conversation-${i}`));
     expect(maxInWindow(times, 1000)).toBe(50);
-    // 200 sends at 50 a second: the last can go just after three seconds.
-    expect(times.at(-1)).toBeGreaterThanOrEqual(3000);
-    expect(times.at(-1)).toBeLessThan(3100);
+    // 200 sends at 50 every 1.1 seconds (a tenth of margin): the last just after 3.3 seconds.
+    expect(times.at(-1)).toBeGreaterThanOrEqual(3300);
+    expect(times.at(-1)).toBeLessThan(3400);
   });
 
   it("keeps a Slack channel to one message a second", async () => {

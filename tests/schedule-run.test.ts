@@ -53,6 +53,22 @@ describe.each(PROVIDERS)("the schedule (%s)", (provider) => {
     expect(prompts("Sam Jones")).toHaveLength(1);
   });
 
+  it("copes with thousands of actions needing an answer at once", async () => {
+    const { insertMany } = await import("../src/store/insert-many.js");
+    const a = await store.db.action.findFirstOrThrow({ where: { key: "2.6" }, include: { owners: true } });
+    const rows = Array.from({ length: 2500 }, (_, i) => ({
+      id: `bulk-${i}`, planId: a.planId, recommendationId: a.recommendationId, key: `bulk.${i}`, ref: `B${i}`, title: `Bulk action ${i}`,
+      targetTo: "2020-12-01", originalTargetTo: "2020-12-01", status: "in_progress", position: 100 + i, createdAt: new Date("2020-06-01T00:00:00Z"), updatedAt: new Date("2020-06-01T00:00:00Z"),
+    }));
+    await insertMany(store.db as never, provider, "Action", rows);
+    await insertMany(store.db as never, provider, "ActionOwner", rows.map((r) => ({ actionId: r.id, roleId: a.owners[0]!.roleId, kind: "responsible", position: 0 })));
+    const report = await tick(deps, at("2020-12-21T09:30:00Z"));
+    expect(report.prompts).toMatchObject({ claimed: true, prompts: 2 });
+    const card = prompts("Sam Jones")[0]!.card as PromptCard;
+    expect(card.items).toHaveLength(6);
+    expect(card.footer).toMatch(/ 2500 more actions are not shown here/);
+  });
+
   it("does not ask again within the cadence unless something changed", async () => {
     await tick(deps, at("2020-12-21T09:30:00Z"));
     await tick(deps, at("2020-12-22T09:30:00Z"));

@@ -69,6 +69,7 @@ function digestBlocks(card: DigestCard): BlockKitMessage {
     );
   }
   if (card.sections.length > room) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `+${card.sections.length - room}` }] });
+  if (card.footer) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: clip(escape(card.footer), SLACK_LIMITS.sectionText) }] });
   return { text: `${card.title}: ${card.subtitle}`, blocks };
 }
 

@@ -105,7 +105,8 @@ export async function recordAnswer(db: Db, input: AnswerInput): Promise<AnswerRe
         },
       });
       return { outcome: "recorded", action: updated } as const;
-    });
+      // Under a burst of presses answers queue for the database rather than being dropped.
+    }, { maxWait: 15_000, timeout: 20_000 });
   } catch (error) {
     // Two deliveries of the same answer racing: the second insert of the key fails.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {

@@ -4,6 +4,10 @@ import type { DigestBar, DigestCard, DigestSection } from "../conversation/card.
 import type { Digest, ListedAction, ThemeDigest } from "./build-digest.js";
 
 const RAGS = ["red", "amber", "green", "none"] as const;
+/** Themes shown on the card, most overdue first; the rest are counted in the footer. */
+export const MAX_THEMES = 6;
+/** Items per list behind "show all". */
+export const DETAIL_ITEMS = 15;
 
 /** The digest in the reader's words: a short card, and the full lists behind "show all". */
 export function buildDigestCard(digest: Digest, input: { t: TFunction; planTitle: string; today: string; top: number }): DigestCard {
@@ -35,7 +39,10 @@ export function buildDigestCard(digest: Digest, input: { t: TFunction; planTitle
       lines,
     };
   };
-  const themes = input.top > 0 ? digest.themes : [];
+  // A card must stay within Teams' 28 KB and Slack's 13,000 characters whatever the plan's size:
+  // the themes needing most attention are shown, the rest counted; "show all" lists plan-wide.
+  const themes = [...digest.themes].sort((a, b) => b.overdue.length - a.overdue.length || b.byRag.red - a.byRag.red).slice(0, MAX_THEMES);
+  const hidden = digest.themes.length - themes.length;
   return {
     type: "digest",
     title: t("digest.title", { plan: input.planTitle }),
@@ -47,8 +54,8 @@ export function buildDigestCard(digest: Digest, input: { t: TFunction; planTitle
     }),
     chart: { title: t("digest.chart"), slices: bars(digest.totals) },
     sections: themes.map((d) => section(d, input.top)),
-    detail: themes.map((d) => section(d, Number.MAX_SAFE_INTEGER)),
+    detail: [{ ...section(digest.totals, DETAIL_ITEMS), heading: t("digest.all_themes") }],
     showAllLabel: t("digest.show_all"),
-    footer: null,
+    footer: hidden > 0 ? t("digest.more_themes", { count: hidden }) : null,
   };
 }

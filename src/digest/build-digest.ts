@@ -32,7 +32,7 @@ export interface DigestSettings {
   /** How many items each list shows before "and N more". */
   top: number;
 }
-export const DEFAULT_DIGEST_SETTINGS: DigestSettings = { dueWithinDays: 28, silentDays: 28, top: 5 };
+export const DEFAULT_DIGEST_SETTINGS: DigestSettings = { dueWithinDays: 28, silentDays: 28, top: 3 };
 
 export interface ListedAction {
   ref: string;

@@ -2,6 +2,8 @@ import type { Rag, Status } from "../domain/vocabulary.js";
 import type { Db } from "../store/open-store.js";
 import type { DigestAction, DigestChange } from "./build-digest.js";
 
+const PAGE = 2000;
+
 /** A plan's actions (or one theme's) and their changes since `since`, as the digest needs them. */
 export async function collectDigest(
   db: Db,
@@ -9,14 +11,24 @@ export async function collectDigest(
   themeId: string | null,
   since: Date | null,
 ): Promise<{ actions: DigestAction[]; changes: DigestChange[] }> {
-  const rows = await db.action.findMany({
-    where: { planId, ...(themeId ? { recommendation: { themeId } } : {}) },
-    include: {
-      recommendation: { select: { theme: { select: { name: true, position: true } }, position: true } },
-      owners: { where: { kind: "responsible" }, include: { role: true }, orderBy: { position: "asc" } },
-    },
-    orderBy: { position: "asc" },
-  });
+  // In pages: Prisma loads each include with the page's ids, and a big plan's would be too many.
+  const rows = [];
+  for (let cursor: string | undefined; ; ) {
+    const page = await db.action.findMany({
+      where: { planId, ...(themeId ? { recommendation: { themeId } } : {}) },
+      include: {
+        recommendation: { select: { theme: { select: { name: true, position: true } }, position: true } },
+        owners: { where: { kind: "responsible" }, include: { role: true }, orderBy: { position: "asc" } },
+      },
+      orderBy: { id: "asc" },
+      take: PAGE,
+      ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
+    });
+    rows.push(...page);
+    if (page.length < PAGE) break;
+    cursor = page.at(-1)!.id;
+  }
+  rows.sort((a, b) => a.position - b.position);
   const actions: DigestAction[] = rows.map((a) => ({
     id: a.id,
     ref: a.ref ?? a.key,

@@ -9,6 +9,10 @@ import { ACTION_CARD_INCLUDE, type CardAction } from "../conversation/find-perso
 import { escalationKey, needsEscalation, shouldPromptAgain } from "./cadence.js";
 import { claimRun, finishRun } from "./claim-run.js";
 import { scanActions, type ScannedAction } from "./scan-actions.js";
+import { inChunks } from "../store/in-chunks.js";
+
+/** How far back prompts and answers are read for the cadence and escalation rules. */
+const HISTORY_DAYS = 90;
 import { planSettings } from "./plan-settings.js";
 import type { ScheduleSettings } from "./schedule-settings.js";
 
@@ -38,17 +42,19 @@ export async function runPrompts(deps: Deliverer, slot: { key: string; date: str
 
   const plans = new Map((await db.plan.findMany({ select: { id: true, settings: true } })).map((p) => [p.id, planSettings(defaults, p.settings)]));
   const scanned = await scanActions(db, now, defaults);
-  const ids = scanned.map((a) => a.id);
   const lastPrompted = new Map<string, Date>();
-  for (const p of await db.promptedAction.findMany({ where: { actionId: { in: ids } }, orderBy: { at: "asc" }, select: { actionId: true, at: true } })) lastPrompted.set(p.actionId, p.at);
+  // Prompts and answers within the last quarter are all the cadence and escalation rules look at.
+  const horizon = new Date(now.getTime() - HISTORY_DAYS * 86_400_000);
+  const recentPrompts = await db.promptedAction.findMany({ where: { at: { gte: horizon } }, orderBy: { at: "asc" }, select: { actionId: true, at: true } });
+  for (const p of recentPrompts) lastPrompted.set(p.actionId, p.at);
   const lastAnswered = new Map<string, Date>();
-  for (const a of await db.answer.findMany({ where: { actionId: { in: ids } }, orderBy: { createdAt: "asc" }, select: { actionId: true, createdAt: true } })) lastAnswered.set(a.actionId, a.createdAt);
+  for (const a of await db.answer.findMany({ where: { createdAt: { gte: horizon } }, orderBy: { createdAt: "asc" }, select: { actionId: true, createdAt: true } })) lastAnswered.set(a.actionId, a.createdAt);
 
   const due = scanned.filter((a) => {
     const settings = plans.get(a.planId) ?? defaults;
     return shouldPromptAgain({ lastPromptedAt: lastPrompted.get(a.id) ?? null, lastStateChangeAt: stateChangedAt(a), cadenceDays: settings.cadenceDays, now, timeZone: settings.timeZone });
   });
-  const cards = new Map((await db.action.findMany({ where: { id: { in: due.map((a) => a.id) } }, include: ACTION_CARD_INCLUDE })).map((a) => [a.id, a]));
+  const cards = new Map((await inChunks(due.map((a) => a.id), (slice) => db.action.findMany({ where: { id: { in: slice } }, include: ACTION_CARD_INCLUDE }))).map((a) => [a.id, a]));
   const asked = due
     .map((a) => ({ action: cards.get(a.id)!, reason: a.reason, settings: plans.get(a.planId) ?? defaults }))
     .sort((x, y) => x.action.plan.slug.localeCompare(y.action.plan.slug) || x.action.position - y.action.position);
@@ -89,7 +95,8 @@ export async function runPrompts(deps: Deliverer, slot: { key: string; date: str
   }
 
   // Escalations: one card per action, once per cadence, to whoever is accountable.
-  const prompts = await db.promptedAction.findMany({ where: { actionId: { in: ids }, kind: "prompt" }, select: { actionId: true, at: true, personId: true } });
+  // Read again: today's prompts, just recorded, count as asks.
+  const prompts = await db.promptedAction.findMany({ where: { at: { gte: horizon }, kind: "prompt" }, select: { actionId: true, at: true, personId: true } });
   for (const scannedAction of scanned) {
     const settings = plans.get(scannedAction.planId) ?? defaults;
     const since = lastAnswered.get(scannedAction.id) ?? new Date(0);

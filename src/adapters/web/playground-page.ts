@@ -81,6 +81,7 @@ function renderDigest(card) {
   const sections = (list) => list.map((s) => el("div", { className: "item" }, el("div", { textContent: s.heading, style: "font-weight:bold" }), el("div", { textContent: s.summary }), bars(s.bars),
     ...s.lines.map((l) => el("div", {}, el("em", { textContent: l.label }), el("ul", {}, ...l.items.map((i) => el("li", { textContent: i })), l.more ? el("li", { textContent: l.more }) : null)))));
   box.append(...sections(card.sections));
+  if (card.footer) box.append(el("p", { textContent: card.footer, style: "font-size:.8rem;color:#555" }));
   const all = el("details", {}, el("summary", { textContent: card.showAllLabel }), ...sections(card.detail));
   box.append(all);
   return box;
