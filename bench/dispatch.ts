@@ -111,7 +111,8 @@ async function dispatchTeams(count: number): Promise<void> {
     const sent = people.map((p) => perConversation.get((JSON.parse(p.teamsConversation!) as { conversation: { id: string } }).conversation.id) ?? 0);
     const duplicates = sent.reduce((n, c) => n + Math.max(0, c - 1), 0);
     const lost = sent.filter((c) => c === 0).length;
-    const allowed = SEND_LIMITS.teams.overall[0]!.limit / (SEND_LIMITS.teams.overall[0]!.ms / 1000);
+    // The documented limit (50 a second per app per tenant), not the Pacer's own margin below it.
+    const allowed = 50;
     const delivered = sent.filter((c) => c > 0).length;
     const rate = delivered / seconds;
     console.log(
@@ -150,7 +151,7 @@ async function dispatchSlack(count: number): Promise<void> {
     });
     const duplicates = sent.reduce((n, c) => n + Math.max(0, c - 1), 0);
     const lost = sent.filter((c) => c === 0).length;
-    const pacerRate = SEND_LIMITS.slack.overall[0]!.limit / (SEND_LIMITS.slack.overall[0]!.ms / 1000);
+    const pacerRate = Math.round((SEND_LIMITS.slack.overall[0]!.limit / (SEND_LIMITS.slack.overall[0]!.ms / 1000)) * 10) / 10;
     // The fake's default workspace cap for chat.postMessage ("several hundred a minute").
     const fakeRate = 300 / 60;
     const allowed = Math.min(pacerRate, fakeRate);

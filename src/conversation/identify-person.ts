@@ -39,6 +39,8 @@ export async function identifyPerson(db: Db, user: ChatUser, address?: ChatAddre
     preferredPlatform: user.platform,
     unreachableAt: null,
   };
+  // Most events come from someone already known and unchanged: no write, so no lock taken.
+  if (existing && Object.entries(data).every(([k, v]) => (existing as Record<string, unknown>)[k] === v)) return existing;
   if (existing) return db.person.update({ where: { id: existing.id }, data });
   return db.person.create({ data: { name: user.name ?? user.userId, ...data, ...(user.platform === "web" ? { name: user.userId } : {}) } });
 }

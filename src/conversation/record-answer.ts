@@ -88,7 +88,9 @@ export async function recordAnswer(db: Db, input: AnswerInput): Promise<AnswerRe
           createdAt: input.now,
         },
       });
-      const updated = await tx.action.update({ where: { id: action.id }, data: { ...change, lastUpdateAt: input.now }, include: ACTION_CARD_INCLUDE });
+      await tx.action.update({ where: { id: action.id }, data: { ...change, lastUpdateAt: input.now } });
+      // The owners, plan and recommendation did not change: no need to read them again.
+      const updated = { ...action, ...change, lastUpdateAt: input.now } as CardAction;
       await tx.history.create({
         data: {
           at: input.now,

@@ -7,7 +7,7 @@ const RAGS = ["red", "amber", "green", "none"] as const;
 /** Themes shown on the card, most overdue first; the rest are counted in the footer. */
 export const MAX_THEMES = 6;
 /** Items per list behind "show all". */
-export const DETAIL_ITEMS = 15;
+export const DETAIL_ITEMS = 10;
 
 /** The digest in the reader's words: a short card, and the full lists behind "show all". */
 export function buildDigestCard(digest: Digest, input: { t: TFunction; planTitle: string; today: string; top: number }): DigestCard {
@@ -18,7 +18,8 @@ export function buildDigestCard(digest: Digest, input: { t: TFunction; planTitle
       const all = d[key];
       return { label: t(`digest.${key}`, { count: all.length }), items: all.slice(0, limit).map(describe), more: all.length > limit ? t("digest.more", { count: all.length - limit }) : null };
     };
-    const name = (a: ListedAction) => `${a.ref} ${a.title}${a.owners.length ? ` (${a.owners.join(", ")})` : ""}`;
+    // Titles and owners clipped: a digest line is a pointer to the action, not the action.
+    const name = (a: ListedAction) => `${a.ref} ${clip(a.title, 90)}${a.owners.length ? ` (${clip(a.owners.join(", "), 40)})` : ""}`;
     const lines = [
       listed("completed", name),
       listed("slipped", name),
@@ -58,4 +59,8 @@ export function buildDigestCard(digest: Digest, input: { t: TFunction; planTitle
     showAllLabel: t("digest.show_all"),
     footer: hidden > 0 ? t("digest.more_themes", { count: hidden }) : null,
   };
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

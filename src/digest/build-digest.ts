@@ -87,7 +87,13 @@ export function buildDigest(
   settings: DigestSettings = DEFAULT_DIGEST_SETTINGS,
 ): Digest {
   const byAction = new Map(actions.map((a) => [a.id, a]));
-  const themeNames = [...new Set(actions.map((a) => a.theme))];
+  const byTheme = new Map<string | null, DigestAction[]>();
+  for (const a of actions) {
+    const list = byTheme.get(a.theme);
+    if (list) list.push(a);
+    else byTheme.set(a.theme, [a]);
+  }
+  const themeNames = [...byTheme.keys()];
   const digestOf = (subset: DigestAction[], theme: string | null): ThemeDigest => {
     const ids = new Set(subset.map((a) => a.id));
     const relevant = changes.filter((c) => ids.has(c.actionId) && (!since || c.at > since));
@@ -134,7 +140,7 @@ export function buildDigest(
     since,
     now,
     totals: digestOf(actions, null),
-    themes: themeNames.map((name) => digestOf(actions.filter((a) => a.theme === name), name)),
+    themes: themeNames.map((name) => digestOf(byTheme.get(name) ?? [], name)),
   };
 }
 
