@@ -1,3 +1,4 @@
+import type { Db } from "../store/open-store.js";
 import { ScheduleSettings } from "./schedule-settings.js";
 
 /**
@@ -12,4 +13,10 @@ export function planSettings(defaults: ScheduleSettings, stored: string | null |
   } catch {
     return defaults;
   }
+}
+
+/** Every plan's settings by plan id, read once for a run. */
+export async function loadPlanSettings(db: Db, defaults: ScheduleSettings): Promise<Map<string, ScheduleSettings>> {
+  const plans = await db.plan.findMany({ select: { id: true, settings: true } });
+  return new Map(plans.map((p) => [p.id, planSettings(defaults, p.settings)]));
 }

@@ -13,7 +13,7 @@ import { inChunks } from "../store/in-chunks.js";
 
 /** How far back prompts and answers are read for the cadence and escalation rules. */
 const HISTORY_DAYS = 90;
-import { planSettings } from "./plan-settings.js";
+import { loadPlanSettings } from "./plan-settings.js";
 import type { ScheduleSettings } from "./schedule-settings.js";
 
 export interface PromptRunReport {
@@ -40,8 +40,8 @@ export async function runPrompts(deps: Deliverer, slot: { key: string; date: str
   const { db } = deps.store;
   const today = londonDate(now);
 
-  const plans = new Map((await db.plan.findMany({ select: { id: true, settings: true } })).map((p) => [p.id, planSettings(defaults, p.settings)]));
-  const scanned = await scanActions(db, now, defaults);
+  const plans = await loadPlanSettings(db, defaults);
+  const scanned = await scanActions(db, now, defaults, plans);
   const lastPrompted = new Map<string, Date>();
   // Prompts and answers within the last quarter are all the cadence and escalation rules look at.
   const horizon = new Date(now.getTime() - HISTORY_DAYS * 86_400_000);

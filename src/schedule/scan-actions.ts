@@ -1,7 +1,7 @@
 import { londonDate } from "../domain/london-date.js";
 import { whyAsk, type AskReason } from "../domain/why-ask.js";
 import type { Db } from "../store/open-store.js";
-import { planSettings } from "./plan-settings.js";
+import { loadPlanSettings } from "./plan-settings.js";
 import type { ScheduleSettings } from "./schedule-settings.js";
 
 export interface ScannedAction {
@@ -17,9 +17,9 @@ export interface ScannedAction {
  * Every open action that needs an answer today, with why: the due, overdue, slipping and silent
  * scan. Reads only the columns the rules need, in pages, and applies the pure rules per plan.
  */
-export async function scanActions(db: Db, now: Date, defaults: ScheduleSettings): Promise<ScannedAction[]> {
+export async function scanActions(db: Db, now: Date, defaults: ScheduleSettings, plans?: Map<string, ScheduleSettings>): Promise<ScannedAction[]> {
   const today = londonDate(now);
-  const plans = new Map((await db.plan.findMany({ select: { id: true, settings: true } })).map((p) => [p.id, planSettings(defaults, p.settings)]));
+  plans ??= await loadPlanSettings(db, defaults);
   const found: ScannedAction[] = [];
   const page = 5000;
   for (let cursor: string | undefined; ; ) {
