@@ -26,7 +26,7 @@ function configOrExit(): Config {
 
 async function main(): Promise<void> {
   const config = configOrExit();
-  const log = createLogger(config.logLevel);
+  const log = createLogger({ level: config.logLevel, format: config.logFormat });
   const store = await openStore(config.database);
   log.info({ provider: config.database.provider, ...(config.database.provider === "sqlite" ? { file: config.database.file } : {}) }, "store ready");
 

@@ -4,11 +4,12 @@ import { ConfigError, loadConfig } from "../src/config/load-config.js";
 
 describe("configuration from the environment", () => {
   it("defaults to SQLite under ./data and port 3978", () => {
-    expect(loadConfig({})).toEqual({
+    expect(loadConfig({}, { isTTY: false })).toEqual({
       database: { provider: "sqlite", file: resolve("data/chaser.db") },
       teams: { appId: "", appPassword: null, appType: "MultiTenant", tenantId: null },
       slack: null,
       logLevel: "info",
+      logFormat: "json",
       port: 3978,
       host: "127.0.0.1",
       locale: "en-GB",
@@ -24,10 +25,19 @@ describe("configuration from the environment", () => {
     expect(loadConfig({ DATABASE_URL: url }).database).toEqual(database);
   });
 
+  it.each([
+    [{}, false, "json"],
+    [{}, true, "pretty"],
+    [{ LOG_FORMAT: "json" }, true, "json"],
+    [{ LOG_FORMAT: "pretty" }, false, "pretty"],
+  ])("logs %j with a terminal=%s as %s", (env, isTTY, format) => {
+    expect(loadConfig(env, { isTTY }).logFormat).toBe(format);
+  });
+
   it("names every variable to fix, with what to set", () => {
     let error: unknown;
     try {
-      loadConfig({ DATABASE_URL: "mysql://db/x", PORT: "eighty", CHASER_LOCALE: "fr" });
+      loadConfig({ DATABASE_URL: "mysql://db/x", PORT: "eighty", CHASER_LOCALE: "fr", LOG_FORMAT: "xml" });
     } catch (e) {
       error = e;
     }
@@ -36,6 +46,7 @@ describe("configuration from the environment", () => {
     expect(problems).toMatch(/^DATABASE_URL: .*postgresql:\/\//m);
     expect(problems).toMatch(/^PORT: /m);
     expect(problems).toMatch(/^CHASER_LOCALE: /m);
+    expect(problems).toMatch(/^LOG_FORMAT: /m);
   });
 
   it("connects Slack only with both its token and signing secret", () => {

@@ -41,6 +41,8 @@ const databaseUrl = z
 const EnvSchema = z.object({
   DATABASE_URL: databaseUrl,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // Unset: readable lines in a terminal, JSON (one object a line) when output goes to a file or a collector.
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3978),
   // Loopback by default: the playground has no sign-in. Set HOST=0.0.0.0 behind a proxy or in a container.
   HOST: z.string().trim().min(1).default("127.0.0.1"),
@@ -78,6 +80,7 @@ export type Config = {
   /** Null unless both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set. */
   slack: SlackConfig | null;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
+  logFormat: "json" | "pretty";
   port: number;
   host: string;
   locale: "en-GB" | "cy";
@@ -91,7 +94,7 @@ export class ConfigError extends Error {
 }
 
 /** The one place process.env is read. Throws ConfigError listing every variable to fix. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, output: { isTTY?: boolean } = process.stdout): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`));
@@ -114,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN ?? null, apiUrl: e.SLACK_API_URL ?? null }
       : null,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (output.isTTY === true ? "pretty" : "json"),
     port: e.PORT,
     host: e.HOST,
     locale: e.CHASER_LOCALE,
