@@ -34,6 +34,11 @@ describe("configuration from the environment", () => {
     expect(loadConfig(env, { isTTY }).logFormat).toBe(format);
   });
 
+  it("takes an empty variable as unset, as compose passes them", () => {
+    const config = loadConfig({ DATABASE_URL: "", PORT: "", SLACK_BOT_TOKEN: "", SLACK_SIGNING_SECRET: " ", MicrosoftAppId: "", LOG_FORMAT: "" }, { isTTY: false });
+    expect(config).toMatchObject({ database: { provider: "sqlite" }, port: 3978, slack: null, teams: { appId: "" }, logFormat: "json" });
+  });
+
   it("names every variable to fix, with what to set", () => {
     let error: unknown;
     try {

@@ -95,7 +95,9 @@ export class ConfigError extends Error {
 
 /** The one place process.env is read. Throws ConfigError listing every variable to fix. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, output: { isTTY?: boolean } = process.stdout): Config {
-  const parsed = EnvSchema.safeParse(env);
+  // An empty variable counts as unset: compose files and Kubernetes manifests pass empty ones through.
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""));
+  const parsed = EnvSchema.safeParse(set);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`));
   }
