@@ -1,6 +1,7 @@
 // Builds the Teams app package (manifest/build/chaser-teams.zip, or the path given) from
-// manifest/teams: manifest.json with {{MicrosoftAppId}} filled in from the environment, and the two
-// icons. Node built-ins only, so it runs anywhere Chaser does: `npm run teams:package`.
+// manifest/teams: manifest.json with {{MicrosoftAppId}} filled in from the environment, the two
+// icons, and the language files its localizationInfo names (cy.json: Welsh). Node built-ins only,
+// so it runs anywhere Chaser does: `npm run teams:package`.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,12 +28,18 @@ if (!appId) {
   process.stderr.write(`MicrosoftAppId is not set: the package gets the placeholder id ${PLACEHOLDER_ID}. Replace it with your bot's app id before uploading to Teams.\n`);
 }
 const manifest = readFileSync(join(source, "manifest.json"), "utf8").replaceAll("{{MicrosoftAppId}}", appId || PLACEHOLDER_ID);
-JSON.parse(manifest); // a broken manifest stops the build here, not at upload
+// A broken manifest or language file stops the build here, not at upload.
+const languages = (JSON.parse(manifest).localizationInfo?.additionalLanguages ?? []).map(({ file }) => {
+  const text = readFileSync(join(source, file), "utf8");
+  JSON.parse(text);
+  return { name: file, data: Buffer.from(text, "utf8") };
+});
 
 writeZip(out, [
   { name: "manifest.json", data: Buffer.from(manifest, "utf8") },
   { name: "color.png", data: readFileSync(join(source, "color.png")) },
   { name: "outline.png", data: readFileSync(join(source, "outline.png")) },
+  ...languages,
 ]);
 process.stdout.write(`${out}\n`);
 

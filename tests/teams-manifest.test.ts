@@ -1,14 +1,19 @@
 /**
  * The Teams app package: `npm run teams:package` builds a zip Teams accepts, i.e. exactly
- * manifest.json and its two icons, the icons at the sizes Teams requires, and a manifest with the
- * fields the v1.17 schema requires (msteams-docs resources/schema/manifest-schema.md).
+ * manifest.json, its two icons and its Welsh language file, the icons at the sizes Teams requires,
+ * and a manifest and language file valid against Microsoft's official JSON schemas for the newest
+ * manifest version, as the `@microsoft/app-manifest` package ships them (checked offline with ajv).
  */
+import AjvDraft04 from "ajv-draft-04";
+import ajvFormats from "ajv-formats";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { inflateRawSync, inflateSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
+import { parseReply } from "../src/domain/parse-reply.js";
 
 const ROOT = resolve(__dirname, "..");
 const SCRIPT = join(ROOT, "scripts", "build-teams-package.js");
@@ -16,6 +21,24 @@ const APP_ID = "6f1c2d3e-4a5b-4c6d-8e7f-0123456789ab";
 const PLACEHOLDER = "00000000-0000-0000-0000-000000000000";
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const dir = mkdtempSync(join(tmpdir(), "chaser-teams-package-"));
+const SCHEMAS = join(dirname(createRequire(import.meta.url).resolve("@microsoft/app-manifest")), "json-schemas", "teams");
+/** The newest released manifest version in the package (vDevPreview is not a release). */
+const NEWEST = readdirSync(SCHEMAS)
+  .filter((d) => /^v\d+\.\d+$/.test(d))
+  .map((d) => d.slice(1))
+  .sort((a, b) => Number(a.split(".")[1]) - Number(b.split(".")[1]))
+  .at(-1)!;
+
+/**
+ * Ajv set up as Microsoft's own validator sets it up (@microsoft/app-manifest's
+ * validateManifestAgainstSchema: draft-04, all errors, the uri/email/regex formats), but without
+ * the `u` flag on patterns: the localisation schema has a pattern (`\b]`) that is invalid with it.
+ */
+function schemaValidator(version: string, file: string) {
+  const ajv = new AjvDraft04.default({ allErrors: true, strictTypes: false, unicodeRegExp: false });
+  ajvFormats.default(ajv, ["uri", "email", "regex"]);
+  return ajv.compile(JSON.parse(readFileSync(join(SCHEMAS, `v${version}`, file), "utf8")));
+}
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function build(name: string, appId: string | undefined) {
@@ -119,12 +142,55 @@ describe("the Teams app package", () => {
   const files = built.status === 0 ? readZip(readFileSync(built.out)) : new Map<string, Buffer>();
   const manifest = JSON.parse(files.get("manifest.json")?.toString("utf8") ?? "{}") as Record<string, any>;
 
-  it("builds a zip holding exactly manifest.json and the two icons", () => {
+  it("builds a zip holding exactly manifest.json, the two icons and the Welsh language file", () => {
     expect(built.stderr).toBe("");
     expect(built.status).toBe(0);
     expect(built.stdout.trim()).toBe(built.out);
-    expect([...files.keys()].sort()).toEqual(["color.png", "manifest.json", "outline.png"]);
+    expect([...files.keys()].sort()).toEqual(["color.png", "cy.json", "manifest.json", "outline.png"]);
     expect(files.get("color.png")).toEqual(readFileSync(join(ROOT, "manifest", "teams", "color.png")));
+    expect(files.get("cy.json")).toEqual(readFileSync(join(ROOT, "manifest", "teams", "cy.json")));
+  });
+
+  it("is on the newest manifest version Microsoft's schema package has, and valid against its schema", () => {
+    expect(manifest.manifestVersion).toBe(NEWEST);
+    expect(manifest.$schema).toBe(`https://developer.microsoft.com/en-us/json-schemas/teams/v${NEWEST}/MicrosoftTeams.schema.json`);
+    const validate = schemaValidator(NEWEST, "MicrosoftTeams.schema.json");
+    expect(validate(manifest), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    // The schema is really applied: a title over its limit and a missing required field are refused.
+    const broken = structuredClone(manifest);
+    broken.bots[0].commandLists[0].commands[0].title = "x".repeat(129);
+    delete broken.accentColor;
+    expect(validate(broken)).toBe(false);
+    expect(validate.errors!.map((e: { instancePath: string; params: object }) => e.instancePath || e.params)).toEqual(
+      expect.arrayContaining(["/bots/0/commandLists/0/commands/0/title", { missingProperty: "accentColor" }]),
+    );
+  });
+
+  it("has a Welsh language file valid against the localisation schema, translating every string it names", () => {
+    expect(manifest.localizationInfo).toEqual({ defaultLanguageTag: "en-gb", additionalLanguages: [{ languageTag: "cy", file: "cy.json" }] });
+    const cy = JSON.parse(files.get("cy.json")!.toString("utf8")) as Record<string, string>;
+    expect(cy.$schema).toBe(`https://developer.microsoft.com/en-us/json-schemas/teams/v${NEWEST}/MicrosoftTeams.Localization.schema.json`);
+    const validate = schemaValidator(NEWEST, "MicrosoftTeams.Localization.schema.json");
+    expect(validate(cy), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    expect(validate({ ...cy, "description.short": "x".repeat(81) })).toBe(false);
+
+    const keys = Object.keys(cy).filter((k) => k !== "$schema");
+    const english = (path: string) => path.split(/\.|\[(\d+)\]\.?/).filter(Boolean).reduce<any>((node, key) => node?.[key], manifest);
+    // Every string a person sees in Teams' app details and command menu.
+    expect(keys.sort()).toEqual(
+      ["name.short", "name.full", "description.short", "description.full",
+        ...manifest.bots[0].commandLists[0].commands.flatMap((_: unknown, i: number) => [`bots[0].commandLists[0].commands[${i}].title`, `bots[0].commandLists[0].commands[${i}].description`])].sort(),
+    );
+    for (const key of keys) {
+      expect(typeof english(key), key).toBe("string");
+      if (key !== "name.short") expect(cy[key], key).not.toBe(english(key)); // "Chaser" is a name
+    }
+    // A Welsh command chosen from the menu arrives as its title: Chaser must understand it as the English one.
+    manifest.bots[0].commandLists[0].commands.forEach((command: { title: string }, i: number) => {
+      const intent = parseReply(command.title, { today: "2026-01-05" }).intent;
+      expect(intent).not.toBeNull();
+      expect(parseReply(cy[`bots[0].commandLists[0].commands[${i}].title`]!, { today: "2026-01-05" }).intent).toEqual(intent);
+    });
   });
 
   it("has a 192x192 colour icon and a 32x32 outline icon, white on transparent", () => {
