@@ -1,10 +1,15 @@
 /**
- * The Slack app manifest (manifest/slack/manifest.json) asks for what the adapter uses, and no
- * more: each Web API method the adapter calls, event it listens to and command it answers is
- * found in its source and checked against the manifest's scopes, events and commands.
+ * The Slack app manifest (manifest/slack/manifest.json) is valid against Slack's official manifest
+ * schema (tests/fixtures/slack, from slackapi/manifest-schema) and uses only scope and event names
+ * Slack documents (the lists in @slack/web-api's manifest types); and it asks for what the adapter
+ * uses, and no more: each Web API method the adapter calls, event it listens to and command it
+ * answers is found in its source and checked against the manifest's scopes, events and commands.
  */
+import Ajv from "ajv";
+import ajvFormats from "ajv-formats";
 import { readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { SLACK_EVENTS_PATH } from "../src/adapters/slack/create-slack.js";
@@ -45,6 +50,44 @@ const Manifest = z.object({
     interactivity: z.object({ is_enabled: z.literal(true), request_url: Url }),
     socket_mode_enabled: z.boolean(),
   }),
+});
+
+/** A string union from @slack/web-api's manifest types (`type BotScope = 'a' | 'b' …;`). */
+function documented(name: string): Set<string> {
+  const types = readFileSync(join(dirname(createRequire(import.meta.url).resolve("@slack/web-api")), "types", "request", "manifest.d.ts"), "utf8");
+  const union = new RegExp(`type ${name} = ([^;]+);`).exec(types)?.[1] ?? "";
+  return new Set([...union.matchAll(/'([^']+)'/g)].map((m) => m[1]!));
+}
+
+describe("the Slack app manifest against Slack's documentation", () => {
+  const schema = JSON.parse(readFileSync(resolve(__dirname, "fixtures/slack/manifest.schema.1.0.0.json"), "utf8")) as object;
+  // strict off: Slack's schema uses a keyword of its own ("regex") beside the standard ones.
+  const ajv = new Ajv.default({ allErrors: true, strict: false });
+  ajvFormats.default(ajv);
+  const validate = ajv.compile(schema);
+
+  it("is valid against Slack's official version 1 manifest schema", () => {
+    expect((manifest as { _metadata: unknown })._metadata).toEqual({ major_version: 1, minor_version: 1 });
+    expect(validate(manifest), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    // The schema is really applied: Slack's limits on a field Chaser sets, and an unknown field.
+    const broken = structuredClone(manifest) as { display_information: Record<string, unknown>; features: Record<string, unknown> };
+    broken.display_information.long_description = "Too short for Slack.";
+    broken.features.slash_command = [];
+    expect(validate(broken)).toBe(false);
+    expect(validate.errors!.map((e) => e.instancePath + " " + e.keyword)).toEqual(
+      expect.arrayContaining(["/display_information/long_description minLength", "/features additionalProperties"]),
+    );
+  });
+
+  it("asks only for scopes and events Slack documents", () => {
+    const botScopes = documented("BotScope");
+    const events = documented("ManifestEvent");
+    expect(botScopes.size).toBeGreaterThan(50);
+    expect(events.size).toBeGreaterThan(50);
+    const m = Manifest.parse(manifest);
+    for (const scope of m.oauth_config.scopes.bot) expect([...botScopes], scope).toContain(scope);
+    for (const event of m.settings.event_subscriptions.bot_events) expect([...events], event).toContain(event);
+  });
 });
 
 describe("the Slack app manifest", () => {
