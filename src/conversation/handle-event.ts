@@ -28,8 +28,9 @@ export type InboundEvent =
   /**
    * `room`: the channel or group chat it was said in, when it was not a 1:1 chat. `command`: said
    * through the platform's command (Slack's /chaser), where nothing after it asks for the list.
+   * `retry`: the platform says it is sending this again (Slack's retry headers).
    */
-  | { type: "text"; user: ChatUser; address?: ChatAddress; room?: ChatAddress; deliveryId: string; text: string; command?: boolean; vouchEmail?: VouchEmail }
+  | { type: "text"; user: ChatUser; address?: ChatAddress; room?: ChatAddress; deliveryId: string; text: string; command?: boolean; retry?: boolean; vouchEmail?: VouchEmail }
   | { type: "answer"; user: ChatUser; address?: ChatAddress; deliveryId: string; payload: unknown; inputs: unknown; inline: boolean; vouchEmail?: VouchEmail }
   | { type: "list"; user: ChatUser; address?: ChatAddress; vouchEmail?: VouchEmail }
   | { type: "help"; user: ChatUser; address?: ChatAddress; vouchEmail?: VouchEmail }
@@ -198,12 +199,15 @@ async function handleText(
   // A platform redelivering the same message must not record it, or answer it, differently.
   const key = `text:${event.user.platform}:${event.deliveryId}`;
   const seen = await deps.store.db.answer.findUnique({ where: { key }, include: { action: true } });
-  if (seen) return { type: "notice", text: t("answer.duplicate", { ref: seen.action.ref ?? seen.action.key }) };
-  // A platform redelivering anything else said (Slack retries what it thinks was missed) is not answered twice.
-  if (await deliverySeen(deps.store.db, deliveryKey(event))) {
-    deps.log.info({ platform: event.user.platform, deliveryId: event.deliveryId }, "skipped a message already handled");
+  const handled = await deliverySeen(deps.store.db, deliveryKey(event));
+  // A platform's own retry of something already answered (Slack resends what it thinks was missed)
+  // gets no second answer; any other repeat of an answer is told it was already recorded.
+  if ((handled || seen) && event.retry) {
+    deps.log.info({ platform: event.user.platform, deliveryId: event.deliveryId }, "skipped a retried message already handled");
     return null;
   }
+  if (seen) return { type: "notice", text: t("answer.duplicate", { ref: seen.action.ref ?? seen.action.key }) };
+  if (handled) return null;
   if (text.length > MAX_TEXT_REPLY) return { type: "notice", text: t("chat.too_long", { max: MAX_TEXT_REPLY }) };
   const command = parseAdminCommand(text);
   if (command) return { type: "notice", text: await runAdminCommand(deps.store.db, t, person, command, event.room, via as "chat:teams" | "chat:slack" | "chat:web") };
