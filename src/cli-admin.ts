@@ -167,7 +167,10 @@ export async function claimCommand(argv: string[], config: Config, io: CliIo): P
   const t = translator(config.locale);
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { confirm: { type: "boolean" }, reject: { type: "boolean" }, all: { type: "boolean" }, json: { type: "boolean" } } });
   const id = positionals[0];
-  if ((values.confirm || values.reject) === !id || (values.confirm && values.reject) || positionals.length > 1) throw new ChaserError("trust.cli_claim_usage");
+  if (Boolean(values.confirm || values.reject) !== Boolean(id) || (values.confirm && values.reject) || positionals.length > 1) {
+    io.err(t("trust.cli_claim_usage"));
+    return 2;
+  }
   return withStore(config, async (store) => {
     if (id) {
       const claim = await findClaim(store.db, id);
