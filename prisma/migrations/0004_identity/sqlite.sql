@@ -58,3 +58,9 @@ CREATE UNIQUE INDEX "PersonClaim_personId_claimantId_key" ON "PersonClaim"("pers
 -- CreateIndex
 CREATE INDEX "InboundDelivery_at_idx" ON "InboundDelivery"("at");
 
+
+-- People met in chat before this migration were bound by id, email or (the old fallback) display
+-- name. Those with a chat id and no email may owe their record to a display name, so admins' name
+-- lookups no longer see them: an admin who names them again gets a claim to confirm.
+UPDATE "Person" SET "origin" = 'teams' WHERE "teamsUserId" IS NOT NULL AND "email" IS NULL;
+UPDATE "Person" SET "origin" = 'slack' WHERE "slackUserId" IS NOT NULL AND "teamsUserId" IS NULL AND "email" IS NULL;
