@@ -5,6 +5,7 @@ import { ChaserError } from "./domain/chaser-error.js";
 import { Platform } from "./conversation/chat-user.js";
 import { translator } from "./i18n.js";
 import { openStore, type Store } from "./store/open-store.js";
+import { decideClaim, findClaim, findOrNamePerson, listClaims, openClaimsForNamed } from "./store/people.js";
 import { SCHEDULE_SETTING, loadScheduleSettings } from "./schedule/scheduler.js";
 import { ScheduleSettings } from "./schedule/schedule-settings.js";
 import type { CliIo } from "./cli.js";
@@ -118,8 +119,11 @@ export async function adminCommand(argv: string[], config: Config, io: CliIo): P
   const name = z.string().trim().min(1).max(200).parse(positionals[0]);
   return withStore(config, async (store) => {
     const email = values.email?.trim().toLowerCase() || null;
-    let person = email ? await store.db.person.findUnique({ where: { email } }) : await store.db.person.findFirst({ where: { name } });
-    person ??= await store.db.person.create({ data: { name, email } });
+    // By email, else among the people admins named: never a chat user who merely calls themselves that.
+    const { person, claims } = await store.db.$transaction(async (tx) => {
+      const named = await findOrNamePerson(tx, name, email);
+      return { person: named.person, claims: named.created ? await openClaimsForNamed(tx, named.person, "cli", "cli") : 0 };
+    });
     if (values.plan) {
       const plan = await store.db.plan.findUnique({ where: { slug: values.plan } });
       if (!plan) throw new ChaserError("admin.unknown_plan", { plan: values.plan });
@@ -129,6 +133,7 @@ export async function adminCommand(argv: string[], config: Config, io: CliIo): P
     }
     await store.db.history.create({ data: { entity: "admin", entityId: person.id, via: "cli", actorLabel: "cli", after: JSON.stringify({ person: person.name, plan: values.plan ?? null }) } });
     io.out(t("cli.admin_done", { person: person.name, scope: values.plan ?? "Chaser" }));
+    if (claims > 0) io.out(t("trust.cli_claims_opened", { count: claims, person: person.name }));
     return 0;
   });
 }
@@ -140,7 +145,7 @@ export async function delegateCommand(argv: string[], config: Config, io: CliIo)
   const args = z.object({ from: z.string().min(1), to: z.string().min(1), until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date as YYYY-MM-DD").optional() }).parse({ from: positionals[0], to: values.to, until: values.until });
   return withStore(config, async (store) => {
     const find = async (name: string) => {
-      const person = await store.db.person.findFirst({ where: { OR: [{ name }, { email: name.toLowerCase() }] } });
+      const person = await store.db.person.findFirst({ where: { OR: [{ name, origin: "admin" }, { email: name.toLowerCase() }] } });
       if (!person) throw new ChaserError("admin.unknown_person", { person: name });
       return person;
     };
@@ -153,6 +158,57 @@ export async function delegateCommand(argv: string[], config: Config, io: CliIo)
     });
     await store.db.history.create({ data: { entity: "delegation", entityId: `${principal.id}:${delegate.id}`, via: "cli", actorLabel: "cli", after: JSON.stringify({ from: principal.name, to: delegate.name, until: args.until ?? null, removed: Boolean(values.remove) }) } });
     io.out(t(values.remove ? "cli.delegate_removed" : "cli.delegate_done", { from: principal.name, to: delegate.name, until: args.until ?? "—" }));
+    return 0;
+  });
+}
+
+/** `chaser claim [--all]` lists claims; `chaser claim ID --confirm|--reject` decides one. */
+export async function claimCommand(argv: string[], config: Config, io: CliIo): Promise<number> {
+  const t = translator(config.locale);
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { confirm: { type: "boolean" }, reject: { type: "boolean" }, all: { type: "boolean" }, json: { type: "boolean" } } });
+  const id = positionals[0];
+  if (Boolean(values.confirm || values.reject) !== Boolean(id) || (values.confirm && values.reject) || positionals.length > 1) {
+    io.err(t("trust.cli_claim_usage"));
+    return 2;
+  }
+  return withStore(config, async (store) => {
+    if (id) {
+      const claim = await findClaim(store.db, id);
+      if (!claim) throw new ChaserError("trust.claim_unknown");
+      const decision = await decideClaim(store.db, id, Boolean(values.confirm), { personId: null, label: "cli", via: "cli" }, new Date());
+      switch (decision.outcome) {
+        case "not_found":
+          throw new ChaserError("trust.claim_unknown");
+        case "already":
+          io.out(t("trust.claim_already", { status: t(`trust.claim_status.${decision.status}`) }));
+          return 1;
+        case "stale":
+          io.out(t("trust.claim_stale", { name: claim.person?.name ?? "?" }));
+          return 1;
+        case "rejected":
+          io.out(t("trust.claim_rejected", { name: claim.claimant?.name ?? "?", person: claim.person?.name ?? "?" }));
+          return 0;
+        case "confirmed":
+          io.out(t("trust.claim_confirmed", { name: decision.person.name }));
+          return 0;
+      }
+    }
+    const claims = await listClaims(store.db, values.all ? {} : { status: "pending" });
+    if (values.json) io.out(JSON.stringify(claims, null, 2));
+    else if (claims.length === 0) io.out(t("trust.cli_claims_none"));
+    else {
+      for (const c of claims) {
+        io.out(t("trust.cli_claim_row", {
+          id: c.id,
+          status: t(`trust.claim_status.${c.status}`),
+          person: c.person?.name ?? "?",
+          claimant: c.claimant?.name ?? "?",
+          platform: c.platform,
+          userId: c.claimant?.userId ?? "?",
+          tenant: c.claimant?.tenantId ? `, ${c.claimant.tenantId}` : "",
+        }));
+      }
+    }
     return 0;
   });
 }

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type Config } from "./config/load-config.js";
 import { Background } from "./conversation/background.js";
 import type { ConversationDeps } from "./conversation/handle-event.js";
 import { Pacer } from "./conversation/pacer.js";
+import { Tenancy } from "./conversation/tenancy.js";
 import type { Route } from "./http/route.js";
 import { createLogger } from "./log.js";
 import { startScheduler } from "./schedule/scheduler.js";
@@ -33,7 +34,10 @@ async function main(): Promise<void> {
   const now = () => new Date();
   const background = new Background(log);
   const web = new WebChannel(now);
-  const deps: ConversationDeps = { store, log, channels: { web }, later: background.run, pacer: new Pacer() };
+  // Teams tenants and Slack workspaces served; with no app id (the emulator, loopback only) no
+  // token is checked, so a tenant id proves nothing and any is let in unless some are listed.
+  const tenancy = new Tenancy({ teamsTenants: config.teams.tenants ?? [], anyTeamsTenant: !config.teams.appId, slackTeams: config.slack?.teams ?? [] });
+  const deps: ConversationDeps = { store, log, channels: { web }, later: background.run, pacer: new Pacer(), tenancy };
   const routes: Route[] = [...playgroundChatRoutes({ ...deps, web, locale: config.locale, now, settle: () => background.settle() })];
 
   // Without an app id the Bot Framework token check is off, so Teams is only offered on loopback

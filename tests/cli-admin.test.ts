@@ -38,6 +38,34 @@ describe("admin commands", () => {
     await store.close();
   });
 
+  it("lists and decides claims: someone named without an email is bound to a chat user only when an admin confirms", async () => {
+    let store = await db();
+    const chat = await store.db.person.create({ data: { name: "Nia Admin", slackUserId: "U0NIA", slackTeamId: "T0FAKE", origin: "slack" } });
+    await store.close();
+    expect(await run("admin", "Nia Admin")).toBe(0);
+    expect(out).toEqual(["Nia Admin is now an admin of Chaser.", "1 chat user(s) already called Nia Admin may be them: see npx chaser claim."]);
+    out = [];
+    expect(await run("claim")).toBe(0);
+    const [row] = out;
+    const id = row!.split(/\s+/)[0]!;
+    expect(row).toBe(`${id}  waiting  Nia Admin ← Nia Admin on slack (U0NIA, T0FAKE)`);
+    store = await db();
+    expect(await store.db.person.findUniqueOrThrow({ where: { id: chat.id } })).toMatchObject({ isAdmin: false });
+    await store.close();
+    expect(await run("claim", id, "--confirm", "--reject")).toBe(2);
+    expect(await run("claim", "nope", "--confirm")).toBe(1);
+    expect(await run("claim", id, "--confirm")).toBe(0);
+    store = await db();
+    expect(await store.db.person.findUniqueOrThrow({ where: { id: chat.id } })).toMatchObject({ isAdmin: true, slackUserId: "U0NIA", origin: "admin" });
+    expect(await store.db.person.count({ where: { name: "Nia Admin" } })).toBe(1);
+    expect(await store.db.history.count({ where: { entity: { in: ["person-claim", "person-binding"] } } })).toBe(3);
+    await store.close();
+    expect(await run("claim", id, "--reject")).toBe(1);
+    out = [];
+    expect(await run("claim")).toBe(0);
+    expect(out).toEqual(["No requests are waiting to be confirmed."]);
+  });
+
   it("pauses and resumes the schedule", async () => {
     expect(await run("pause")).toBe(0);
     const store = await db();

@@ -6,7 +6,7 @@ describe("configuration from the environment", () => {
   it("defaults to SQLite under ./data and port 3978", () => {
     expect(loadConfig({}, { isTTY: false })).toEqual({
       database: { provider: "sqlite", file: resolve("data/chaser.db") },
-      teams: { appId: "", appPassword: null, appType: "MultiTenant", tenantId: null },
+      teams: { appId: "", appPassword: null, appType: "MultiTenant", tenantId: null, tenants: [] },
       slack: null,
       logLevel: "info",
       logFormat: "json",
@@ -55,13 +55,30 @@ describe("configuration from the environment", () => {
   });
 
   it("connects Slack only with both its token and signing secret", () => {
-    expect(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" }).slack).toEqual({ botToken: "xoxb-1", signingSecret: "s", appToken: null, apiUrl: null });
+    expect(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" }).slack).toEqual({ botToken: "xoxb-1", signingSecret: "s", appToken: null, apiUrl: null, teams: [] });
     expect(() => loadConfig({ SLACK_BOT_TOKEN: "xoxb-1" })).toThrow(/SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET: set both/);
     expect(() => loadConfig({ SLACK_BOT_TOKEN: "xapp-wrong", SLACK_SIGNING_SECRET: "s" })).toThrow(/a bot token starts xoxb-/);
   });
 
   it("asks for the Teams secret with an app id", () => {
     expect(() => loadConfig({ MicrosoftAppId: "app" })).toThrow(/MicrosoftAppPassword/);
-    expect(loadConfig({ MicrosoftAppId: "app", MicrosoftAppPassword: "pw" }).teams).toEqual({ appId: "app", appPassword: "pw", appType: "MultiTenant", tenantId: null });
+    expect(loadConfig({ MicrosoftAppId: "app", MicrosoftAppPassword: "pw", CHASER_TEAMS_TENANTS: TENANT }).teams).toEqual({ appId: "app", appPassword: "pw", appType: "MultiTenant", tenantId: null, tenants: [TENANT] });
+  });
+
+  it("serves the tenants and workspaces listed, and a single-tenant bot's own tenant", () => {
+    const other = "0f0e0d0c-0b0a-4909-8807-060504030201";
+    expect(loadConfig({ MicrosoftAppId: "app", MicrosoftAppPassword: "pw", MicrosoftAppType: "SingleTenant", MicrosoftAppTenantId: TENANT, CHASER_TEAMS_TENANTS: ` ${other.toUpperCase()} ,` }).teams.tenants).toEqual([TENANT, other]);
+    expect(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s", CHASER_SLACK_TEAMS: "T0123ABCD, E0456EFGH" }).slack?.teams).toEqual(["T0123ABCD", "E0456EFGH"]);
+  });
+
+  it("will not start a multi-tenant Teams bot that names no tenant, and says what to set", () => {
+    expect(() => loadConfig({ MicrosoftAppId: "app", MicrosoftAppPassword: "pw" })).toThrow(/CHASER_TEAMS_TENANTS: a multi-tenant Teams bot must list/);
+  });
+
+  it("refuses tenant and workspace lists it cannot read, naming the variable", () => {
+    expect(() => loadConfig({ CHASER_TEAMS_TENANTS: "contoso.onmicrosoft.com" })).toThrow(/CHASER_TEAMS_TENANTS: CHASER_TEAMS_TENANTS is a comma-separated list like .*"contoso.onmicrosoft.com"/);
+    expect(() => loadConfig({ CHASER_SLACK_TEAMS: "T0123ABCD,my-workspace" })).toThrow(/CHASER_SLACK_TEAMS: .*"my-workspace"/);
   });
 });
+
+const TENANT = "11111111-2222-4333-8444-555555555555";

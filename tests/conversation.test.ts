@@ -1,7 +1,7 @@
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WebChannel } from "../src/adapters/web/web-channel.js";
-import type { AnswerPayload, Card, PromptCard } from "../src/conversation/card.js";
+import type { AnswerPayload, Card, ClaimPayload, PromptCard } from "../src/conversation/card.js";
 import { handleEvent, type ConversationDeps, type InboundEvent } from "../src/conversation/handle-event.js";
 import { sendPrompt } from "../src/conversation/send-prompt.js";
 import { importPlan } from "../src/store/import-plan.js";
@@ -24,7 +24,7 @@ describe.each(PROVIDERS)("conversations in the core (%s)", (provider) => {
   };
   const say = (name: string, text: string, deliveryId = `${name}:${text}`) =>
     handleEvent(deps, { type: "text", user: user(name), deliveryId, text }, NOW);
-  const press = (name: string, answer: AnswerPayload, inputs: Record<string, string> = {}) =>
+  const press = (name: string, answer: AnswerPayload | ClaimPayload, inputs: Record<string, string> = {}) =>
     handleEvent(deps, { type: "answer", user: user(name), deliveryId: "d", payload: answer, inputs, inline: false } satisfies InboundEvent, NOW);
   const promptFor = (name: string) => web.messages(name).find((m) => m.card?.type === "prompt")!;
   const button = (card: Card, ref: string, kind: string) => {
@@ -42,8 +42,8 @@ describe.each(PROVIDERS)("conversations in the core (%s)", (provider) => {
     await importPlan(store, await parseSeed("procurement"), { sourceDocument: "procurement.tsv", via: "cli", actorLabel: "test", now: new Date("2020-12-01T09:00:00Z") });
     await handleEvent(deps, { type: "contact", user: user("Sam Jones"), address: { platform: "web", address: "Sam Jones" } }, NOW);
     await handleEvent(deps, { type: "contact", user: user("Mo Khan"), address: { platform: "web", address: "Mo Khan" } }, NOW);
-    await mapRole(store.db, { role: "CDAI", personName: "Sam Jones", via: "cli", actorLabel: "test" });
-    await mapRole(store.db, { role: "Monitoring Officer", personName: "Mo Khan", via: "cli", actorLabel: "test" });
+    await mapRole(store.db, { role: "CDAI", personName: "Sam Jones", via: "cli", actorLabel: "test", playground: true });
+    await mapRole(store.db, { role: "Monitoring Officer", personName: "Mo Khan", via: "cli", actorLabel: "test", playground: true });
   });
   afterEach(async () => {
     await settle();
@@ -214,7 +214,7 @@ describe.each(PROVIDERS)("conversations in the core (%s)", (provider) => {
   });
 
   it("sends a 'not mine' to the plan's admins to reassign", async () => {
-    const admin = await store.db.person.create({ data: { name: "Alex Admin", isAdmin: true } });
+    const admin = await store.db.person.create({ data: { name: "Alex Admin", webUserId: "Alex Admin", origin: "playground", isAdmin: true } });
     const outcome = await say("Mo Khan", "4.1 is not mine, ask Legal");
     expect(outcome.reply).toEqual({ type: "notice", text: "Thanks: I've asked the plan's admins to reassign 4.1." });
     await settle();
@@ -248,25 +248,52 @@ describe.each(PROVIDERS)("conversations in the core (%s)", (provider) => {
 });
 
 describe("a person an admin named before they ever spoke to Chaser", () => {
-  it("is the same person when they arrive on Teams, and is marked unreachable when they leave", async () => {
+  it("is bound to a Teams user of that name only once an admin confirms, and is marked unreachable when they leave", async () => {
     const store = await freshStore("sqlite");
     try {
       const web = new WebChannel(() => NOW);
-      const admin = await store.db.person.create({ data: { name: "Alex Admin", isAdmin: true } });
-      const deps: ConversationDeps = { store, log: pino({ level: "silent" }), channels: { web }, later: () => undefined };
+      const admin = await store.db.person.create({ data: { name: "Alex Admin", webUserId: "Alex Admin", origin: "playground", isAdmin: true } });
+      const pending: Promise<unknown>[] = [];
+      const deps: ConversationDeps = { store, log: pino({ level: "silent" }), channels: { web }, later: (task) => void pending.push(task()) };
+      const settle = async () => {
+        while (pending.length > 0) await Promise.all(pending.splice(0));
+      };
       await importPlan(store, await parseSeed("procurement"), { sourceDocument: "p.tsv", via: "cli", actorLabel: "test", now: NOW });
       await mapRole(store.db, { role: "CDAI", personName: "Sam Jones", via: "cli", actorLabel: "test" });
+      const named = await store.db.person.findFirstOrThrow({ where: { name: "Sam Jones" } });
       await handleEvent(deps, { type: "contact", user: { platform: "teams", userId: "29:sam", name: "Sam Jones" }, address: { platform: "teams", address: "{}" } }, NOW);
+      await settle();
+      // The name alone binds nothing: a second record, with none of the named person's roles.
+      const newcomer = await store.db.person.findUniqueOrThrow({ where: { teamsUserId: "29:sam" }, include: { assignments: true } });
+      expect(newcomer.id).not.toBe(named.id);
+      expect(newcomer.assignments).toEqual([]);
+      expect((await say(deps, "29:sam", "my actions")).reply).toMatchObject({ type: "notice", text: expect.stringMatching(/^You have no open actions/) });
+
+      const asked = web.messages(admin.name).map((m) => m.card!);
+      expect(asked).toHaveLength(1);
+      expect(asked[0]).toMatchObject({ type: "choose", text: expect.stringContaining("Someone new on Teams calls themselves Sam Jones (Teams 29:sam)") });
+      const [confirm] = (asked[0] as Extract<Card, { type: "choose" }>).options;
+      // The newcomer cannot confirm themselves.
+      expect((await handleEvent(deps, { type: "answer", user: { platform: "teams", userId: "29:sam" }, deliveryId: "x", payload: confirm!.answer, inputs: {}, inline: false }, NOW)).reply).toMatchObject({ text: expect.stringMatching(/^Only Chaser's admins/) });
+      const confirmed = await handleEvent(deps, { type: "answer", user: { platform: "web", userId: admin.name }, deliveryId: "y", payload: confirm!.answer, inputs: {}, inline: false }, NOW);
+      expect(confirmed.reply).toMatchObject({ text: "Done: Sam Jones is now recognised in chat, with everything that was set up for them." });
+      await settle();
       expect(await store.db.person.count({ where: { name: "Sam Jones" } })).toBe(1);
-      expect(await store.db.person.findFirstOrThrow({ where: { name: "Sam Jones" } })).toMatchObject({ teamsUserId: "29:sam" });
+      const sam = await store.db.person.findUniqueOrThrow({ where: { teamsUserId: "29:sam" }, include: { assignments: true } });
+      expect(sam.assignments).toHaveLength(1);
+      expect(await store.db.history.findFirst({ where: { entity: "person-binding", entityId: sam.id, after: { contains: "admin-confirmed" } } })).not.toBeNull();
 
       await handleEvent(deps, { type: "gone", user: { platform: "teams", userId: "29:sam", name: "Sam Jones" } }, NOW);
       expect((await store.db.person.findFirstOrThrow({ where: { name: "Sam Jones" } })).unreachableAt).toEqual(NOW);
-      expect(web.messages(admin.name).map((m) => (m.card as { text: string }).text)).toEqual([
+      expect(web.messages(admin.name).map((m) => (m.card as { text: string }).text).at(-1)).toBe(
         "Sam Jones cannot be reached on teams: they have blocked or removed Chaser, so their prompts are not being delivered. Ask them to add Chaser again, or map their roles to someone else.",
-      ]);
+      );
     } finally {
       await store.drop();
     }
   });
 });
+
+function say(deps: ConversationDeps, userId: string, text: string) {
+  return handleEvent(deps, { type: "text", user: { platform: "teams", userId }, deliveryId: `${userId}:${text}`, text }, NOW);
+}

@@ -26,7 +26,7 @@ describe("a process killed mid-dispatch", () => {
     store = await freshStore("postgresql");
     await importPlan(store, await parseSeed("committee"), { sourceDocument: "committee.tsv", via: "cli", actorLabel: "test", now: new Date("2014-06-01T09:00:00Z") });
     for (let i = 0; i < 20; i++) {
-      for (const role of ["Commissioning", "Procurement", "Policy", "Transformation Team"]) await mapRole(store.db, { role, personName: `Officer ${i}`, via: "cli", actorLabel: "test" });
+      for (const role of ["Commissioning", "Procurement", "Policy", "Transformation Team"]) await mapRole(store.db, { role, personName: `Officer ${i}`, via: "cli", actorLabel: "test", playground: true });
     }
     const received: string[] = [];
     let onReceive: (() => void) | null = null;

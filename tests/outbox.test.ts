@@ -73,7 +73,7 @@ describe.each(PROVIDERS)("the outbox (%s)", (provider) => {
   });
 
   it("marks a person who blocked the bot unreachable and does not retry", async () => {
-    const person = await store.db.person.create({ data: { name: "Sam Jones", preferredPlatform: "web" } });
+    const person = await store.db.person.create({ data: { name: "Sam Jones", webUserId: "Sam Jones", origin: "playground", preferredPlatform: "web" } });
     await enqueue(deps, { key: "prompt:2026-11-23:sam", kind: "prompt", to: { person }, card: () => ({ type: "notice", text: "hi" }) }, T0);
     failures = [new UnreachableError("web", "MessageWritesBlocked")];
     expect(await dispatchPending(deps, T0)).toMatchObject([{ status: "unreachable" }]);

@@ -32,8 +32,8 @@ describe.each(PROVIDERS)("the schedule (%s)", (provider) => {
     for (const name of ["Sam Jones", "Mo Khan"]) {
       await handleEvent({ ...deps, later: () => undefined }, { type: "contact", user: { platform: "web", userId: name }, address: { platform: "web", address: name } }, at("2020-12-01T09:00:00Z"));
     }
-    await mapRole(store.db, { role: "CDAI", personName: "Sam Jones", via: "cli", actorLabel: "test" });
-    await mapRole(store.db, { role: "Monitoring Officer", personName: "Mo Khan", via: "cli", actorLabel: "test" });
+    await mapRole(store.db, { role: "CDAI", personName: "Sam Jones", via: "cli", actorLabel: "test", playground: true });
+    await mapRole(store.db, { role: "Monitoring Officer", personName: "Mo Khan", via: "cli", actorLabel: "test", playground: true });
   });
   afterEach(async () => store.drop());
 
@@ -107,7 +107,7 @@ describe.each(PROVIDERS)("the schedule (%s)", (provider) => {
   });
 
   it("escalates an action overdue by more than 14 days to the admins, once a cadence, saying who was asked", async () => {
-    await store.db.person.create({ data: { name: "Alex Admin", isAdmin: true } });
+    await store.db.person.create({ data: { name: "Alex Admin", webUserId: "Alex Admin", origin: "playground", isAdmin: true } });
     await handleEvent({ ...deps, later: () => undefined }, { type: "contact", user: { platform: "web", userId: "Alex Admin" }, address: { platform: "web", address: "Alex Admin" } }, at("2020-12-01T09:00:00Z"));
     await tick(deps, at("2020-12-21T09:30:00Z"));
     const told = web.messages("Alex Admin").filter((m) => m.card?.type === "notice" && m.card.text.startsWith("Escalation"));
@@ -146,7 +146,7 @@ describe("two schedulers on one PostgreSQL database", () => {
     // Twenty officers, each owning every role, so each gets a prompt.
     for (let i = 0; i < 20; i++) {
       for (const role of ["Commissioning", "Procurement", "Policy", "Transformation Team"]) {
-        await mapRole(store.db, { role, personName: `Officer ${i}`, via: "cli", actorLabel: "test" });
+        await mapRole(store.db, { role, personName: `Officer ${i}`, via: "cli", actorLabel: "test", playground: true });
       }
     }
     const received: string[] = [];

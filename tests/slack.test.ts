@@ -78,7 +78,8 @@ describe.each(PROVIDERS)("Chaser on Slack (%s)", (provider) => {
   };
   const person = (slackUserId: string) => store.db.person.findUniqueOrThrow({ where: { slackUserId } });
   const action = (key: string) => store.db.action.findFirstOrThrow({ where: { key } });
-  const slackHistory = () => store.db.history.count({ where: { via: "chat:slack" } });
+  // Changes to plans and actions; who is who (person-binding, person-claim) is counted apart.
+  const slackHistory = () => store.db.history.count({ where: { via: "chat:slack", entity: { notIn: ["person-binding", "person-claim"] } } });
   const calls = (method: string) => fake.calls.filter((c) => c.method === method);
   const dmOf = (userId: string) => fake.dmChannelFor(userId) ?? "";
   const dm = (userId: string): SlackMessage[] => fake.messages(dmOf(userId));

@@ -1,4 +1,4 @@
-import type { AnswerPayload, Card, CardButton, CardForm, CardItem, DigestCard, FormField } from "../conversation/card.js";
+import type { AnswerPayload, Card, ClaimPayload, CardButton, CardForm, CardItem, DigestCard, FormField } from "../conversation/card.js";
 import { textBar } from "./text-bar.js";
 
 export type Block = Record<string, unknown>;
@@ -93,7 +93,7 @@ function itemBlocks(item: CardItem): Block[] {
   return blocks;
 }
 
-function buttonElement(label: string, answer: AnswerPayload, actionId: string, style?: CardButton["style"]): Block {
+function buttonElement(label: string, answer: AnswerPayload | ClaimPayload, actionId: string, style?: CardButton["style"]): Block {
   return {
     type: "button",
     action_id: actionId,

@@ -38,6 +38,27 @@ const databaseUrl = z
     return z.NEVER;
   });
 
+/** A comma list of ids, each checked; empty entries are ignored. */
+function idList(pattern: RegExp, example: string, variable: string) {
+  return z
+    .string()
+    .optional()
+    .transform((value, ctx): string[] => {
+      const ids = (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+      const bad = ids.filter((id) => !pattern.test(id));
+      if (bad.length > 0) {
+        ctx.addIssue({ code: "custom", message: `${variable} is a comma-separated list like ${example}; not understood: ${bad.map((b) => JSON.stringify(b.slice(0, 60))).join(", ")}` });
+        return z.NEVER;
+      }
+      return ids;
+    });
+}
+
+/** Entra ID tenant ids are GUIDs. */
+const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Slack workspace (T…) and Enterprise Grid (E…) ids. */
+const SLACK_TEAM_ID = /^[TE][A-Z0-9]{2,20}$/;
+
 const EnvSchema = z.object({
   DATABASE_URL: databaseUrl,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -55,6 +76,8 @@ const EnvSchema = z.object({
   SLACK_SIGNING_SECRET: z.string().trim().min(1).optional(),
   SLACK_APP_TOKEN: z.string().trim().regex(/^xapp-/, "an app-level token starts xapp-").optional(),
   SLACK_API_URL: z.url().optional(),
+  CHASER_TEAMS_TENANTS: idList(TENANT_ID, "CHASER_TEAMS_TENANTS=72f988bf-86f1-41af-91ab-2d7cd011db47,…", "CHASER_TEAMS_TENANTS"),
+  CHASER_SLACK_TEAMS: idList(SLACK_TEAM_ID, "CHASER_SLACK_TEAMS=T0123ABCD,T0456EFGH", "CHASER_SLACK_TEAMS"),
 });
 
 export interface TeamsConfig {
@@ -63,6 +86,11 @@ export interface TeamsConfig {
   appPassword: string | null;
   appType: "MultiTenant" | "SingleTenant" | "UserAssignedMSI";
   tenantId: string | null;
+  /**
+   * Tenants whose requests are served: CHASER_TEAMS_TENANTS and a single-tenant bot's own. Empty
+   * only without an app id (the emulator on loopback), where any tenant is let in.
+   */
+  tenants?: string[];
 }
 
 export interface SlackConfig {
@@ -72,6 +100,8 @@ export interface SlackConfig {
   appToken: string | null;
   /** Where the Web API is; tests point it at a local fake. */
   apiUrl: string | null;
+  /** Workspaces served besides the bot token's own (auth.test): CHASER_SLACK_TEAMS. */
+  teams?: string[];
 }
 
 export type Config = {
@@ -111,12 +141,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, output: { isTTY
     problems.push("MicrosoftAppPassword: the Teams bot's client secret, needed with MicrosoftAppId");
   }
   if (e.MicrosoftAppType === "SingleTenant" && !e.MicrosoftAppTenantId) problems.push("MicrosoftAppTenantId: needed when MicrosoftAppType=SingleTenant");
+  if (e.MicrosoftAppTenantId && !TENANT_ID.test(e.MicrosoftAppTenantId)) problems.push("MicrosoftAppTenantId: the bot's Entra ID tenant id, a GUID");
+  const tenants = [...new Set([...(e.MicrosoftAppTenantId && TENANT_ID.test(e.MicrosoftAppTenantId) ? [e.MicrosoftAppTenantId] : []), ...e.CHASER_TEAMS_TENANTS].map((t) => t.toLowerCase()))];
+  // A multi-tenant bot can be installed by any organisation; with nothing listed Chaser would serve
+  // them all, so it refuses to start rather than guess whose staff it is for.
+  if (e.MicrosoftAppId && tenants.length === 0) {
+    problems.push("CHASER_TEAMS_TENANTS: a multi-tenant Teams bot must list the Entra ID tenant ids it serves (comma-separated), or set MicrosoftAppType=SingleTenant with MicrosoftAppTenantId");
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     database: e.DATABASE_URL,
-    teams: { appId: e.MicrosoftAppId ?? "", appPassword: e.MicrosoftAppPassword ?? null, appType: e.MicrosoftAppType, tenantId: e.MicrosoftAppTenantId ?? null },
+    teams: { appId: e.MicrosoftAppId ?? "", appPassword: e.MicrosoftAppPassword ?? null, appType: e.MicrosoftAppType, tenantId: e.MicrosoftAppTenantId ?? null, tenants },
     slack: e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
-      ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN ?? null, apiUrl: e.SLACK_API_URL ?? null }
+      ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN ?? null, apiUrl: e.SLACK_API_URL ?? null, teams: e.CHASER_SLACK_TEAMS }
       : null,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT ?? (output.isTTY === true ? "pretty" : "json"),

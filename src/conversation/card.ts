@@ -50,7 +50,7 @@ export type FormField =
 export interface ChooseCard {
   type: "choose";
   text: string;
-  options: { label: string; answer: AnswerPayload }[];
+  options: { label: string; answer: AnswerPayload | ClaimPayload }[];
 }
 
 export interface NoticeCard {
@@ -102,6 +102,12 @@ export const AnswerPayload = z.object({
   r: z.string().max(1000).optional(),
 });
 export type AnswerPayload = z.infer<typeof AnswerPayload>;
+
+/**
+ * An admin's answer to "is this chat user the person you named?": c, the claim; y, yes or no.
+ */
+export const ClaimPayload = z.object({ v: z.literal(1), c: z.string().min(1).max(64), y: z.boolean() });
+export type ClaimPayload = z.infer<typeof ClaimPayload>;
 
 /** Form inputs as they arrive from any platform; every field optional, checked per answer kind. */
 export const AnswerInputs = z

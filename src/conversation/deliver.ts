@@ -32,7 +32,8 @@ export function addressOf(person: Person, channels: Deliverer["channels"]): { pl
   const options: { platform: Platform; address: string | null }[] = [
     { platform: "teams", address: person.teamsConversation },
     { platform: "slack", address: person.slackUserId },
-    { platform: "web", address: person.name },
+    // Playground personas only: a real person is never reached through the playground.
+    { platform: "web", address: person.webUserId },
   ];
   const usable = options.filter((o): o is { platform: Platform; address: string } => Boolean(o.address && channels[o.platform]));
   return usable.find((o) => o.platform === person.preferredPlatform) ?? usable.find((o) => o.platform !== "web") ?? usable[0] ?? null;

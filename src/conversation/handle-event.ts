@@ -3,26 +3,37 @@ import type { TFunction } from "i18next";
 import { londonDate } from "../domain/london-date.js";
 import { normaliseRef, parseReply, type ReplyIntent } from "../domain/parse-reply.js";
 import type { Via } from "../domain/vocabulary.js";
-import type { Person } from "../generated/sqlite/client.js";
+import { deliverySeen, identifyChatUser, playgroundPersona, findByPlatformId, recordDelivery, type Person } from "../store/people.js";
 import { pickLocale, translator } from "../i18n.js";
 import { buildPromptCard, MAX_CARD_ITEMS } from "./build-card.js";
-import { AnswerInputs, AnswerPayload, type AnswerKind, type Card } from "./card.js";
+import { AnswerInputs, AnswerPayload, ClaimPayload, type AnswerKind, type Card } from "./card.js";
 import { ChatUser, type ChatAddress } from "./chat-user.js";
 import { deliver, reportUnreachable, updateMessage, type Deliverer } from "./deliver.js";
 import { ACTION_CARD_INCLUDE, findPersonActions, type CardAction } from "./find-person-actions.js";
-import { identifyPerson } from "./identify-person.js";
+import { answerClaim, checkNamesakes, refuseTenant } from "./trust.js";
+import type { Tenancy } from "./tenancy.js";
 import { parseAdminCommand, runAdminCommand } from "./admin-command.js";
 import { cardEntries, messageCard } from "./message-card.js";
 import { recordAnswer, type AnswerInput, type AnswerResult } from "./record-answer.js";
 
+/**
+ * The person's email as the platform vouches for it (Teams: the roster's email or UPN), asked only
+ * when Chaser does not know their platform id. Slack's comes with the user, in ChatUser.email.
+ */
+export type VouchEmail = () => Promise<string | undefined>;
+
 /** What a channel adapter hands the core: the platform's event, converted, nothing decided. */
 export type InboundEvent =
-  | { type: "contact"; user: ChatUser; address: ChatAddress }
-  /** `room`: the channel or group chat it was said in, when it was not a 1:1 chat. */
-  | { type: "text"; user: ChatUser; address?: ChatAddress; room?: ChatAddress; deliveryId: string; text: string }
-  | { type: "answer"; user: ChatUser; address?: ChatAddress; deliveryId: string; payload: unknown; inputs: unknown; inline: boolean }
-  | { type: "list"; user: ChatUser; address?: ChatAddress }
-  | { type: "help"; user: ChatUser; address?: ChatAddress }
+  | { type: "contact"; user: ChatUser; address: ChatAddress; vouchEmail?: VouchEmail }
+  /**
+   * `room`: the channel or group chat it was said in, when it was not a 1:1 chat. `command`: said
+   * through the platform's command (Slack's /chaser), where nothing after it asks for the list.
+   * `retry`: the platform says it is sending this again (Slack's retry headers).
+   */
+  | { type: "text"; user: ChatUser; address?: ChatAddress; room?: ChatAddress; deliveryId: string; text: string; command?: boolean; retry?: boolean; vouchEmail?: VouchEmail }
+  | { type: "answer"; user: ChatUser; address?: ChatAddress; deliveryId: string; payload: unknown; inputs: unknown; inline: boolean; vouchEmail?: VouchEmail }
+  | { type: "list"; user: ChatUser; address?: ChatAddress; vouchEmail?: VouchEmail }
+  | { type: "help"; user: ChatUser; address?: ChatAddress; vouchEmail?: VouchEmail }
   /** The person removed or blocked the bot: stop sending, tell the admins. */
   | { type: "gone"; user: ChatUser };
 
@@ -36,6 +47,8 @@ export interface Outcome {
 export interface ConversationDeps extends Deliverer {
   /** Runs work the person need not wait for (updating other cards, telling admins). */
   later: (task: () => Promise<unknown>) => void;
+  /** Which Teams tenants and Slack workspaces are served; without it every one is (tests, playground only). */
+  tenancy?: Tenancy;
 }
 
 /** Free text longer than this is not a status update; it is refused with a clear answer. */
@@ -50,11 +63,51 @@ export async function handleEvent(deps: ConversationDeps, event: InboundEvent, n
   // Adapters convert, but the core still checks what it is given.
   const user = ChatUser.safeParse(event.user);
   if (!user.success) return { pressed: null, reply: null };
+  const verdict = deps.tenancy?.check(user.data.platform, user.data.tenantId) ?? { allowed: true };
+  if (!verdict.allowed) return refuseTenant(deps, user.data, verdict.reason, now);
   if (event.type === "gone") {
     await personGone(deps, user.data, now);
     return { pressed: null, reply: null };
   }
-  const person = await identifyPerson(db, user.data, "address" in event ? event.address : undefined);
+  const person = await identify(deps, user.data, event, now);
+  const outcome = await handleFor(deps, person, event, now);
+  // Remembered once handled, so a redelivery is answered once (handleText), whichever process gets it.
+  if (event.type === "text") await recordDelivery(db, deliveryKey(event), now);
+  return outcome;
+}
+
+function deliveryKey(event: Extract<InboundEvent, { type: "text" }>): string {
+  return `${event.user.platform}:${event.deliveryId}`;
+}
+
+/**
+ * Who is speaking. A playground name is a playground persona, never a real person. A Teams or
+ * Slack user is who their platform id says, or whom a vouched email names; someone new is a new
+ * person, and the admins hear of anyone who shares a name they should not be taken for.
+ */
+async function identify(deps: ConversationDeps, user: ChatUser, event: Exclude<InboundEvent, { type: "gone" }>, now: Date): Promise<Person> {
+  const { db } = deps.store;
+  if (user.platform === "web") return playgroundPersona(db, user.userId, user.locale ? pickLocale(user.locale) : null);
+  const address = event.address;
+  const { person, boundBy } = await identifyChatUser(
+    db,
+    {
+      platform: user.platform,
+      userId: user.userId,
+      tenantId: user.tenantId ?? null,
+      name: user.name ?? null,
+      locale: user.locale ? pickLocale(user.locale) : null,
+      teamsConversation: user.platform === "teams" && address?.platform === "teams" ? address.address : null,
+    },
+    async () => user.email ?? (await event.vouchEmail?.()) ?? null,
+    now,
+  );
+  if (boundBy === "new") deps.later(() => checkNamesakes(deps, person, now));
+  return person;
+}
+
+async function handleFor(deps: ConversationDeps, person: Person, event: Exclude<InboundEvent, { type: "gone" }>, now: Date): Promise<Outcome> {
+  const { db } = deps.store;
   const t = translator(pickLocale(person.locale));
   const via = `chat:${event.user.platform}` as Via;
   const none: Outcome = { pressed: null, reply: null };
@@ -89,6 +142,8 @@ async function handleAnswer(
   event: Extract<InboundEvent, { type: "answer" }>,
   now: Date,
 ): Promise<Outcome> {
+  const claim = ClaimPayload.safeParse(event.payload);
+  if (claim.success) return { pressed: null, reply: { type: "notice", text: await answerClaim(deps, person, t, via, claim.data, now) } };
   const payload = AnswerPayload.safeParse(event.payload);
   const inputs = AnswerInputs.safeParse(event.inputs ?? {});
   if (!payload.success || !inputs.success) return { pressed: null, reply: { type: "notice", text: t("answer.bad_button") } };
@@ -106,8 +161,9 @@ async function handleAnswer(
     note: nonEmpty(i.note) ?? (!textIsReason && !textIsUrl ? text : undefined) ?? (kind === "note" || kind === "complete" || kind === "not_mine" ? p.r : undefined) ?? null,
     evidence: nonEmpty(i.evidence) ?? (textIsUrl ? text : undefined) ?? null,
   };
-  // The same button pressed twice with the same inputs is the same answer.
-  const token = createHash("sha256").update(JSON.stringify([p.m, p.a, answer])).digest("base64url").slice(0, 32);
+  // The same button pressed twice by the same person with the same inputs is the same answer; the
+  // same press by a second owner is theirs, and is recorded.
+  const token = createHash("sha256").update(JSON.stringify([person.id, p.m, p.a, answer])).digest("base64url").slice(0, 32);
   const result = await recordAnswer(deps.store.db, {
     personId: person.id,
     actionId: p.a,
@@ -139,11 +195,19 @@ async function handleText(
   now: Date,
 ): Promise<Card | null> {
   const text = event.text.trim();
-  if (!text) return null;
+  if (!text) return event.command ? listCard(deps, person, t, now) : null;
   // A platform redelivering the same message must not record it, or answer it, differently.
   const key = `text:${event.user.platform}:${event.deliveryId}`;
   const seen = await deps.store.db.answer.findUnique({ where: { key }, include: { action: true } });
+  const handled = await deliverySeen(deps.store.db, deliveryKey(event));
+  // A platform's own retry of something already answered (Slack resends what it thinks was missed)
+  // gets no second answer; any other repeat of an answer is told it was already recorded.
+  if ((handled || seen) && event.retry) {
+    deps.log.info({ platform: event.user.platform, deliveryId: event.deliveryId }, "skipped a retried message already handled");
+    return null;
+  }
   if (seen) return { type: "notice", text: t("answer.duplicate", { ref: seen.action.ref ?? seen.action.key }) };
+  if (handled) return null;
   if (text.length > MAX_TEXT_REPLY) return { type: "notice", text: t("chat.too_long", { max: MAX_TEXT_REPLY }) };
   const command = parseAdminCommand(text);
   if (command) return { type: "notice", text: await runAdminCommand(deps.store.db, t, person, command, event.room, via as "chat:teams" | "chat:slack" | "chat:web") };
@@ -333,8 +397,7 @@ function clip(text: string, max: number): string {
  */
 async function personGone(deps: ConversationDeps, user: ChatUser, now: Date): Promise<void> {
   const { db } = deps.store;
-  const where = user.platform === "teams" ? { teamsUserId: user.userId } : user.platform === "slack" ? { slackUserId: user.userId } : { name: user.userId };
-  const known = await db.person.findFirst({ where });
+  const known = await findByPlatformId(db, user.platform, user.userId);
   if (!known) return;
   const forget = user.platform === "teams" ? { teamsConversation: null } : user.platform === "slack" ? { slackChannelId: null } : {};
   const stillReachable = user.platform === "teams" ? Boolean(known.slackUserId) : user.platform === "slack" ? Boolean(known.teamsConversation) : false;

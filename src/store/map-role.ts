@@ -2,6 +2,7 @@ import { ChaserError } from "../domain/chaser-error.js";
 import type { Via } from "../domain/vocabulary.js";
 import type { Db } from "./open-store.js";
 import { normaliseAlias } from "./resolve-roles.js";
+import { findOrNamePerson, openClaimsForNamed, playgroundPersona } from "./people.js";
 
 export interface MapRoleInput {
   role: string;
@@ -10,21 +11,25 @@ export interface MapRoleInput {
   via: Via;
   actorLabel: string;
   actorPersonId?: string | null;
+  /** The playground maps roles to its own personas, never to real people. */
+  playground?: boolean;
 }
 
 /**
  * Maps an owner role (by name or alias) to a person, creating the person if new (matched by email,
- * else by name). Idempotent; history records the mapping.
+ * else by name among the people admins named, never a chat user who merely has that name). Someone
+ * named without an email may already be a chat user of that name: a claim is opened for an admin
+ * to confirm (`claims`). Idempotent; history records the mapping.
  */
-export async function mapRole(db: Db, input: MapRoleInput): Promise<{ role: string; person: string; created: boolean }> {
+export async function mapRole(db: Db, input: MapRoleInput): Promise<{ role: string; person: string; created: boolean; claims: number }> {
+  const persona = input.playground ? await playgroundPersona(db, input.personName, null) : null;
   return db.$transaction(async (tx) => {
     const alias = await tx.ownerAlias.findUnique({ where: { alias: normaliseAlias(input.role) }, include: { role: true } });
     if (!alias) throw new ChaserError("roles.unknown_role", { role: input.role });
     const email = input.email?.trim().toLowerCase() || null;
-    let person = email
-      ? await tx.person.findUnique({ where: { email } })
-      : await tx.person.findFirst({ where: { name: input.personName } });
-    person ??= await tx.person.create({ data: { name: input.personName, email } });
+    const named = persona ? { person: persona, created: false } : await findOrNamePerson(tx, input.personName, email);
+    const person = named.person;
+    const claims = named.created ? await openClaimsForNamed(tx, person, input.via, input.actorLabel) : 0;
     const existing = await tx.roleAssignment.findUnique({ where: { roleId_personId: { roleId: alias.roleId, personId: person.id } } });
     if (!existing) {
       await tx.roleAssignment.create({ data: { roleId: alias.roleId, personId: person.id } });
@@ -39,6 +44,6 @@ export async function mapRole(db: Db, input: MapRoleInput): Promise<{ role: stri
         },
       });
     }
-    return { role: alias.role.name, person: person.name, created: !existing };
+    return { role: alias.role.name, person: person.name, created: !existing, claims };
   });
 }

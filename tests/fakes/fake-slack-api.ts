@@ -15,6 +15,8 @@ import { retryAfterSeconds, SlidingWindows, TokenBuckets } from "./rate-window.j
 
 export interface SlackUser {
   id: string;
+  /** The user's own workspace (another organisation's, for a Slack Connect guest); default the fake's. */
+  teamId?: string;
   email?: string;
   name?: string;
   realName?: string;
@@ -206,7 +208,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const userJson = (u: SlackUser, includeLocale: boolean): Record<string, unknown> => {
     const user: Record<string, unknown> = {
       id: u.id,
-      team_id: teamId,
+      team_id: u.teamId ?? teamId,
       name: u.name ?? u.email?.split("@")[0] ?? u.id,
       real_name: u.realName ?? u.name ?? u.id,
       deleted: u.deleted ?? false,

@@ -49,8 +49,8 @@ export interface Slack {
   findUserByEmail(email: string): Promise<{ userId: string; locale: string | null } | null>;
 }
 
-/** Remembered event ids, so a retried event already handled here is not answered twice. */
-const RECENT_EVENTS = 5000;
+/** Bolt refuses requests older than five minutes; Chaser also refuses those dated further ahead. */
+export const MAX_CLOCK_SKEW_S = 5 * 60;
 
 /**
  * Chaser on Slack: a Bolt app whose handlers acknowledge at once, convert what Slack sent into the
@@ -75,8 +75,6 @@ export async function createSlack(options: SlackOptions): Promise<Slack> {
   const app = new App({ token: config.botToken, receiver, logger, clientOptions, deferInitialization: true });
   const channel = new SlackChannel(app.client);
   const users = new SlackUserDirectory(app.client, log);
-  const recentEvents = new Map<string, true>();
-  const welcomed = new Set<string>();
   let started = false;
 
   // Every request Bolt processes is tracked from before its ack, so settle() cannot miss one
@@ -124,13 +122,6 @@ export async function createSlack(options: SlackOptions): Promise<Slack> {
     } catch (error) {
       log.warn({ err: error, ...where }, "slack: could not update the pressed message");
     }
-  };
-  /** True the first time an event id is seen here; the oldest ids are forgotten first. */
-  const firstTime = (id: string): boolean => {
-    if (recentEvents.has(id)) return false;
-    recentEvents.set(id, true);
-    if (recentEvents.size > RECENT_EVENTS) recentEvents.delete(recentEvents.keys().next().value!);
-    return true;
   };
 
   app.action({ type: "block_actions" }, async ({ ack, body }) => {
@@ -214,18 +205,10 @@ export async function createSlack(options: SlackOptions): Promise<Slack> {
       if (!parsed.success) return log.warn({ issues: parsed.error.issues }, "slack: slash command not understood");
       const { user_id: userId, team_id: teamId, text, channel_id: channelId } = parsed.data;
       const user = await users.chatUser(userId, teamId);
-      // Slash-command names cannot be translated, but what follows them can be Welsh.
-      const asked = text.trim().toLowerCase();
-      if (asked && asked !== "help" && asked !== "cymorth" && asked !== "my actions" && asked !== "fy nghamau") {
-        // Anything else is for the core to read: an admin's command ("subscribe PLAN" in a channel)
-        // or an answer. A channel other than the person's DM is the room it was said in.
-        const room = channelId && !channelId.startsWith("D") ? { platform: "slack" as const, address: channelId } : undefined;
-        const outcome = await forward({ type: "text", user, address: address(userId), ...(room ? { room } : {}), deliveryId: `command:${command.trigger_id ?? Date.now()}`, text });
-        await tell(userId, outcome.reply);
-        return;
-      }
-      const type = asked === "help" || asked === "cymorth" ? "help" : "list";
-      const outcome = await forward({ type, user, address: address(userId) });
+      // What follows /chaser is for the core to read, as any words said to Chaser (help, my actions,
+      // an admin's command, an answer). A channel other than the person's DM is the room it was said in.
+      const room = channelId && !channelId.startsWith("D") ? { platform: "slack" as const, address: channelId } : undefined;
+      const outcome = await forward({ type: "text", command: true, user, address: address(userId), ...(room ? { room } : {}), deliveryId: `command:${command.trigger_id ?? Date.now()}`, text });
       await tell(userId, outcome.reply);
     });
   });
@@ -237,11 +220,10 @@ export async function createSlack(options: SlackOptions): Promise<Slack> {
       const message = parsed.data;
       // Only what a person typed in their DM with Chaser: not edits, joins, bots or Chaser itself.
       if (message.channel_type !== "im" || message.subtype || message.bot_id || !message.user || message.text === undefined) return;
+      // Slack retries an event it thinks was missed: the same id, which the core answers once.
       const deliveryId = message.client_msg_id ?? message.ts;
-      // Slack retries an event it thinks was missed; one handled here already is not answered again.
-      if (!firstTime(`message:${deliveryId}`) && context.retryNum !== undefined) return log.info({ deliveryId, retryNum: context.retryNum }, "slack: skipped a retried message");
       const user = await users.chatUser(message.user, context.teamId);
-      const outcome = await forward({ type: "text", user, address: address(message.user), deliveryId, text: message.text });
+      const outcome = await forward({ type: "text", user, address: address(message.user), deliveryId, text: message.text, retry: context.retryNum !== undefined });
       await tell(message.channel, outcome.reply);
     });
   });
@@ -251,9 +233,8 @@ export async function createSlack(options: SlackOptions): Promise<Slack> {
       const parsed = AppHomeOpenedEvent.safeParse(event);
       if (!parsed.success) return log.warn({ issues: parsed.error.issues }, "slack: app_home_opened event not understood");
       const opened = parsed.data;
-      // Opening the Messages tab is a person's first contact; they are welcomed once per process.
-      if (opened.tab !== "messages" || welcomed.has(opened.user)) return;
-      welcomed.add(opened.user);
+      // Opening the Messages tab is contact; the core welcomes a person once.
+      if (opened.tab !== "messages") return;
       const user: ChatUser = await users.chatUser(opened.user, context.teamId);
       const outcome = await forward({ type: "contact", user, address: address(opened.user) });
       await tell(opened.channel ?? opened.user, outcome.reply);
@@ -269,6 +250,14 @@ export async function createSlack(options: SlackOptions): Promise<Slack> {
             handle: async (req, res) => {
               // Before auth.test has run Bolt cannot authorise a request; Slack retries a 503.
               if (!started) return sendJson(res, 503, { error: "slack_not_started" });
+              // Bolt refuses old timestamps but not ones in the future: a signature made for later is refused too.
+              const stamp = Number(req.headers["x-slack-request-timestamp"]);
+              // The wall clock, as Bolt uses for old ones (not the conversation clock, which tests set).
+              if (Number.isFinite(stamp) && stamp - Math.floor(Date.now() / 1000) > MAX_CLOCK_SKEW_S) {
+                log.warn({ timestamp: stamp }, "slack: refused a request dated in the future");
+                req.resume();
+                return sendJson(res, 401, { error: "unauthorized" });
+              }
               // Bolt reads the raw body itself (it is signed), answers at ack(), and goes on after.
               receiver.requestListener(req, res);
             },
@@ -280,6 +269,15 @@ export async function createSlack(options: SlackOptions): Promise<Slack> {
     channel,
     routes,
     async start() {
+      // The bot token's own workspace is always served; others only when listed (CHASER_SLACK_TEAMS).
+      // Bolt's one auth.test at init says which workspace that is; its answer is read on the way past.
+      const authTest = app.client.auth.test.bind(app.client.auth);
+      app.client.auth.test = async (args) => {
+        const result = await authTest(args);
+        if (result.ok && typeof result.team_id === "string") deps.tenancy?.allowSlackTeam(result.team_id);
+        return result;
+      };
+      for (const team of config.teams ?? []) deps.tenancy?.allowSlackTeam(team);
       await app.init();
       if (receiver instanceof SocketModeReceiver) await app.start();
       started = true;

@@ -85,6 +85,8 @@ export type SlackMessageRef = z.infer<typeof SlackMessageRef>;
 /** users.info / users.lookupByEmail: the fields a ChatUser is made of. */
 export const SlackUserInfo = z.object({
   id: Id,
+  /** The user's own workspace: for someone from another organisation (Slack Connect), theirs, not ours. */
+  team_id: Id.optional(),
   name: z.string().max(200).optional(),
   real_name: z.string().max(200).optional(),
   locale: z.string().max(20).optional(),

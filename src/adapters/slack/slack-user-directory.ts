@@ -22,6 +22,7 @@ export class SlackUserDirectory {
   async chatUser(userId: string, teamId: string | undefined): Promise<ChatUser> {
     const cached = this.cache.get(userId);
     if (cached && cached.until > this.clock()) return withTeam(cached.user, teamId);
+    // Only what users.info says of the user is kept: the email is the one Slack vouches for (users:read.email).
     try {
       const answer = await this.client.users.info({ user: userId, include_locale: true });
       const info = SlackUserInfo.parse(answer.user);
@@ -41,7 +42,7 @@ export function toChatUser(info: SlackUserInfo, teamId: string | undefined): Cha
   return ChatUser.parse({
     platform: "slack",
     userId: info.id,
-    ...(teamId ? { tenantId: teamId } : {}),
+    ...((info.team_id ?? teamId) ? { tenantId: info.team_id ?? teamId } : {}),
     ...(name ? { name } : {}),
     ...(email ? { email } : {}),
     ...(info.locale ? { locale: info.locale } : {}),

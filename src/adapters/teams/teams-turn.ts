@@ -52,7 +52,7 @@ function isPersonal(activity: TeamsActivity): boolean {
   return activity.conversation.conversationType ? activity.conversation.conversationType === "personal" : activity.conversation.isGroup !== true;
 }
 
-function userOf(activity: TeamsActivity, email?: string): ChatUser {
+function userOf(activity: TeamsActivity): ChatUser {
   const tenantId = activity.conversation.tenantId ?? activity.channelData?.tenant?.id;
   const locale = localeOf(activity);
   return {
@@ -60,7 +60,6 @@ function userOf(activity: TeamsActivity, email?: string): ChatUser {
     userId: activity.from.id,
     ...(tenantId ? { tenantId: tenantId.slice(0, 200) } : {}),
     ...(activity.from.name ? { name: activity.from.name.slice(0, 200) } : {}),
-    ...(email ? { email } : {}),
     ...(locale && locale.length <= 20 ? { locale } : {}),
   };
 }
@@ -100,10 +99,17 @@ async function onInstallationUpdate(context: TurnContext, activity: TeamsActivit
 
 async function contact(context: TurnContext, activity: TeamsActivity, deps: ConversationDeps, now: () => Date) {
   const address = addressOf(context, activity)!;
-  return handleEvent(deps, { type: "contact", user: userOf(activity, await emailOf(context, activity, deps)), address }, now());
+  return handleEvent(deps, { type: "contact", user: userOf(activity), address, vouchEmail: vouchEmail(context, activity, deps) }, now());
 }
 
-/** The person's email from the roster, so an admin's mapping by email finds them; absent on failure. */
+/**
+ * The person's email as Teams vouches for it: the roster's (TeamsInfo.getMember) email, else UPN.
+ * The core asks only for someone it does not know by Teams id, so an admin's mapping by email finds them.
+ */
+function vouchEmail(context: TurnContext, activity: TeamsActivity, deps: ConversationDeps): () => Promise<string | undefined> {
+  return () => emailOf(context, activity, deps);
+}
+
 async function emailOf(context: TurnContext, activity: TeamsActivity, deps: ConversationDeps): Promise<string | undefined> {
   try {
     const member = await TeamsInfo.getMember(context, activity.from.id);
@@ -129,10 +135,10 @@ async function onMessage(context: TurnContext, activity: TeamsActivity, deps: Co
   if (text) {
     // Said in a channel or group chat: the core takes admins' commands there (subscribe this channel…).
     const room = personal ? undefined : { platform: "teams" as const, address: JSON.stringify(TurnContext.getConversationReference(context.activity)) };
-    event = { type: "text", user: userOf(activity), address: addressOf(context, activity), ...(room ? { room } : {}), deliveryId, text };
+    event = { type: "text", user: userOf(activity), address: addressOf(context, activity), ...(room ? { room } : {}), deliveryId, text, vouchEmail: vouchEmail(context, activity, deps) };
   } else if (activity.value !== undefined) {
     // Action.Submit (the fallback of Action.Execute): the button's data with the form's inputs merged in.
-    event = { type: "answer", user: userOf(activity), address: addressOf(context, activity), deliveryId, ...splitSubmit(activity.value), inline: false };
+    event = { type: "answer", user: userOf(activity), address: addressOf(context, activity), deliveryId, ...splitSubmit(activity.value), inline: false, vouchEmail: vouchEmail(context, activity, deps) };
   } else {
     return;
   }
@@ -158,6 +164,7 @@ async function onInvoke(context: TurnContext, activity: TeamsActivity, deps: Con
       deliveryId: activity.id ?? `${activity.conversation.id}:${now().getTime()}`,
       ...splitSubmit(invoke.data.action.data),
       inline: true,
+      vouchEmail: vouchEmail(context, activity, deps),
     },
     now(),
   );

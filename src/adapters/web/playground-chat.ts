@@ -6,6 +6,7 @@ import { runDigests } from "../../schedule/run-digests.js";
 import { loadScheduleSettings } from "../../schedule/scheduler.js";
 import { readBody, sendJson, type Route } from "../../http/route.js";
 import { mapRole } from "../../store/map-role.js";
+import { findPlaygroundPersona } from "../../store/people.js";
 import { ChaserError } from "../../domain/chaser-error.js";
 import { translator, type Locale } from "../../i18n.js";
 import type { WebChannel } from "./web-channel.js";
@@ -13,7 +14,7 @@ import type { WebChannel } from "./web-channel.js";
 const Name = z.string().trim().min(1).max(80);
 const Say = z.object({ text: z.string().max(10_000) });
 const Press = z.object({ answer: z.unknown(), inputs: z.record(z.string(), z.string()).optional() });
-const MapRoleBody = z.object({ role: z.string().trim().min(1).max(200), person: Name, email: z.email().optional() });
+const MapRoleBody = z.object({ role: z.string().trim().min(1).max(200), person: Name });
 
 export interface PlaygroundDeps extends ConversationDeps {
   web: WebChannel;
@@ -92,7 +93,7 @@ export function playgroundChatRoutes(deps: PlaygroundDeps): Route[] {
       path: chatAction("prompt"),
       handle: guarded(async (_req, res, match) => {
         const name = person(match);
-        const who = await deps.store.db.person.findFirst({ where: { name } });
+        const who = await findPlaygroundPersona(deps.store.db, name);
         if (!who) return sendJson(res, 404, { error: "unknown_person" });
         // The playground sends a prompt whenever asked; the schedule sends one a period.
         const result = await sendPrompt(deps, who.id, deps.now(), { key: `prompt:playground:${who.id}:${Date.now()}` });
@@ -131,7 +132,8 @@ export function playgroundChatRoutes(deps: PlaygroundDeps): Route[] {
       path: "/api/roles/map",
       handle: guarded(async (req, res) => {
         const input = await body(req, MapRoleBody);
-        sendJson(res, 200, await mapRole(deps.store.db, { role: input.role, personName: input.person, email: input.email, via: "chat:web", actorLabel: "playground" }));
+        // To a playground persona only: the playground can never give a real person's roles away.
+        sendJson(res, 200, await mapRole(deps.store.db, { role: input.role, personName: input.person, via: "chat:web", actorLabel: "playground", playground: true }));
       }),
     },
   ];
