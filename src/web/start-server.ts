@@ -10,6 +10,7 @@ import { listActions } from "../store/list-actions.js";
 import { playgroundPage } from "../adapters/web/playground-page.js";
 import { listPlans } from "../store/list-plans.js";
 import type { Store } from "../store/open-store.js";
+import { storeReachable } from "../store/store-reachable.js";
 import { readBody, sendJson as send, type Route } from "../http/route.js";
 
 export interface ServerDeps {
@@ -35,10 +36,12 @@ const PlanSlug = z.string().regex(/^[a-z0-9-]{1,60}$/);
 export function startServer(port: number, deps: ServerDeps, host = "127.0.0.1"): Promise<Server> {
   const now = deps.now ?? (() => new Date());
   const server = createServer((req, res) => {
-    handle(req, res, deps, now).catch((error: unknown) => {
+    handle(req, res, deps, now).catch(async (error: unknown) => {
       deps.log.error({ err: error, url: req.url }, "request failed");
-      if (!res.headersSent) send(res, 500, { error: "internal" });
-      else res.end();
+      if (res.headersSent) return void res.end();
+      // The database being down is said as such (and is worth retrying); anything else stays opaque.
+      if (await storeReachable(deps.store)) return send(res, 500, { error: "internal" });
+      send(res, 503, { error: "store_unavailable", message: translator(deps.locale)("unavailable.store") });
     });
   });
   return new Promise((resolve, reject) => {
@@ -50,7 +53,11 @@ export function startServer(port: number, deps: ServerDeps, host = "127.0.0.1"):
 async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDeps, now: () => Date): Promise<void> {
   const url = new URL(req.url ?? "/", "http://localhost");
   const t = translator(deps.locale);
+  // Liveness: the process answers. Readiness: it can reach its database, so can do its work.
   if (req.method === "GET" && url.pathname === "/healthz") return send(res, 200, { ok: true });
+  if (req.method === "GET" && url.pathname === "/readyz") {
+    return (await storeReachable(deps.store)) ? send(res, 200, { ok: true }) : send(res, 503, { ok: false, error: "store_unreachable" });
+  }
   for (const route of deps.routes ?? []) {
     if (route.method !== req.method) continue;
     const match = typeof route.path === "string" ? (route.path === url.pathname ? null : undefined) : route.path.exec(url.pathname);
