@@ -7,8 +7,10 @@ const WORKER = `${process.pid}-${randomUUID().slice(0, 8)}`;
 
 /**
  * Claims a scheduled run by inserting its key: a second process's insert fails and it moves on.
- * A run left unfinished past its lease (its process was killed) can be claimed again; that is safe
- * because every message it records has its own unique key.
+ * A run left unfinished past its lease (its process was killed) can be claimed again, and so can
+ * one this process left unfinished (the database went away mid-run: a process never runs two ticks
+ * at once, so its own unfinished run has failed). That is safe because every message a run records
+ * has its own unique key.
  */
 export async function claimRun(deps: Deliverer, key: string, now: Date): Promise<boolean> {
   const { db } = deps.store;
@@ -18,7 +20,7 @@ export async function claimRun(deps: Deliverer, key: string, now: Date): Promise
     return true;
   } catch {
     const stale = await db.scheduleRun.updateMany({
-      where: { key, finishedAt: null, startedAt: { lt: new Date(now.getTime() - RUN_LEASE_MS) } },
+      where: { key, finishedAt: null, OR: [{ claimedBy }, { startedAt: { lt: new Date(now.getTime() - RUN_LEASE_MS) } }] },
       data: { claimedBy, startedAt: now },
     });
     return stale.count === 1;
