@@ -69,31 +69,29 @@ export async function enqueue(deps: Deliverer, delivery: Delivery, now: Date): P
   const target = person ? addressOf(person, deps.channels) : (delivery.to as { platform: Platform; address: string });
   if (!target) return { status: "unreachable", messageId: null };
   const id = randomUUID();
-  const asked = person && delivery.actionIds?.length && (delivery.kind === "prompt" || delivery.kind === "escalation") ? person : null;
   try {
-    // The message and what it asks about are one write: a run cut short by an outage leaves both or neither.
-    await db.$transaction(async (tx) => {
-      await tx.chatMessage.create({
-        data: {
-          id,
-          key: delivery.key,
-          kind: delivery.kind,
-          personId: person?.id ?? null,
-          platform: target.platform,
-          address: target.address,
-          actionIds: JSON.stringify(delivery.actionIds ?? []),
-          locale: person?.locale ?? (delivery.to as { locale: string }).locale,
-          card: JSON.stringify(delivery.card(id)),
-          createdAt: now,
-          nextAttemptAt: now,
-        },
-      });
-      if (asked) await tx.promptedAction.createMany({ data: delivery.actionIds!.map((actionId) => ({ messageId: id, actionId, personId: asked.id, kind: delivery.kind, at: now })) });
+    await db.chatMessage.create({
+      data: {
+        id,
+        key: delivery.key,
+        kind: delivery.kind,
+        personId: person?.id ?? null,
+        platform: target.platform,
+        address: target.address,
+        actionIds: JSON.stringify(delivery.actionIds ?? []),
+        locale: person?.locale ?? (delivery.to as { locale: string }).locale,
+        card: JSON.stringify(delivery.card(id)),
+        createdAt: now,
+        nextAttemptAt: now,
+      },
     });
   } catch (error) {
     const raced = await db.chatMessage.findUnique({ where: { key: delivery.key }, select: { id: true } });
     if (raced) return { status: "duplicate", messageId: raced.id };
     throw error;
+  }
+  if (person && delivery.actionIds?.length && (delivery.kind === "prompt" || delivery.kind === "escalation")) {
+    await db.promptedAction.createMany({ data: delivery.actionIds.map((actionId) => ({ messageId: id, actionId, personId: person.id, kind: delivery.kind, at: now })) });
   }
   return { status: "queued", messageId: id };
 }
