@@ -39,8 +39,8 @@ const ImportQuery = z.object({
 const PlanSlug = z.string().regex(/^[a-z0-9-]{1,60}$/);
 
 /**
- * The one HTTP server: health, and the local playground where a person can import a plan and look
- * at it without Teams or Slack. Chat endpoints join it in the conversation adapters.
+ * The one HTTP server: liveness and readiness, the platforms' endpoints the adapters add, and the
+ * local playground (import a plan, look at it, chat without Teams or Slack) behind its gate.
  */
 export function startServer(port: number, deps: ServerDeps, host = "127.0.0.1"): Promise<Server> {
   const now = deps.now ?? (() => new Date());
