@@ -2,6 +2,7 @@ import { createSlack } from "./adapters/slack/create-slack.js";
 import { createTeams } from "./adapters/teams/create-teams.js";
 import { playgroundChatRoutes } from "./adapters/web/playground-chat.js";
 import { WebChannel } from "./adapters/web/web-channel.js";
+import { isLoopback } from "./config/is-loopback.js";
 import { ConfigError, loadConfig, type Config } from "./config/load-config.js";
 import { Background } from "./conversation/background.js";
 import type { ConversationDeps } from "./conversation/handle-event.js";
@@ -38,12 +39,13 @@ async function main(): Promise<void> {
   // token is checked, so a tenant id proves nothing and any is let in unless some are listed.
   const tenancy = new Tenancy({ teamsTenants: config.teams.tenants ?? [], anyTeamsTenant: !config.teams.appId, slackTeams: config.slack?.teams ?? [] });
   const deps: ConversationDeps = { store, log, channels: { web }, later: background.run, pacer: new Pacer(), tenancy };
-  const routes: Route[] = [...playgroundChatRoutes({ ...deps, web, locale: config.locale, now, settle: () => background.settle() })];
+  const routes: Route[] = [];
+  const playgroundRoutes = playgroundChatRoutes({ ...deps, web, locale: config.locale, now, settle: () => background.settle() });
+  if (config.playground.mode === "off") log.warn(`The playground is off: HOST=${config.host} is not a loopback address and CHASER_PLAYGROUND_SECRET is not set`);
 
   // Without an app id the Bot Framework token check is off, so Teams is only offered on loopback
   // (for the Bot Framework Emulator), never on an address the network can reach.
-  const loopback = ["127.0.0.1", "::1", "localhost"].includes(config.host);
-  if (config.teams.appId || loopback) {
+  if (config.teams.appId || isLoopback(config.host)) {
     const teams = createTeams({ config: config.teams, deps, now });
     deps.channels.teams = teams.channel;
     routes.push(...teams.routes);
@@ -54,12 +56,13 @@ async function main(): Promise<void> {
     routes.push(...slack.routes);
   }
 
-  const server = await startServer(config.port, { store, log, locale: config.locale, routes }, config.host);
+  const connected = { teams: Boolean(config.teams.appId), slack: Boolean(slack) };
+  const server = await startServer(config.port, { store, log, locale: config.locale, routes, playgroundRoutes, playground: config.playground, connected }, config.host);
   await slack?.start();
   const scheduler = startScheduler(deps, now);
   log.info(
     { teams: Boolean(deps.channels.teams), teamsAuth: Boolean(config.teams.appId), slack: Boolean(slack), socketMode: Boolean(config.slack?.appToken) },
-    `Chaser is listening on http://${config.host}:${config.port}/ (playground), /api/messages (Teams), /slack/events (Slack), /healthz`,
+    `Chaser is listening on http://${config.host}:${config.port}/ (playground: ${config.playground.mode}), /api/messages (Teams), /slack/events (Slack), /healthz, /readyz`,
   );
 
   const stop = async (signal: string) => {

@@ -13,6 +13,7 @@ describe("configuration from the environment", () => {
       port: 3978,
       host: "127.0.0.1",
       locale: "en-GB",
+      playground: { mode: "open" },
     });
   });
 

@@ -1,10 +1,17 @@
 import { resolve } from "node:path";
 import { z } from "zod";
+import { isLoopback } from "./is-loopback.js";
 
 /** Where the store lives, decided from DATABASE_URL. */
 export type Database =
   | { provider: "sqlite"; file: string }
   | { provider: "postgresql"; url: string };
+
+/**
+ * Who may use the playground: anyone who can reach a loopback address (the person at this
+ * machine); whoever gives the secret; or nobody.
+ */
+export type PlaygroundAccess = { mode: "open" } | { mode: "secret"; secret: string } | { mode: "off" };
 
 export const DEFAULT_SQLITE_FILE = "data/chaser.db";
 
@@ -65,8 +72,9 @@ const EnvSchema = z.object({
   // Unset: readable lines in a terminal, JSON (one object a line) when output goes to a file or a collector.
   LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3978),
-  // Loopback by default: the playground has no sign-in. Set HOST=0.0.0.0 behind a proxy or in a container.
+  // Loopback by default. On any other address the playground is off unless CHASER_PLAYGROUND_SECRET is set.
   HOST: z.string().trim().min(1).default("127.0.0.1"),
+  CHASER_PLAYGROUND_SECRET: z.string().min(16, "at least 16 characters (a long random string, e.g. from `openssl rand -base64 24`)").optional(),
   CHASER_LOCALE: z.enum(["en-GB", "cy"]).default("en-GB"),
   MicrosoftAppId: z.string().trim().optional(),
   MicrosoftAppPassword: z.string().optional(),
@@ -114,6 +122,11 @@ export type Config = {
   port: number;
   host: string;
   locale: "en-GB" | "cy";
+  /**
+   * The playground is a local tool: open on a loopback HOST; with CHASER_PLAYGROUND_SECRET, only to
+   * whoever gives the secret (wherever it listens); otherwise off.
+   */
+  playground: PlaygroundAccess;
 };
 
 export class ConfigError extends Error {
@@ -160,5 +173,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, output: { isTTY
     port: e.PORT,
     host: e.HOST,
     locale: e.CHASER_LOCALE,
+    playground: e.CHASER_PLAYGROUND_SECRET ? { mode: "secret", secret: e.CHASER_PLAYGROUND_SECRET } : isLoopback(e.HOST) ? { mode: "open" } : { mode: "off" },
   };
 }

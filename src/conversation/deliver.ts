@@ -126,37 +126,65 @@ async function send(deps: Deliverer, message: ChatMessage, now: Date): Promise<D
   const { db } = deps.store;
   const channel = deps.channels[message.platform as Platform];
   const attempts = message.attempts + 1;
+  let sent: { messageRef: string };
   try {
     if (!channel) throw new Error(`no ${message.platform} channel in this process`);
     await (deps.pacer ?? DEFAULT_PACER).take(message.platform as Platform, message.address);
-    const sent = await channel.send(message.address, JSON.parse(message.card ?? "null") as Card);
-    await db.chatMessage.update({ where: { id: message.id }, data: { status: "sent", messageRef: sent.messageRef, sentAt: new Date(), attempts, claimedUntil: null } });
-    return { status: "sent", messageId: message.id };
+    sent = await channel.send(message.address, JSON.parse(message.card ?? "null") as Card);
   } catch (error) {
-    if (error instanceof UnreachableError) {
-      await db.chatMessage.update({ where: { id: message.id }, data: { status: "unreachable", lastError: error.message, attempts, claimedUntil: null } });
-      if (message.personId) {
-        const person = await db.person.update({ where: { id: message.personId }, data: { unreachableAt: now } });
-        await reportUnreachable(deps, person, message.platform, now);
-      }
-      return { status: "unreachable", messageId: message.id };
-    }
-    const text = (error instanceof Error ? error.message : String(error)).slice(0, 500);
-    const parked = attempts >= MAX_ATTEMPTS;
-    deps.log.warn({ err: error, key: message.key, attempts, parked }, "send failed");
-    await db.chatMessage.update({
-      where: { id: message.id },
-      data: {
-        status: parked ? "failed" : "pending",
-        lastError: text,
-        attempts,
-        claimedUntil: null,
-        // Exponential backoff with jitter: 30 s, 1 min, 2 min, 4 min…
-        nextAttemptAt: parked ? null : new Date(now.getTime() + 30_000 * 2 ** (attempts - 1) * (0.75 + Math.random() / 2)),
-      },
-    });
-    return parked ? { status: "failed", messageId: message.id, error: text } : { status: "retrying", messageId: message.id, error: text };
+    return sendFailed(deps, message, attempts, error, now);
   }
+  await recordSent(deps, message.id, { status: "sent", messageRef: sent.messageRef, sentAt: new Date(), attempts, claimedUntil: null });
+  return { status: "sent", messageId: message.id };
+}
+
+/** How long a sent message's "sent" is retried while the database is away: within its lease. */
+export const RECORD_SENT_MS = LEASE_MS - 15_000;
+
+/**
+ * The platform has the message: until that is recorded, a later dispatch would send it again, so
+ * the record is retried while the database is away (within the lease, so no other process takes the
+ * message over meanwhile). Only a process that dies here, or an outage longer than that, repeats it.
+ */
+async function recordSent(deps: Deliverer, messageId: string, data: { status: "sent"; messageRef: string; sentAt: Date; attempts: number; claimedUntil: null }): Promise<void> {
+  const started = Date.now();
+  for (let wait = 250; ; wait = Math.min(wait * 2, 5_000)) {
+    try {
+      await deps.store.db.chatMessage.update({ where: { id: messageId }, data });
+      return;
+    } catch (error) {
+      if (Date.now() - started + wait > RECORD_SENT_MS) throw error;
+      deps.log.warn({ err: error, messageId }, "sent, but could not record it yet; retrying");
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
+
+async function sendFailed(deps: Deliverer, message: ChatMessage, attempts: number, error: unknown, now: Date): Promise<DeliveryResult> {
+  const { db } = deps.store;
+  if (error instanceof UnreachableError) {
+    await db.chatMessage.update({ where: { id: message.id }, data: { status: "unreachable", lastError: error.message, attempts, claimedUntil: null } });
+    if (message.personId) {
+      const person = await db.person.update({ where: { id: message.personId }, data: { unreachableAt: now } });
+      await reportUnreachable(deps, person, message.platform, now);
+    }
+    return { status: "unreachable", messageId: message.id };
+  }
+  const text = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+  const parked = attempts >= MAX_ATTEMPTS;
+  deps.log.warn({ err: error, key: message.key, attempts, parked }, "send failed");
+  await db.chatMessage.update({
+    where: { id: message.id },
+    data: {
+      status: parked ? "failed" : "pending",
+      lastError: text,
+      attempts,
+      claimedUntil: null,
+      // Exponential backoff with jitter: 30 s, 1 min, 2 min, 4 min…
+      nextAttemptAt: parked ? null : new Date(now.getTime() + 30_000 * 2 ** (attempts - 1) * (0.75 + Math.random() / 2)),
+    },
+  });
+  return parked ? { status: "failed", messageId: message.id, error: text } : { status: "retrying", messageId: message.id, error: text };
 }
 
 /** Sends every message due by `now` that this process can claim, paced; returns what happened. */

@@ -42,6 +42,12 @@ export interface Outcome {
   pressed: Card | null;
   /** A card to show the person straight away (platforms that reply in the same turn). */
   reply: Card | null;
+  /**
+   * Set when nothing could be stored (the database was unreachable): `reply` tells the person, in
+   * their language, that nothing was saved and to try again. Platforms show it without replacing
+   * the card that was pressed, so its buttons stay there to press again.
+   */
+  notSaved?: true;
 }
 
 export interface ConversationDeps extends Deliverer {
@@ -59,10 +65,31 @@ export const MAX_TEXT_REPLY = 2000;
  * convert the platform's event into an InboundEvent and show the Outcome; the rest happens here.
  */
 export async function handleEvent(deps: ConversationDeps, event: InboundEvent, now: Date): Promise<Outcome> {
-  const { db } = deps.store;
   // Adapters convert, but the core still checks what it is given.
   const user = ChatUser.safeParse(event.user);
   if (!user.success) return { pressed: null, reply: null };
+  try {
+    return await handleChecked(deps, event, user.data, now);
+  } catch (error) {
+    // Every answer is one transaction, and nothing after its commit throws (see handleAnswer), so
+    // reaching here means nothing was recorded. The person is told so, rather than left believing
+    // they answered; a platform's own retry of the same delivery is then answered afresh.
+    deps.log.error({ err: error, type: event.type, platform: user.data.platform }, "could not handle a chat event; the person is told nothing was saved");
+    // Installs and removals are the platform's news, not the person's words: failing them lets
+    // the platform deliver them again, and there is nothing the person could retry.
+    if (event.type === "gone" || event.type === "contact") throw error;
+    return notSaved(user.data.locale);
+  }
+}
+
+/** What the person is told when Chaser could not store (or read) what they sent. */
+export function notSaved(locale: string | null | undefined): Outcome {
+  return { pressed: null, reply: { type: "notice", text: translator(pickLocale(locale))("unavailable.not_saved") }, notSaved: true };
+}
+
+async function handleChecked(deps: ConversationDeps, event: InboundEvent, chatUser: ChatUser, now: Date): Promise<Outcome> {
+  const { db } = deps.store;
+  const user = { data: chatUser };
   const verdict = deps.tenancy?.check(user.data.platform, user.data.tenantId) ?? { allowed: true };
   if (!verdict.allowed) return refuseTenant(deps, user.data, verdict.reason, now);
   if (event.type === "gone") {
@@ -175,7 +202,11 @@ async function handleAnswer(
     now,
   });
   const reply = result.outcome === "forbidden" ? { type: "notice" as const, text: await ownedBy(deps, t, result.action) } : resultNotice(t, result, p.a, kind);
-  const pressed = p.m ? await messageCard(deps.store.db, p.m, now) : null;
+  // Once recorded, a failure to redraw the card must not read as "not saved": the words say it was.
+  const pressed = p.m ? await messageCard(deps.store.db, p.m, now).catch((error: unknown) => {
+    deps.log.warn({ err: error, messageId: p.m }, "answer recorded, but the card could not be redrawn");
+    return null;
+  }) : null;
   if (result.outcome === "recorded") afterRecorded(deps, person, result.action, kind, answer, p.m, now);
   if (pressed && !event.inline && p.m) deps.later(() => updateMessage(deps, p.m!, pressed));
   // A press that recorded something speaks through the updated card; anything else needs words.

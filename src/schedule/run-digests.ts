@@ -5,7 +5,7 @@ import type { Platform } from "../conversation/chat-user.js";
 import { buildDigest, DEFAULT_DIGEST_SETTINGS } from "../digest/build-digest.js";
 import { buildDigestCard } from "../digest/build-digest-card.js";
 import { collectDigest } from "../digest/collect-digest.js";
-import { claimRun, finishRun } from "./claim-run.js";
+import { claimRun, finishRun, releaseRun } from "./claim-run.js";
 import { planSettings } from "./plan-settings.js";
 import type { ScheduleSettings } from "./schedule-settings.js";
 
@@ -16,31 +16,35 @@ import type { ScheduleSettings } from "./schedule-settings.js";
  */
 export async function runDigests(deps: Deliverer, slot: { key: string }, now: Date, defaults: ScheduleSettings): Promise<{ claimed: boolean; digests: number }> {
   if (!(await claimRun(deps, slot.key, now))) return { claimed: false, digests: 0 };
-  const { db } = deps.store;
-  const today = londonDate(now);
-  let digests = 0;
-  for (const sub of await db.digestSubscription.findMany({ orderBy: { createdAt: "asc" } })) {
-    const plan = await db.plan.findUnique({ where: { id: sub.planId } });
-    if (!plan) continue;
-    const settings = planSettings(defaults, plan.settings);
-    const previous = await db.chatMessage.findFirst({
-      where: { kind: "digest", platform: sub.platform, address: sub.address, status: "sent", key: { endsWith: `:${sub.id}` } },
-      orderBy: { createdAt: "desc" },
-    });
-    // A channel's first digest reports the past week's movement, not everything since the import.
-    const since = previous?.createdAt ?? new Date(now.getTime() - 7 * 86_400_000);
-    const { actions, changes } = await collectDigest(db, plan.id, sub.themeId, since);
-    const digest = buildDigest(actions, changes, { since, now, today }, { ...DEFAULT_DIGEST_SETTINGS, silentDays: settings.silentDays });
-    const locale = pickLocale(sub.locale);
-    const t = translator(locale);
-    const result = await enqueue(deps, {
-      key: `${slot.key}:${sub.id}`,
-      kind: "digest",
-      to: { platform: sub.platform as Platform, address: sub.address, locale },
-      card: () => buildDigestCard(digest, { t, planTitle: plan.title, today, top: DEFAULT_DIGEST_SETTINGS.top }),
-    }, now);
-    if (result.status === "queued") digests += 1;
+  try {
+    const { db } = deps.store;
+    const today = londonDate(now);
+    let digests = 0;
+    for (const sub of await db.digestSubscription.findMany({ orderBy: { createdAt: "asc" } })) {
+      const plan = await db.plan.findUnique({ where: { id: sub.planId } });
+      if (!plan) continue;
+      const settings = planSettings(defaults, plan.settings);
+      const previous = await db.chatMessage.findFirst({
+        where: { kind: "digest", platform: sub.platform, address: sub.address, status: "sent", key: { endsWith: `:${sub.id}` } },
+        orderBy: { createdAt: "desc" },
+      });
+      // A channel's first digest reports the past week's movement, not everything since the import.
+      const since = previous?.createdAt ?? new Date(now.getTime() - 7 * 86_400_000);
+      const { actions, changes } = await collectDigest(db, plan.id, sub.themeId, since);
+      const digest = buildDigest(actions, changes, { since, now, today }, { ...DEFAULT_DIGEST_SETTINGS, silentDays: settings.silentDays });
+      const locale = pickLocale(sub.locale);
+      const t = translator(locale);
+      const result = await enqueue(deps, {
+        key: `${slot.key}:${sub.id}`,
+        kind: "digest",
+        to: { platform: sub.platform as Platform, address: sub.address, locale },
+        card: () => buildDigestCard(digest, { t, planTitle: plan.title, today, top: DEFAULT_DIGEST_SETTINGS.top }),
+      }, now);
+      if (result.status === "queued") digests += 1;
+    }
+    await finishRun(deps, slot.key, { digests });
+    return { claimed: true, digests };
+  } finally {
+    releaseRun(deps, slot.key);
   }
-  await finishRun(deps, slot.key, { digests });
-  return { claimed: true, digests };
 }

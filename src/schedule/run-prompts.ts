@@ -7,7 +7,7 @@ import { buildPromptCard, MAX_CARD_ITEMS, reasonText } from "../conversation/bui
 import { enqueue, type Deliverer } from "../conversation/deliver.js";
 import { ACTION_CARD_INCLUDE, type CardAction } from "../conversation/find-person-actions.js";
 import { escalationKey, needsEscalation, shouldPromptAgain } from "./cadence.js";
-import { claimRun, finishRun } from "./claim-run.js";
+import { claimRun, finishRun, releaseRun } from "./claim-run.js";
 import { scanActions, type ScannedAction } from "./scan-actions.js";
 import { inChunks } from "../store/in-chunks.js";
 
@@ -36,90 +36,94 @@ export interface PromptRunReport {
 export async function runPrompts(deps: Deliverer, slot: { key: string; date: string }, now: Date, defaults: ScheduleSettings): Promise<PromptRunReport> {
   const report: PromptRunReport = { claimed: false, prompts: 0, escalations: 0, unreachable: [], unmapped: 0 };
   if (!(await claimRun(deps, slot.key, now))) return report;
-  report.claimed = true;
-  const { db } = deps.store;
-  const today = londonDate(now);
+  try {
+    report.claimed = true;
+    const { db } = deps.store;
+    const today = londonDate(now);
 
-  const plans = await loadPlanSettings(db, defaults);
-  const scanned = await scanActions(db, now, defaults, plans);
-  const lastPrompted = new Map<string, Date>();
-  // Prompts and answers within the last quarter are all the cadence and escalation rules look at.
-  const horizon = new Date(now.getTime() - HISTORY_DAYS * 86_400_000);
-  const recentPrompts = await db.promptedAction.findMany({ where: { at: { gte: horizon } }, orderBy: { at: "asc" }, select: { actionId: true, at: true } });
-  for (const p of recentPrompts) lastPrompted.set(p.actionId, p.at);
-  const lastAnswered = new Map<string, Date>();
-  for (const a of await db.answer.findMany({ where: { createdAt: { gte: horizon } }, orderBy: { createdAt: "asc" }, select: { actionId: true, createdAt: true } })) lastAnswered.set(a.actionId, a.createdAt);
+    const plans = await loadPlanSettings(db, defaults);
+    const scanned = await scanActions(db, now, defaults, plans);
+    const lastPrompted = new Map<string, Date>();
+    // Prompts and answers within the last quarter are all the cadence and escalation rules look at.
+    const horizon = new Date(now.getTime() - HISTORY_DAYS * 86_400_000);
+    const recentPrompts = await db.promptedAction.findMany({ where: { at: { gte: horizon } }, orderBy: { at: "asc" }, select: { actionId: true, at: true } });
+    for (const p of recentPrompts) lastPrompted.set(p.actionId, p.at);
+    const lastAnswered = new Map<string, Date>();
+    for (const a of await db.answer.findMany({ where: { createdAt: { gte: horizon } }, orderBy: { createdAt: "asc" }, select: { actionId: true, createdAt: true } })) lastAnswered.set(a.actionId, a.createdAt);
 
-  const due = scanned.filter((a) => {
-    const settings = plans.get(a.planId) ?? defaults;
-    return shouldPromptAgain({ lastPromptedAt: lastPrompted.get(a.id) ?? null, lastStateChangeAt: stateChangedAt(a), cadenceDays: settings.cadenceDays, now, timeZone: settings.timeZone });
-  });
-  const cards = new Map((await inChunks(due.map((a) => a.id), (slice) => db.action.findMany({ where: { id: { in: slice } }, include: ACTION_CARD_INCLUDE }))).map((a) => [a.id, a]));
-  const asked = due
-    .map((a) => ({ action: cards.get(a.id)!, reason: a.reason, settings: plans.get(a.planId) ?? defaults }))
-    .sort((x, y) => x.action.plan.slug.localeCompare(y.action.plan.slug) || x.action.position - y.action.position);
+    const due = scanned.filter((a) => {
+      const settings = plans.get(a.planId) ?? defaults;
+      return shouldPromptAgain({ lastPromptedAt: lastPrompted.get(a.id) ?? null, lastStateChangeAt: stateChangedAt(a), cadenceDays: settings.cadenceDays, now, timeZone: settings.timeZone });
+    });
+    const cards = new Map((await inChunks(due.map((a) => a.id), (slice) => db.action.findMany({ where: { id: { in: slice } }, include: ACTION_CARD_INCLUDE }))).map((a) => [a.id, a]));
+    const asked = due
+      .map((a) => ({ action: cards.get(a.id)!, reason: a.reason, settings: plans.get(a.planId) ?? defaults }))
+      .sort((x, y) => x.action.plan.slug.localeCompare(y.action.plan.slug) || x.action.position - y.action.position);
 
-  // Owners through role mappings; a delegate with cover set today hears instead of the owner.
-  const roleIds = [...new Set(asked.flatMap((a) => a.action.owners.map((o) => o.roleId)))];
-  const assignments = await db.roleAssignment.findMany({ where: { roleId: { in: roleIds } }, include: { person: true } });
-  const cover = new Map(
-    (await db.delegation.findMany({ where: { OR: [{ until: null }, { until: { gte: today } }] }, include: { delegate: true }, orderBy: { createdAt: "asc" } })).map((d) => [d.principalId, d.delegate]),
-  );
-  const byRecipient = new Map<string, { person: Person; entries: typeof asked }>();
-  for (const entry of asked) {
-    const owners = entry.action.owners.filter((o) => o.kind === "responsible");
-    const people = assignments.filter((a) => owners.some((o) => o.roleId === a.roleId)).map((a) => cover.get(a.personId) ?? a.person);
-    if (people.length === 0) report.unmapped += 1;
-    for (const person of people) {
-      const bucket = byRecipient.get(person.id) ?? { person, entries: [] };
-      if (!bucket.entries.some((e) => e.action.id === entry.action.id)) bucket.entries.push(entry);
-      byRecipient.set(person.id, bucket);
+    // Owners through role mappings; a delegate with cover set today hears instead of the owner.
+    const roleIds = [...new Set(asked.flatMap((a) => a.action.owners.map((o) => o.roleId)))];
+    const assignments = await db.roleAssignment.findMany({ where: { roleId: { in: roleIds } }, include: { person: true } });
+    const cover = new Map(
+      (await db.delegation.findMany({ where: { OR: [{ until: null }, { until: { gte: today } }] }, include: { delegate: true }, orderBy: { createdAt: "asc" } })).map((d) => [d.principalId, d.delegate]),
+    );
+    const byRecipient = new Map<string, { person: Person; entries: typeof asked }>();
+    for (const entry of asked) {
+      const owners = entry.action.owners.filter((o) => o.kind === "responsible");
+      const people = assignments.filter((a) => owners.some((o) => o.roleId === a.roleId)).map((a) => cover.get(a.personId) ?? a.person);
+      if (people.length === 0) report.unmapped += 1;
+      for (const person of people) {
+        const bucket = byRecipient.get(person.id) ?? { person, entries: [] };
+        if (!bucket.entries.some((e) => e.action.id === entry.action.id)) bucket.entries.push(entry);
+        byRecipient.set(person.id, bucket);
+      }
     }
-  }
-  for (const { person, entries } of byRecipient.values()) {
-    if (person.unreachableAt) {
-      report.unreachable.push(person.name);
-      continue;
-    }
-    const t = translator(pickLocale(person.locale));
-    const result = await enqueue(deps, {
-      key: `${slot.key}:${person.id}`,
-      kind: "prompt",
-      to: { person },
-      // Only what the card shows counts as asked; the rest waits for the next prompt.
-      actionIds: entries.slice(0, MAX_CARD_ITEMS).map((e) => e.action.id),
-      card: (messageId) => buildPromptCard({ t, messageId, entries: entries.map((e) => ({ action: e.action, reason: e.reason, recorded: null })), today, now, purpose: "prompt" }),
-    }, now);
-    if (result.status === "queued") report.prompts += 1;
-    if (result.status === "unreachable") report.unreachable.push(person.name);
-  }
-
-  // Escalations: one card per action, once per cadence, to whoever is accountable.
-  // Read again: today's prompts, just recorded, count as asks.
-  const prompts = await db.promptedAction.findMany({ where: { at: { gte: horizon }, kind: "prompt" }, select: { actionId: true, at: true, personId: true } });
-  for (const scannedAction of scanned) {
-    const settings = plans.get(scannedAction.planId) ?? defaults;
-    const since = lastAnswered.get(scannedAction.id) ?? new Date(0);
-    const unanswered = prompts.filter((p) => p.actionId === scannedAction.id && p.at > since);
-    const escalation = needsEscalation({ reason: scannedAction.reason, unansweredPrompts: unanswered.length, settings });
-    if (!escalation) continue;
-    const action = cards.get(scannedAction.id) ?? (await db.action.findUniqueOrThrow({ where: { id: scannedAction.id }, include: ACTION_CARD_INCLUDE }));
-    const recipients = await accountableFor(deps, action);
-    const askedPeople = await db.person.findMany({ where: { id: { in: [...new Set(unanswered.map((p) => p.personId))] } } });
-    for (const person of recipients) {
+    for (const { person, entries } of byRecipient.values()) {
+      if (person.unreachableAt) {
+        report.unreachable.push(person.name);
+        continue;
+      }
       const t = translator(pickLocale(person.locale));
       const result = await enqueue(deps, {
-        key: `${escalationKey(action.id, now, settings.cadenceDays, settings.timeZone)}:${person.id}`,
-        kind: "escalation",
+        key: `${slot.key}:${person.id}`,
+        kind: "prompt",
         to: { person },
-        actionIds: [action.id],
-        card: () => escalationCard(t, action, scannedAction.reason, escalation.why, askedPeople.map((p) => p.name), unanswered.map((p) => p.at)),
+        // Only what the card shows counts as asked; the rest waits for the next prompt.
+        actionIds: entries.slice(0, MAX_CARD_ITEMS).map((e) => e.action.id),
+        card: (messageId) => buildPromptCard({ t, messageId, entries: entries.map((e) => ({ action: e.action, reason: e.reason, recorded: null })), today, now, purpose: "prompt" }),
       }, now);
-      if (result.status === "queued") report.escalations += 1;
+      if (result.status === "queued") report.prompts += 1;
+      if (result.status === "unreachable") report.unreachable.push(person.name);
     }
+
+    // Escalations: one card per action, once per cadence, to whoever is accountable.
+    // Read again: today's prompts, just recorded, count as asks.
+    const prompts = await db.promptedAction.findMany({ where: { at: { gte: horizon }, kind: "prompt" }, select: { actionId: true, at: true, personId: true } });
+    for (const scannedAction of scanned) {
+      const settings = plans.get(scannedAction.planId) ?? defaults;
+      const since = lastAnswered.get(scannedAction.id) ?? new Date(0);
+      const unanswered = prompts.filter((p) => p.actionId === scannedAction.id && p.at > since);
+      const escalation = needsEscalation({ reason: scannedAction.reason, unansweredPrompts: unanswered.length, settings });
+      if (!escalation) continue;
+      const action = cards.get(scannedAction.id) ?? (await db.action.findUniqueOrThrow({ where: { id: scannedAction.id }, include: ACTION_CARD_INCLUDE }));
+      const recipients = await accountableFor(deps, action);
+      const askedPeople = await db.person.findMany({ where: { id: { in: [...new Set(unanswered.map((p) => p.personId))] } } });
+      for (const person of recipients) {
+        const t = translator(pickLocale(person.locale));
+        const result = await enqueue(deps, {
+          key: `${escalationKey(action.id, now, settings.cadenceDays, settings.timeZone)}:${person.id}`,
+          kind: "escalation",
+          to: { person },
+          actionIds: [action.id],
+          card: () => escalationCard(t, action, scannedAction.reason, escalation.why, askedPeople.map((p) => p.name), unanswered.map((p) => p.at)),
+        }, now);
+        if (result.status === "queued") report.escalations += 1;
+      }
+    }
+    await finishRun(deps, slot.key, report);
+    return report;
+  } finally {
+    releaseRun(deps, slot.key);
   }
-  await finishRun(deps, slot.key, report);
-  return report;
 }
 
 /**

@@ -48,22 +48,34 @@ async function finished(db: Db, key: string): Promise<boolean> {
   return Boolean(run?.finishedAt);
 }
 
+/** Every minute, in Europe/London; tests pass a faster one ("* * * * * *", every second). */
+export const TICK_CRON = "* * * * *";
+
 /**
  * Wakes every minute in Europe/London and ticks. Waking often rather than at the exact times means
- * a restart, a clock change or a missed wake-up is caught up the same day; a tick still running
- * when the next is due is skipped rather than overlapped.
+ * a restart, a clock change, a missed wake-up or a database outage is caught up the same day; a
+ * tick still running when the next is due is skipped rather than overlapped. A tick that fails
+ * (the database is unreachable) is logged once, not every minute, and the next tick resumes the
+ * work: runs left unfinished are taken up again and every message keeps its unique key.
  */
-export function startScheduler(deps: Deliverer, now: () => Date = () => new Date()): { stop(): Promise<void> } {
+export function startScheduler(deps: Deliverer, now: () => Date = () => new Date(), options: { cron?: string } = {}): { stop(): Promise<void> } {
   let running: Promise<unknown> | null = null;
+  let failingSince: Date | null = null;
   const task: ScheduledTask = cron.schedule(
-    "* * * * *",
+    options.cron ?? TICK_CRON,
     () => {
       if (running) return;
       running = tick(deps, now())
         .then((r) => {
+          if (failingSince) deps.log.info({ failingSince }, "schedule resumed: the database answers again");
+          failingSince = null;
           if (r.prompts?.claimed || r.digests?.claimed || r.sent || r.failed) deps.log.info({ schedule: r }, "schedule tick");
         })
-        .catch((error: unknown) => deps.log.error({ err: error }, "schedule tick failed"))
+        .catch((error: unknown) => {
+          if (failingSince) return deps.log.debug({ err: error, failingSince }, "schedule tick failed again");
+          failingSince = new Date();
+          deps.log.error({ err: error }, "schedule tick failed; retrying every tick until it succeeds");
+        })
         .finally(() => (running = null));
     },
     { timezone: "Europe/London", name: "chaser-schedule" },

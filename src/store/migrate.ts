@@ -53,7 +53,7 @@ function migrateSqlite(file: string): string[] {
 }
 
 async function migratePostgres(url: string): Promise<string[]> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   await client.connect();
   try {
     await client.query("BEGIN");

@@ -20,6 +20,12 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/**
+ * A database that stops answering must fail requests, not hang them: a person is then told their
+ * answer was not saved while they are still there, and the scheduler's tick ends and is retried.
+ */
+export const PG_POOL = { connectionTimeoutMillis: 5_000, keepAlive: true } as const;
+
 /** Opens the store, bringing its schema up to date first unless told not to. */
 export async function openStore(database: Database, options: { migrate?: boolean } = {}): Promise<Store> {
   if (database.provider === "sqlite" && database.file !== ":memory:") mkdirSync(dirname(database.file), { recursive: true });
@@ -27,6 +33,6 @@ export async function openStore(database: Database, options: { migrate?: boolean
   const db =
     database.provider === "sqlite"
       ? new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: `file:${database.file}`, timeout: 30_000 }) })
-      : (new PostgresClient({ adapter: new PrismaPg({ connectionString: database.url }) }) as unknown as Db);
+      : (new PostgresClient({ adapter: new PrismaPg({ connectionString: database.url, ...PG_POOL }) }) as unknown as Db);
   return { db, provider: database.provider, close: () => db.$disconnect() };
 }

@@ -10,6 +10,10 @@ import { listActions } from "../store/list-actions.js";
 import { playgroundPage } from "../adapters/web/playground-page.js";
 import { listPlans } from "../store/list-plans.js";
 import type { Store } from "../store/open-store.js";
+import { storeReachable } from "../store/store-reachable.js";
+import type { PlaygroundAccess } from "../config/load-config.js";
+import { signInPage } from "../adapters/web/sign-in-page.js";
+import { PlaygroundGate, SIGN_IN_PATH } from "./playground-gate.js";
 import { readBody, sendJson as send, type Route } from "../http/route.js";
 
 export interface ServerDeps {
@@ -17,8 +21,14 @@ export interface ServerDeps {
   log: Logger;
   locale: Locale;
   now?: () => Date;
-  /** Routes the chat adapters add: Teams, Slack and the playground's chat. */
+  /** The platforms' endpoints (Teams, Slack), which check their own callers. */
   routes?: Route[];
+  /** The playground's chat routes; like the rest of the playground, behind `playground`. */
+  playgroundRoutes?: Route[];
+  /** Who may use the playground (config.playground); open when not given, as on loopback. */
+  playground?: PlaygroundAccess;
+  /** Which real platforms this Chaser is connected to, said plainly on the playground's page. */
+  connected?: { teams: boolean; slack: boolean };
 }
 
 const ImportQuery = z.object({
@@ -29,16 +39,19 @@ const ImportQuery = z.object({
 const PlanSlug = z.string().regex(/^[a-z0-9-]{1,60}$/);
 
 /**
- * The one HTTP server: health, and the local playground where a person can import a plan and look
- * at it without Teams or Slack. Chat endpoints join it in the conversation adapters.
+ * The one HTTP server: liveness and readiness, the platforms' endpoints the adapters add, and the
+ * local playground (import a plan, look at it, chat without Teams or Slack) behind its gate.
  */
 export function startServer(port: number, deps: ServerDeps, host = "127.0.0.1"): Promise<Server> {
   const now = deps.now ?? (() => new Date());
+  const gate = new PlaygroundGate(deps.playground ?? { mode: "open" });
   const server = createServer((req, res) => {
-    handle(req, res, deps, now).catch((error: unknown) => {
+    handle(req, res, deps, gate, now).catch(async (error: unknown) => {
       deps.log.error({ err: error, url: req.url }, "request failed");
-      if (!res.headersSent) send(res, 500, { error: "internal" });
-      else res.end();
+      if (res.headersSent) return void res.end();
+      // The database being down is said as such (and is worth retrying); anything else stays opaque.
+      if (await storeReachable(deps.store)) return send(res, 500, { error: "internal" });
+      send(res, 503, { error: "store_unavailable", message: translator(deps.locale)("unavailable.store") });
     });
   });
   return new Promise((resolve, reject) => {
@@ -47,17 +60,34 @@ export function startServer(port: number, deps: ServerDeps, host = "127.0.0.1"):
   });
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDeps, now: () => Date): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDeps, gate: PlaygroundGate, now: () => Date): Promise<void> {
   const url = new URL(req.url ?? "/", "http://localhost");
   const t = translator(deps.locale);
+  // Liveness: the process answers. Readiness: it can reach its database, so can do its work.
   if (req.method === "GET" && url.pathname === "/healthz") return send(res, 200, { ok: true });
-  for (const route of deps.routes ?? []) {
-    if (route.method !== req.method) continue;
-    const match = typeof route.path === "string" ? (route.path === url.pathname ? null : undefined) : route.path.exec(url.pathname);
-    if (match === undefined || (typeof route.path !== "string" && !match)) continue;
-    return route.handle(req, res, match);
+  if (req.method === "GET" && url.pathname === "/readyz") {
+    return (await storeReachable(deps.store)) ? send(res, 200, { ok: true }) : send(res, 503, { ok: false, error: "store_unreachable" });
   }
-  if (req.method === "GET" && url.pathname === "/") return sendHtml(res, await playgroundPage(deps.store, deps.locale, now()));
+  const platform = findRoute(deps.routes ?? [], req, url);
+  if (platform) return platform.route.handle(req, res, platform.match);
+
+  // Everything else is the playground: a local tool, behind its gate.
+  if (gate.access.mode === "off") return send(res, 403, { error: "playground_off", message: t("playground.off") });
+  if (gate.access.mode === "secret" && !gate.allows(req)) {
+    if (req.method === "POST" && url.pathname === SIGN_IN_PATH) {
+      const form = new URLSearchParams((await readBody(req, 4096))?.toString("utf8") ?? "");
+      if (gate.signIn(req, res, form.get("secret") ?? "")) {
+        res.writeHead(303, { location: "/" });
+        return void res.end();
+      }
+      return sendHtml(res, signInPage(deps.locale, t("playground.wrong_secret")), 401);
+    }
+    if (req.method === "GET" && url.pathname === "/") return sendHtml(res, signInPage(deps.locale, null), 401);
+    return send(res, 401, { error: "sign_in", message: t("playground.signed_out") });
+  }
+  const chat = findRoute(deps.playgroundRoutes ?? [], req, url);
+  if (chat) return chat.route.handle(req, res, chat.match);
+  if (req.method === "GET" && url.pathname === "/") return sendHtml(res, await playgroundPage(deps.store, deps.locale, now(), deps.connected));
   if (req.method === "GET" && url.pathname === "/api/plans") return send(res, 200, await listPlans(deps.store.db, now()));
   const actions = /^\/api\/plans\/([^/]+)\/actions$/.exec(url.pathname);
   if (req.method === "GET" && actions) {
@@ -89,7 +119,20 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   send(res, 404, { error: "not_found" });
 }
 
-function sendHtml(res: ServerResponse, html: string): void {
-  res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'" });
+function findRoute(routes: Route[], req: IncomingMessage, url: URL): { route: Route; match: RegExpExecArray | null } | null {
+  for (const route of routes) {
+    if (route.method !== req.method) continue;
+    if (typeof route.path === "string") {
+      if (route.path === url.pathname) return { route, match: null };
+      continue;
+    }
+    const match = route.path.exec(url.pathname);
+    if (match) return { route, match };
+  }
+  return null;
+}
+
+function sendHtml(res: ServerResponse, html: string, status = 200): void {
+  res.writeHead(status, { "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'" });
   res.end(html);
 }

@@ -1,5 +1,5 @@
-import { App, HTTPReceiver, SocketModeReceiver, type types, type webApi } from "@slack/bolt";
-import { ANSWER_ACTION, FORM_ACTION, MODAL_CALLBACK, modalValues, renderSlackModal } from "../../cards/render-block-kit.js";
+import { App, HTTPReceiver, SocketModeReceiver, type RespondFn, type types, type ViewResponseAction, type webApi } from "@slack/bolt";
+import { ANSWER_ACTION, FORM_ACTION, MODAL_CALLBACK, modalValues, renderBlockKit, renderSlackModal } from "../../cards/render-block-kit.js";
 import { AnswerPayload, type Card } from "../../conversation/card.js";
 import type { ChatAddress, ChatUser } from "../../conversation/chat-user.js";
 import { replySent } from "../../conversation/deliver.js";
@@ -8,6 +8,7 @@ import type { SlackConfig } from "../../config/load-config.js";
 import { londonDate } from "../../domain/london-date.js";
 import { sendJson, type Route } from "../../http/route.js";
 import { pickLocale, translator } from "../../i18n.js";
+import { ackAfterCommit } from "./ack-after-commit.js";
 import { boltLogger } from "./bolt-logger.js";
 import { findSlackUserByEmail } from "./find-slack-user-by-email.js";
 import { formForAnswer } from "./form-for-answer.js";
@@ -123,94 +124,129 @@ export async function createSlack(options: SlackOptions): Promise<Slack> {
       log.warn({ err: error, ...where }, "slack: could not update the pressed message");
     }
   };
-
-  app.action({ type: "block_actions" }, async ({ ack, body }) => {
-    await ack();
-    await guard("block_actions", async () => {
-      const parsed = BlockActionsBody.safeParse(body);
-      if (!parsed.success) return log.warn({ issues: parsed.error.issues }, "slack: block_actions payload not understood");
-      const press = parsed.data;
-      const action = press.actions[0]!;
-      const isAnswer = hasPrefix(action.action_id, ANSWER_ACTION);
-      const isForm = hasPrefix(action.action_id, FORM_ACTION);
-      // Buttons Chaser did not make (another app's, or from a future version) are not its to answer.
-      if (!isAnswer && !isForm) return log.debug({ actionId: action.action_id }, "slack: ignored an action that is not Chaser's");
-      const userId = press.user.id;
-      const teamId = press.team?.id ?? press.user.team_id;
-      const user = await users.chatUser(userId, teamId);
-      const where = messageOf(press);
-      const payload = parseJson(action.value);
-      if (isForm) {
-        const answer = AnswerPayload.safeParse(payload);
-        const { form, cancelLabel } = answer.success ? formForAnswer(answer.data, user.locale, londonDate(now())) : { form: null, cancelLabel: "" };
-        if (answer.success && form && press.trigger_id) {
-          const view = renderSlackModal(form, answer.data, cancelLabel);
-          // The modal also carries the message it came from, so that message shows the answer.
-          view.private_metadata = JSON.stringify({ p: answer.data, ...(where ? { c: where.channel, ts: where.ts } : {}) } satisfies ModalMetadata);
-          try {
-            await app.client.views.open({ trigger_id: press.trigger_id, view: view as unknown as types.View });
-          } catch (error) {
-            log.warn({ err: error, userId }, "slack: views.open failed");
-            await tell(userId, { type: "notice", text: translator(pickLocale(user.locale))("slack.form_failed") });
-          }
-          return;
-        }
-        // A form button whose answer needs no form, or that is not a button Chaser knows: the core judges.
+  /**
+   * "Not saved" goes where the person acted, through the interaction's response_url, leaving the
+   * card and its buttons as they were; by DM when Slack gave no response_url or it failed.
+   */
+  const respondOrTell = async (respond: RespondFn | undefined, to: string, card: Card | null) => {
+    if (!card) return;
+    if (respond) {
+      try {
+        const { text, blocks } = renderBlockKit(card);
+        await respond({ response_type: "ephemeral", replace_original: false, text, blocks: blocks as unknown as types.KnownBlock[] });
+        return;
+      } catch (error) {
+        log.warn({ err: error, to }, "slack: response_url failed; telling the person by DM");
       }
-      const outcome = await forward({
-        type: "answer",
-        user,
-        address: address(userId),
-        deliveryId: press.trigger_id ?? action.action_ts ?? `${userId}:${Date.now()}`,
-        payload,
-        inputs: {},
-        // Slack updates the pressed message itself (below), so also cards the core has no reference for.
-        inline: where !== null,
-      });
-      await showPressed(where, outcome.pressed);
-      await tell(userId, outcome.reply);
-    });
+    }
+    await tell(to, card);
+  };
+
+  app.action({ type: "block_actions" }, async ({ ack, body, respond }) => {
+    await ackAfterCommit(ack, (ackOnce) =>
+      guard("block_actions", async () => {
+        const parsed = BlockActionsBody.safeParse(body);
+        if (!parsed.success) return log.warn({ issues: parsed.error.issues }, "slack: block_actions payload not understood");
+        const press = parsed.data;
+        const action = press.actions[0]!;
+        const isAnswer = hasPrefix(action.action_id, ANSWER_ACTION);
+        const isForm = hasPrefix(action.action_id, FORM_ACTION);
+        // Buttons Chaser did not make (another app's, or from a future version) are not its to answer.
+        if (!isAnswer && !isForm) return log.debug({ actionId: action.action_id }, "slack: ignored an action that is not Chaser's");
+        const userId = press.user.id;
+        const teamId = press.team?.id ?? press.user.team_id;
+        const user = await users.chatUser(userId, teamId);
+        const where = messageOf(press);
+        const payload = parseJson(action.value);
+        if (isForm) {
+          const answer = AnswerPayload.safeParse(payload);
+          const { form, cancelLabel } = answer.success ? formForAnswer(answer.data, user.locale, londonDate(now())) : { form: null, cancelLabel: "" };
+          if (answer.success && form && press.trigger_id) {
+            const view = renderSlackModal(form, answer.data, cancelLabel);
+            // The modal also carries the message it came from, so that message shows the answer.
+            view.private_metadata = JSON.stringify({ p: answer.data, ...(where ? { c: where.channel, ts: where.ts } : {}) } satisfies ModalMetadata);
+            try {
+              await app.client.views.open({ trigger_id: press.trigger_id, view: view as unknown as types.View });
+            } catch (error) {
+              log.warn({ err: error, userId }, "slack: views.open failed");
+              await tell(userId, { type: "notice", text: translator(pickLocale(user.locale))("slack.form_failed") });
+            }
+            return;
+          }
+          // A form button whose answer needs no form, or that is not a button Chaser knows: the core judges.
+        }
+        const outcome = await forward({
+          type: "answer",
+          user,
+          address: address(userId),
+          deliveryId: press.trigger_id ?? action.action_ts ?? `${userId}:${Date.now()}`,
+          payload,
+          inputs: {},
+          // Slack updates the pressed message itself (below), so also cards the core has no reference for.
+          inline: where !== null,
+        });
+        await ackOnce();
+        if (outcome.notSaved) return respondOrTell(respond, userId, outcome.reply);
+        await showPressed(where, outcome.pressed);
+        await tell(userId, outcome.reply);
+      }),
+    );
   });
 
   app.view({ type: "view_submission" }, async ({ ack, body }) => {
     // The core is the judge of what was entered: the modal closes, and its answer comes by DM.
-    await ack();
-    await guard("view_submission", async () => {
-      const parsed = ViewSubmissionBody.safeParse(body);
-      if (!parsed.success) return log.warn({ issues: parsed.error.issues }, "slack: view_submission payload not understood");
-      const submission = parsed.data;
-      if (submission.view.callback_id !== MODAL_CALLBACK) return log.debug({ callbackId: submission.view.callback_id }, "slack: ignored a view that is not Chaser's");
-      const userId = submission.user.id;
-      const user = await users.chatUser(userId, submission.team?.id ?? submission.user.team_id);
-      const metadata = ModalMetadata.safeParse(parseJson(submission.view.private_metadata));
-      const where = metadata.success && metadata.data.c && metadata.data.ts ? { channel: metadata.data.c, ts: metadata.data.ts } : null;
-      const outcome = await forward({
-        type: "answer",
-        user,
-        address: address(userId),
-        deliveryId: submission.trigger_id ?? submission.view.id,
-        payload: metadata.success ? metadata.data.p : undefined,
-        inputs: modalValues(submission.view.state),
-        inline: where !== null,
-      });
-      await showPressed(where, outcome.pressed);
-      await tell(userId, outcome.reply);
-    });
+    await ackAfterCommit(ack as (response?: ViewResponseAction) => Promise<void>, (ackOnce) =>
+      guard("view_submission", async () => {
+        const parsed = ViewSubmissionBody.safeParse(body);
+        if (!parsed.success) return log.warn({ issues: parsed.error.issues }, "slack: view_submission payload not understood");
+        const submission = parsed.data;
+        if (submission.view.callback_id !== MODAL_CALLBACK) return log.debug({ callbackId: submission.view.callback_id }, "slack: ignored a view that is not Chaser's");
+        const userId = submission.user.id;
+        const user = await users.chatUser(userId, submission.team?.id ?? submission.user.team_id);
+        const metadata = ModalMetadata.safeParse(parseJson(submission.view.private_metadata));
+        const where = metadata.success && metadata.data.c && metadata.data.ts ? { channel: metadata.data.c, ts: metadata.data.ts } : null;
+        const outcome = await forward({
+          type: "answer",
+          user,
+          address: address(userId),
+          deliveryId: submission.trigger_id ?? submission.view.id,
+          payload: metadata.success ? metadata.data.p : undefined,
+          inputs: modalValues(submission.view.state),
+          inline: where !== null,
+        });
+        if (outcome.notSaved && outcome.reply?.type === "notice") {
+          // Not saved: the modal stays open saying so, with what was typed, to submit again.
+          const field = Object.keys(submission.view.state.values)[0];
+          if (field && (await ackOnce({ response_action: "errors", errors: { [field]: outcome.reply.text } }))) return;
+          return tell(userId, outcome.reply);
+        }
+        await ackOnce();
+        await showPressed(where, outcome.pressed);
+        await tell(userId, outcome.reply);
+      }),
+    );
   });
 
-  app.command("/chaser", async ({ ack, command }) => {
-    await ack();
-    await guard("command", async () => {
-      const parsed = SlashCommand.safeParse(command);
-      if (!parsed.success) return log.warn({ issues: parsed.error.issues }, "slack: slash command not understood");
-      const { user_id: userId, team_id: teamId, text, channel_id: channelId } = parsed.data;
-      const user = await users.chatUser(userId, teamId);
-      // What follows /chaser is for the core to read, as any words said to Chaser (help, my actions,
-      // an admin's command, an answer). A channel other than the person's DM is the room it was said in.
-      const room = channelId && !channelId.startsWith("D") ? { platform: "slack" as const, address: channelId } : undefined;
-      const outcome = await forward({ type: "text", command: true, user, address: address(userId), ...(room ? { room } : {}), deliveryId: `command:${command.trigger_id ?? Date.now()}`, text });
-      await tell(userId, outcome.reply);
-    });
+  app.command("/chaser", async ({ ack, command, respond }) => {
+    await ackAfterCommit(ack, (ackOnce) =>
+      guard("command", async () => {
+        const parsed = SlashCommand.safeParse(command);
+        if (!parsed.success) return log.warn({ issues: parsed.error.issues }, "slack: slash command not understood");
+        const { user_id: userId, team_id: teamId, text, channel_id: channelId } = parsed.data;
+        const user = await users.chatUser(userId, teamId);
+        // What follows /chaser is for the core to read, as any words said to Chaser (help, my actions,
+        // an admin's command, an answer). A channel other than the person's DM is the room it was said in.
+        const room = channelId && !channelId.startsWith("D") ? { platform: "slack" as const, address: channelId } : undefined;
+        const outcome = await forward({ type: "text", command: true, user, address: address(userId), ...(room ? { room } : {}), deliveryId: `command:${command.trigger_id ?? Date.now()}`, text });
+        if (outcome.notSaved && outcome.reply?.type === "notice") {
+          // Said in the command's own answer, where the person typed it.
+          if (await ackOnce({ response_type: "ephemeral", text: outcome.reply.text })) return;
+          return respondOrTell(respond, userId, outcome.reply);
+        }
+        await ackOnce();
+        await tell(userId, outcome.reply);
+      }),
+    );
   });
 
   app.event("message", async ({ event, context }) => {

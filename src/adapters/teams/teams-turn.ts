@@ -12,6 +12,8 @@ import { cardActivity } from "./teams-channel.js";
 /** The verb every Chaser button carries (cards/*.json). */
 export const ANSWER_VERB = "chaser.answer";
 const ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive";
+/** An Action.Execute answer Teams shows as a message, leaving the card in place. */
+const INVOKE_MESSAGE = "application/vnd.microsoft.activity.message";
 const Email = z.email().max(320);
 
 export interface TeamsTurnOptions {
@@ -168,6 +170,10 @@ async function onInvoke(context: TurnContext, activity: TeamsActivity, deps: Con
     },
     now(),
   );
+  if (outcome.notSaved && outcome.reply?.type === "notice") {
+    // Said as a message beside the card, which stays as it was, its buttons there to press again.
+    return invokeResponse(context, { status: 200, body: { statusCode: 200, type: INVOKE_MESSAGE, value: outcome.reply.text } });
+  }
   // Answered first, within Teams' ~10 s: the card as it now stands replaces the pressed one; the
   // core's slower work (other cards, admins) already runs in deps.later.
   const card: Card = outcome.pressed ?? outcome.reply ?? { type: "notice", text: translator(pickLocale(localeOf(activity)))("teams.received") };

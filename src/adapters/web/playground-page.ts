@@ -15,8 +15,13 @@ const SCRIPT_STRINGS = ["web.you", "web.chaser", "web.updated", "web.save", "web
  * The playground: import a plan, see it, map a role to yourself, and talk to Chaser as an officer
  * would in Teams or Slack. Cards arrive as the same view model the platforms render.
  */
-export async function playgroundPage(store: Store, locale: Locale, now: Date): Promise<string> {
+export async function playgroundPage(store: Store, locale: Locale, now: Date, connected: { teams: boolean; slack: boolean } = { teams: false, slack: false }): Promise<string> {
   const t = translator(locale);
+  // Said plainly: with a real platform connected, what is done here is done to real people's plans.
+  const platforms = [connected.teams ? t("playground.teams") : null, connected.slack ? t("playground.slack") : null].filter((p): p is string => p !== null);
+  const connection = platforms.length > 0
+    ? `<p class="connected" role="note"><strong>${escape(t("playground.connected", { platforms: platforms.length === 2 ? t("playground.and", { a: platforms[0], b: platforms[1] }) : platforms[0] }))}</strong></p>`
+    : `<p class="local" role="note">${escape(t("playground.not_connected"))}</p>`;
   const plans = await listPlans(store.db, now);
   const sections = await Promise.all(
     plans.map(async (p) => {
@@ -38,10 +43,10 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border:1px solid
 .item{border-top:1px solid #ddd;padding:.4rem 0}.reason{font-weight:bold;color:#8a4b00}.recorded{color:#1b5e20}
 .facts{display:grid;grid-template-columns:auto 1fr;gap:0 .5rem;font-size:.85rem}.facts dt{font-weight:bold}
 button{margin:.15rem}.notice{white-space:pre-wrap}form.answer{margin:.3rem 0;padding:.3rem;border:1px dashed #aaa}
-label{display:block;margin:.2rem 0}
+label{display:block;margin:.2rem 0}.connected{border:2px solid #b26a00;background:#fff4e5;padding:.5rem;border-radius:.3rem}
 .bar{display:inline-block;height:.8rem;background:#999;vertical-align:middle}.bar.red{background:#c62828}.bar.amber{background:#ef8f00}.bar.green{background:#2e7d32}
 </style></head>
-<body><h1>${escape(t("web.title"))}</h1><p>${escape(t("web.intro"))}</p>
+<body><h1>${escape(t("web.title"))}</h1>${connection}<p>${escape(t("web.intro"))}</p>
 <main><div>
 <h2>${escape(t("web.plans"))}</h2>
 <form id="import"><label>${escape(t("web.file"))} <input type="file" name="file" required></label> <label>${escape(t("web.plan_name"))} <input name="plan"></label> <button>${escape(t("web.import"))}</button></form>
