@@ -98,11 +98,16 @@ export async function runPrompts(deps: Deliverer, slot: { key: string; date: str
   // Read again: today's prompts, just recorded, count as asks.
   const prompts = await db.promptedAction.findMany({ where: { at: { gte: horizon }, kind: "prompt" }, select: { actionId: true, at: true, personId: true } });
   const escalated = await db.promptedAction.findMany({ where: { at: { gte: horizon }, kind: "escalation" }, select: { actionId: true, at: true } });
+  const promptsOf = new Map<string, typeof prompts>();
+  for (const p of prompts) promptsOf.set(p.actionId, [...(promptsOf.get(p.actionId) ?? []), p]);
   const owed = new Map<string, { person: Person; items: EscalationItem[] }>();
+  // Many actions share a plan, roles and owners: who hears is worked out once for each such set.
+  const routes = new Map<string, Promise<{ people: Person[]; why: EscalationItem["route"] }>>();
+  const names = new Map<string, Promise<Person | null>>();
   for (const scannedAction of scanned) {
     const settings = plans.get(scannedAction.planId) ?? defaults;
     const since = lastAnswered.get(scannedAction.id) ?? new Date(0);
-    const unanswered = prompts.filter((p) => p.actionId === scannedAction.id && p.at > since);
+    const unanswered = (promptsOf.get(scannedAction.id) ?? []).filter((p) => p.at > since);
     const escalation = needsEscalation({ reason: scannedAction.reason, unansweredPrompts: unanswered.length, settings });
     if (!escalation) continue;
     const period = cadencePeriod(now, settings.cadenceDays, settings.timeZone);
@@ -111,8 +116,12 @@ export async function runPrompts(deps: Deliverer, slot: { key: string; date: str
     // Never back to the people asked, nor to the owners (an owner may also be the accountable role).
     const askedIds = [...new Set(unanswered.map((p) => p.personId))];
     const ownerIds = assignments.filter((a) => action.owners.some((o) => o.kind === "responsible" && o.roleId === a.roleId)).flatMap((a) => [a.personId, ...(cover.has(a.personId) ? [cover.get(a.personId)!.id] : [])]);
-    const route = await whoHears(deps, action, new Set([...askedIds, ...ownerIds]));
-    const askedPeople = await db.person.findMany({ where: { id: { in: askedIds } } });
+    const exclude = [...new Set([...askedIds, ...ownerIds])].sort();
+    const routeKey = JSON.stringify([action.planId, action.owners.filter((o) => o.kind === "accountable").map((o) => o.roleId), exclude]);
+    if (!routes.has(routeKey)) routes.set(routeKey, whoHears(deps, action, new Set(exclude)));
+    const route = await routes.get(routeKey)!;
+    for (const id of askedIds) if (!names.has(id)) names.set(id, db.person.findUnique({ where: { id } }));
+    const askedPeople = (await Promise.all(askedIds.map((id) => names.get(id)!))).filter((p): p is Person => p !== null);
     for (const person of route.people) {
       const bucket = owed.get(person.id) ?? { person, items: [] };
       bucket.items.push({ action, reason: scannedAction.reason, why: escalation.why, route: route.why, asked: askedPeople.map((p) => p.name), when: unanswered.map((p) => p.at) });
@@ -120,6 +129,7 @@ export async function runPrompts(deps: Deliverer, slot: { key: string; date: str
     }
   }
   for (const { person, items } of owed.values()) {
+    items.sort((x, y) => x.action.plan.slug.localeCompare(y.action.plan.slug) || x.action.position - y.action.position);
     const t = translator(pickLocale(person.locale));
     const result = await enqueue(deps, {
       key: `${slot.key}:escalation:${person.id}`,
@@ -144,6 +154,9 @@ function stateChangedAt(action: ScannedAction): Date | null {
   if (action.statusSource === "import" && action.statusUpdatedAt) changes.push(action.statusUpdatedAt);
   return changes.length > 0 ? new Date(Math.max(...changes.map((d) => d.getTime()))) : null;
 }
+
+/** Actions listed on one escalation card; the rest are counted. */
+const MAX_ESCALATION_LINES = 15;
 
 interface EscalationItem {
   action: CardAction;
@@ -192,7 +205,17 @@ function escalationCard(t: TFunction, items: EscalationItem[]) {
         : item.route === "self"
           ? t("officer.escalation.why_self")
           : "";
-    return `• ${t("officer.escalation.item", { ref: action.ref ?? action.key, title: action.title, plan: action.plan.title, reason: reasonText(item.reason, t), owners, asked, why }).trim()}`;
+    return `• ${t("officer.escalation.item", { ref: action.ref ?? action.key, title: clip(action.title, 90), plan: action.plan.title, reason: reasonText(item.reason, t), owners, asked, why }).trim()}`;
   });
-  return { type: "notice" as const, text: [t(asAdmin ? "officer.escalation.admin_intro" : "officer.escalation.intro", { count: items.length }), ...lines].join("\n") };
+  // A card stays within Teams' and Slack's limits however many actions a run escalates.
+  const shown = lines.slice(0, MAX_ESCALATION_LINES);
+  const more = lines.length - shown.length;
+  return {
+    type: "notice" as const,
+    text: [t(asAdmin ? "officer.escalation.admin_intro" : "officer.escalation.intro", { count: items.length }), ...shown, ...(more > 0 ? [t("officer.escalation.more", { count: more })] : [])].join("\n"),
+  };
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
