@@ -498,7 +498,10 @@ describe.each(PROVIDERS)("Teams, end to end (%s)", (provider) => {
 
     const { tick } = await import("../src/schedule/scheduler.js");
     await tick(rig.deps, new Date("2020-12-21T08:30:00Z"));
+    // A new post in the channel (a conversation created there), not a reply to anything.
     const digest = rig.connector.activities(CHANNEL.id)[2]!;
+    expect(digest.replyToId).toBeUndefined();
+    expect(rig.connector.requests.filter((r) => r.method === "POST" && r.path === "/v3/conversations").map((r) => (r.body as Json).channelData)).toEqual([{ channel: { id: CHANNEL.id }, tenant: { id: TENANT } }]);
     const card = cardOf(digest) as Json;
     expect(card.body[0].text).toBe("Weekly digest: procurement.tsv");
     expect(JSON.stringify(card)).toContain('"type":"Chart.Donut"');
