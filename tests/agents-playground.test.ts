@@ -6,7 +6,7 @@
  * installed and AGENTS_PLAYGROUND=1 (see README, "Microsoft 365 Agents Playground").
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, openSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
@@ -63,7 +63,8 @@ describe.skipIf(!run)("Chaser in Microsoft 365 Agents Playground", () => {
     // No browser of its own (it would spawn xdg-open and exit), its log in the artefacts, no telemetry.
     playground = spawn(process.execPath, [PLAYGROUND, "-e", chaser, "-c", "msteams", "-p", String(port), "--dt"], {
       env: { ...process.env, TEAMSAPPTESTER_BROWSER: "none", M365_AGENTS_PLAYGROUND_LOGFILE: join(ARTIFACTS, "playground.log") },
-      stdio: ["ignore", "pipe", "pipe"],
+      // Its stderr goes to a file: a pipe nobody reads fills up and stalls the emulator.
+      stdio: ["ignore", "pipe", openSync(join(ARTIFACTS, "playground.stderr"), "w")],
     });
     await new Promise<void>((resolveStarted, reject) => {
       playground.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("Listening on") && resolveStarted());
@@ -74,7 +75,8 @@ describe.skipIf(!run)("Chaser in Microsoft 365 Agents Playground", () => {
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    await page.goto(`http://127.0.0.1:${port}/`);
+    // Offline, its web fonts (res-1.cdn.office.net) fail at once and it falls back to local fonts.
+    await page.goto(`http://127.0.0.1:${port}/`, { waitUntil: "commit" });
     // Map the person the emulator plays to CDAI once Teams' install events have introduced them.
     await page.getByText(/I'm Chaser/).first().waitFor({ timeout: 60_000 });
     const person = await store.db.person.findFirstOrThrow();
@@ -113,7 +115,7 @@ describe.skipIf(!run)("Chaser in Microsoft 365 Agents Playground", () => {
     await snap("free-text");
 
     await send("2.7 done");
-    await page.getByText(/already complete/).first().waitFor({ timeout: 30_000 });
+    await page.getByText(/was already recorded as complete/).first().waitFor({ timeout: 30_000 });
     await snap("already-complete");
   }, 180_000);
 });
