@@ -169,13 +169,16 @@ async function handleText(
   // A list of someone's actions is for them alone: in a group chat or channel, a pointer.
   if (event.room && intent?.kind === "my_actions") return roomPointer(deps, person, t, now);
   if (intent?.kind === "my_actions") return listCard(deps, person, t, now);
-  const card = await answerInWords(deps, person, t, via, parsed, text, key, now);
+  const card = await answerInWords(deps, person, t, via, parsed, text, key, now, Boolean(event.room));
   if (event.room && card && card.type !== "notice") return roomPointer(deps, person, t, now);
   return card;
 }
 
 /** Free text read as an answer: recorded when it is clear, asked back (with buttons) when not. */
-async function answerInWords(deps: ConversationDeps, person: Person, t: TFunction, via: Via, parsed: ParsedReply, text: string, key: string, now: Date): Promise<Card | null> {
+async function answerInWords(deps: ConversationDeps, person: Person, t: TFunction, via: Via, parsed: ParsedReply, text: string, key: string, now: Date, inRoom: boolean): Promise<Card | null> {
+  // A list asked back in a group chat or channel is not shown there (the caller points to the 1:1), so none is recorded.
+  const askBack = async (candidates: CardAction[], question: string): Promise<Card> =>
+    inRoom ? { type: "choose", text: question, options: [] } : withQuestion(await listFor(deps, person, t, candidates, now), question);
   const today = londonDate(now);
   const intent = parsed.intent;
   // Status words that did not agree ("nearly done", "done but delayed"): nothing is recorded, and
@@ -197,14 +200,14 @@ async function answerInWords(deps: ConversationDeps, person: Person, t: TFunctio
     if (candidates.length === 0) return notMineOrUnknown(deps, t, parsed.ref, wanted, intent?.kind === "not_mine" ? "officer.not_yours" : "answer.forbidden");
   }
   if (candidates.length === 0) return { type: "notice", text: t("card.list.none") };
-  if (!intent) return withQuestion(await listFor(deps, person, t, candidates, now), t("officer.unsure", { text: clip(text, 80) }));
+  if (!intent) return askBack(candidates, t("officer.unsure", { text: clip(text, 80) }));
 
   const answer = answerFromIntent(intent);
   const needsMore = missingDetail(answer);
   if (candidates.length > 1 || !parsed.confident || needsMore) {
     // Ask rather than guess: one button per action that could be meant, carrying what was said.
     const question = needsMore ? t(`chat.needs.${needsMore}`) : !parsed.confident ? t("chat.confirm") : t("chat.which_action");
-    if (needsMore) return withQuestion(await listFor(deps, person, t, candidates, now), question);
+    if (needsMore) return askBack(candidates, question);
     return {
       type: "choose",
       text: question,
