@@ -11,6 +11,8 @@ function reply(intent: ReplyIntent | null, ref: string | null = null, confident 
   return { intent, ref, confident };
 }
 const unsure = (intent: ReplyIntent | null, ref: string | null = null): ParsedReply => reply(intent, ref, false);
+/** Status words that give no one intent: nothing to record, but an answer was meant, so Chaser asks which. */
+const askBack = (ref: string | null = null): ParsedReply => ({ intent: null, ref, confident: false, statusWords: true });
 
 const target = (text: string, from: string, to: string = from): Target => ({ text, from, to, ongoing: false });
 const complete = (note: string | null = null, evidenceUrl: string | null = null): ReplyIntent => ({ kind: "complete", note, evidenceUrl });
@@ -196,18 +198,18 @@ describe("parseReply: unsure and unknown", () => {
     ["ok thanks", reply(null)],
     ["diolch yn fawr", reply(null)],
     // Negations: no intent when the negation implies none, else the implied one, unsure.
-    ["not done yet", unsure(null)],
-    ["not complete", unsure(null)],
-    ["not complete yet", unsure(null)],
-    ["not yet", unsure(null)],
+    ["not done yet", askBack()],
+    ["not complete", askBack()],
+    ["not complete yet", askBack()],
+    ["not yet", askBack()],
     ["not on track", unsure(delayed())],
     ["no delays", unsure(ON_TRACK)],
     // Partial completion is not completion.
-    ["nearly done", unsure(null)],
-    ["80% done", unsure(null)],
+    ["nearly done", askBack()],
+    ["80% done", askBack()],
     // Mixed signals.
-    ["done but delayed", unsure(null)],
-    ["blocked, otherwise fine", unsure(null)],
+    ["done but delayed", askBack()],
+    ["blocked, otherwise fine", askBack()],
     // Hedges keep the intent but ask.
     ["maybe on track?", unsure(ON_TRACK)],
     ["I think it's done", unsure(complete())],
@@ -257,8 +259,8 @@ describe("parseReply: Welsh", () => {
     ["fy nghamau", reply(MY_ACTIONS)],
     ["help", reply(HELP)],
     ["cymorth", reply(HELP)],
-    ["heb ei wneud", unsure(null)],
-    ["ddim wedi gorffen", unsure(null)],
+    ["heb ei wneud", askBack()],
+    ["ddim wedi gorffen", askBack()],
     ["ar y gweill", unsure(ON_TRACK)],
   ])("%j", expectReply);
 });

@@ -409,6 +409,14 @@ describe.each(PROVIDERS)("Chaser on Slack (%s)", (provider) => {
     await settle();
     expect(dm(SAM.id).at(-1)?.text).toBe("This channel will get the weekly digest for procurement.tsv, on Mondays at 08:30.");
     expect(await store.db.digestSubscription.findMany()).toMatchObject([{ platform: "slack", address: "C0LEADERS" }]);
+
+    // Monday's digest is a new message in the channel, not a reply in the thread of anything.
+    const { tick } = await import("../src/schedule/scheduler.js");
+    await tick(deps, new Date("2020-12-21T08:30:00Z"));
+    const posts = calls("chat.postMessage").filter((c) => c.args.channel === "C0LEADERS");
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.args.thread_ts).toBeUndefined();
+    expect(String(posts[0]!.args.text)).toMatch(/^Weekly digest: procurement\.tsv/);
   });
 
   it("keeps where a list card went, so the core updates it in place when Slack does not say which message was pressed", async () => {

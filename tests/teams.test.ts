@@ -207,6 +207,38 @@ describe.each(PROVIDERS)("Teams, end to end (%s)", (provider) => {
     expect(await rig.store.db.person.count()).toBe(2);
   });
 
+  it("welcomes a person once when installationUpdate arrives before conversationUpdate, or both at once", async () => {
+    // Teams sends both for one installation a few milliseconds apart; the first used to drop the welcome.
+    expect((await post(rig, activity(rig, ALICE, { type: "installationUpdate", action: "add" }))).status).toBe(200);
+    expect((await install(rig, ALICE)).status).toBe(200);
+    const welcomes = sentTo(rig, ALICE).filter((a) => /^Hello Alice Owner\. I'm Chaser/.test(headline(cardOf(a))));
+    expect(welcomes).toHaveLength(1);
+    expect(sentTo(rig, ALICE)).toHaveLength(1);
+
+    // Together, for someone new: still exactly one welcome, and one person.
+    const [a, b] = await Promise.all([post(rig, activity(rig, BOB, { type: "installationUpdate", action: "add" })), install(rig, BOB)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(sentTo(rig, BOB).filter((x) => /^Hello Bob Stranger/.test(headline(cardOf(x))))).toHaveLength(1);
+    expect(await rig.store.db.person.count({ where: { teamsUserId: BOB.id } })).toBe(1);
+  });
+
+  it("'my actions' in a group chat: a short pointer there, the list in the person's 1:1 chat", async () => {
+    await install(rig, ALICE);
+    await mapRole(rig.store.db, { role: "CDAI", personName: ALICE.name!, via: "cli", actorLabel: "test" });
+    const mention = { type: "mention", text: "<at>Chaser</at>", mentioned: { id: BOT.id, name: BOT.name } };
+    expect((await say(rig, ALICE, "<at>Chaser</at> my actions", { entities: [mention] }, GROUP)).status).toBe(200);
+    const inGroup = rig.connector.activities(GROUP.id);
+    expect(inGroup.map((a) => headline(cardOf(a)))).toEqual(["Alice Owner, I've sent your actions to our 1:1 chat: a list of someone's actions is only shown there."]);
+    expect(JSON.stringify(inGroup)).not.toContain("2.6");
+    const list = sentTo(rig, ALICE).find((a) => headline(cardOf(a)) === "Your open actions")!;
+    expect(list).toBeDefined();
+    // Pressing its button updates it in place in the 1:1 chat.
+    const card = cardOf(list);
+    await submit(rig, ALICE, button(card, "2.6", "On track").fallback.data, list.id);
+    await rig.background.settle();
+    expect(recordedOf(item(cardOf(sentTo(rig, ALICE).find((a) => a.id === list.id)), "2.6"))).toMatch(/^✔ Recorded: on track/);
+  });
+
   it("sends ONE proactive card listing the person's actions, Action.Execute buttons falling back to Action.Submit", async () => {
     const { stored, card, personId } = await alicePrompted(rig);
     const conversation = encodeURIComponent(chatWith(ALICE));
@@ -488,18 +520,25 @@ describe.each(PROVIDERS)("Teams, end to end (%s)", (provider) => {
     await install(rig, ALICE);
     const mention = { type: "mention", text: "<at>Chaser</at>", mentioned: { id: BOT.id, name: BOT.name } };
     const CHANNEL = { id: "19:leadership@thread.tacv2", conversationType: "channel", tenantId: TENANT, isGroup: true };
-    await say(rig, ALICE, "<at>Chaser</at> subscribe procurement.tsv", { entities: [mention] }, CHANNEL);
-    expect(headline(cardOf(rig.connector.activities(CHANNEL.id)[0]))).toMatch(/^Only Chaser's admins can do that/);
+    // A post in a channel starts a thread: Teams names its conversation after the channel and the post.
+    const THREAD = { ...CHANNEL, id: `${CHANNEL.id};messageid=1700000000001` };
+    await say(rig, ALICE, "<at>Chaser</at> subscribe procurement.tsv", { entities: [mention] }, THREAD);
+    expect(headline(cardOf(rig.connector.activities(THREAD.id)[0]))).toMatch(/^Only Chaser's admins can do that/);
     await rig.store.db.person.update({ where: { teamsUserId: ALICE.id }, data: { isAdmin: true } });
-    await say(rig, ALICE, "<at>Chaser</at> subscribe procurement.tsv", { entities: [mention] }, CHANNEL);
-    expect(headline(cardOf(rig.connector.activities(CHANNEL.id)[1]))).toBe("This channel will get the weekly digest for procurement.tsv, on Mondays at 08:30.");
+    await say(rig, ALICE, "<at>Chaser</at> subscribe procurement.tsv", { entities: [mention] }, THREAD);
+    expect(headline(cardOf(rig.connector.activities(THREAD.id)[1]))).toBe("This channel will get the weekly digest for procurement.tsv, on Mondays at 08:30.");
     const subscription = await rig.store.db.digestSubscription.findFirstOrThrow();
     expect(subscription.platform).toBe("teams");
-    expect(JSON.parse(subscription.address)).toMatchObject({ conversation: { id: CHANNEL.id }, serviceUrl: rig.connector.url });
+    expect(JSON.parse(subscription.address)).toMatchObject({ conversation: { id: THREAD.id }, serviceUrl: rig.connector.url });
 
     const { tick } = await import("../src/schedule/scheduler.js");
     await tick(rig.deps, new Date("2020-12-21T08:30:00Z"));
-    const digest = rig.connector.activities(CHANNEL.id)[2]!;
+    // A new post in the channel (a conversation created there), not a reply in the subscribe thread.
+    expect(rig.connector.activities(THREAD.id)).toHaveLength(2);
+    const [digest, ...others] = rig.connector.activities(CHANNEL.id);
+    expect(others).toEqual([]);
+    expect(digest!.replyToId).toBeUndefined();
+    expect(rig.connector.requests.filter((r) => r.method === "POST" && r.path === "/v3/conversations").map((r) => (r.body as Json).channelData)).toEqual([{ channel: { id: CHANNEL.id }, tenant: { id: TENANT } }]);
     const card = cardOf(digest) as Json;
     expect(card.body[0].text).toBe("Weekly digest: procurement.tsv");
     expect(JSON.stringify(card)).toContain('"type":"Chart.Donut"');

@@ -23,10 +23,21 @@ export function renderAdaptiveCard(card: Card): AdaptiveCardJson {
     case "choose":
       return templates.choose.expand({ $root: card }) as AdaptiveCardJson;
     case "notice":
-      return templates.notice.expand({ $root: card }) as AdaptiveCardJson;
+      return templates.notice.expand({ $root: { lines: noticeLines(card.text) } }) as AdaptiveCardJson;
     case "digest":
       return templates.digest.expand({ $root: digestData(card) }) as AdaptiveCardJson;
   }
+}
+
+/**
+ * A notice's lines as TextBlocks of their own: Teams joins single line breaks inside a TextBlock
+ * into one paragraph, so help and lists of actions would run together.
+ */
+function noticeLines(text: string): { text: string; spacing: string }[] {
+  return text
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line, i) => ({ text: line, spacing: i === 0 ? "Default" : /^[•-] /.test(line) ? "None" : "Small" }));
 }
 
 function digestData(card: DigestCard) {
@@ -37,7 +48,8 @@ function digestData(card: DigestCard) {
   const section = (s: DigestSection) => ({
     ...s,
     bars: withBars(s.bars),
-    lines: s.lines.map((l) => ({ ...l, text: [...l.items.map((i) => `- ${i}`), ...(l.more ? [l.more] : [])].join("\n") })),
+    // "and 2 more" is a paragraph of its own: straight after a list item it would join the last bullet.
+    lines: s.lines.map((l) => ({ ...l, text: [l.items.map((i) => `- ${i}`).join("\n"), ...(l.more ? [l.more] : [])].join("\n\n") })),
   });
   return { ...card, chart: { ...card.chart, slices: withBars(card.chart.slices) }, sections: card.sections.map(section), detail: card.detail.map(section) };
 }

@@ -22,6 +22,12 @@ export interface PromptCardInput {
   now: Date;
   /** "prompt" when Chaser is chasing, "list" when the person asked for their actions. */
   purpose: "prompt" | "list";
+  /**
+   * What the header and footer count, read from the store when the card is drawn again: `total`
+   * actions still open (a list) or still waiting for an answer (a prompt), `hidden` of them not on
+   * this card. Without it both are counted from `entries`, as when the card is first built.
+   */
+  counts?: { total: number; hidden: number };
 }
 
 /** One press each; every other answer goes through the one "More…" form, to keep cards small. */
@@ -37,14 +43,18 @@ export const MAX_CARD_ITEMS = 6;
 export function buildPromptCard(input: PromptCardInput): PromptCard {
   const { t } = input;
   const shown = input.entries.slice(0, MAX_CARD_ITEMS);
-  const hidden = input.entries.length - shown.length;
-  const waiting = shown.filter((e) => !e.recorded).length;
-  const footer = [waiting > 0 ? t("card.footer") : "", hidden > 0 ? t("card.more", { count: hidden }) : ""].filter(Boolean).join(" ");
+  const { total, hidden } = input.counts ?? { total: input.entries.length, hidden: input.entries.length - shown.length };
+  const waiting = shown.filter((e) => !e.recorded && !isClosed(e.action)).length;
+  const footer = [waiting > 0 ? t("card.footer") : "", hidden > 0 ? t("card.more", { count: hidden }) : ""].filter(Boolean).join("\n\n");
+  const intro =
+    total > 0
+      ? t(input.purpose === "prompt" ? "card.prompt.intro" : "card.list.intro", { count: total })
+      : t(input.purpose === "prompt" ? "officer.all_answered" : "card.list.none");
   return {
     type: "prompt",
     messageId: input.messageId,
     title: t(input.purpose === "prompt" ? "card.prompt.title" : "card.list.title"),
-    intro: input.entries.length === 0 ? t("card.list.none") : t(input.purpose === "prompt" ? "card.prompt.intro" : "card.list.intro", { count: input.entries.length }),
+    intro,
     items: shown.map((entry) => buildItem(entry, input)),
     footer: footer || null,
   };
@@ -62,7 +72,7 @@ function buildItem({ action, reason, recorded }: CardEntry, input: PromptCardInp
     ...(action.rag ? [{ label: t("card.fact.rag"), value: t(`rag.${action.rag}`) }] : []),
     ...(action.status ? [{ label: t("card.fact.status"), value: t(`status.${action.status}`) }] : []),
   ];
-  const closed = Boolean(action.status && CLOSED_STATUSES.has(action.status as Status));
+  const closed = isClosed(action);
   return {
     actionId: action.id,
     heading: `${action.ref ?? action.key} · ${action.title}`,
@@ -113,9 +123,15 @@ export function reasonText(reason: AskReason, t: TFunction): string {
   }
 }
 
+function isClosed(action: Pick<CardAction, "status">): boolean {
+  return Boolean(action.status && CLOSED_STATUSES.has(action.status as Status));
+}
+
 function targetText(action: CardAction, { t, today }: PromptCardInput): string {
   if (!action.targetTo) return action.targetOngoing ? t("card.target.ongoing") : (action.targetText ?? t("card.target.none"));
   const written = action.targetFrom === action.targetTo ? ukDate(action.targetTo) : `${action.targetText} (${t("card.target.by", { date: ukDate(action.targetTo) })})`;
+  // A finished action is not late or due: its target is history.
+  if (isClosed(action)) return written;
   const days = daysBetween(today, action.targetTo);
   const when = days < 0 ? t("card.target.late", { count: -days }) : days === 0 ? t("card.target.today") : t("card.target.in", { count: days });
   const moved = action.originalTargetTo && action.originalTargetTo !== action.targetTo ? ` ${t("card.target.was", { date: ukDate(action.originalTargetTo) })}` : "";

@@ -18,15 +18,18 @@ export async function answeringFor(db: Db, personId: string, today: string): Pro
   return [personId, ...cover.map((c) => c.principalId)];
 }
 
-/** The open actions a person owns (through their roles) or covers for, in plan order. */
-export async function findPersonActions(db: Db, personId: string, today: string): Promise<CardAction[]> {
+/**
+ * The open actions a person owns (through their roles) or covers for, least recently updated first;
+ * with `closed`, the ones already complete or cancelled instead.
+ */
+export async function findPersonActions(db: Db, personId: string, today: string, options: { closed?: boolean } = {}): Promise<CardAction[]> {
   const people = await answeringFor(db, personId, today);
   const roles = await db.roleAssignment.findMany({ where: { personId: { in: people } }, select: { roleId: true } });
   if (roles.length === 0) return [];
   return db.action.findMany({
     where: {
       owners: { some: { roleId: { in: roles.map((r) => r.roleId) }, kind: "responsible" } },
-      OR: [{ status: null }, { status: { notIn: [...CLOSED_STATUSES] } }],
+      ...(options.closed ? { status: { in: [...CLOSED_STATUSES] } } : { OR: [{ status: null }, { status: { notIn: [...CLOSED_STATUSES] } }] }),
     },
     include: ACTION_CARD_INCLUDE,
     // Least recently updated first: a card shows a few at a time, and answering moves one along.

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { TFunction } from "i18next";
-import { londonDate } from "../domain/london-date.js";
-import { normaliseRef, parseReply, type ReplyIntent } from "../domain/parse-reply.js";
+import { londonDate, ukDate } from "../domain/london-date.js";
+import { normaliseRef, parseReply, type ParsedReply, type ReplyIntent } from "../domain/parse-reply.js";
 import type { Via } from "../domain/vocabulary.js";
 import { deliverySeen, identifyChatUser, playgroundPersona, findByPlatformId, recordDelivery, type Person } from "../store/people.js";
 import { pickLocale, translator } from "../i18n.js";
@@ -140,7 +140,9 @@ async function handleFor(deps: ConversationDeps, person: Person, event: Exclude<
   const none: Outcome = { pressed: null, reply: null };
   switch (event.type) {
     case "contact": {
-      // Platforms repeat install and app-home events; a person is welcomed once.
+      // Platforms repeat install and app-home events, and Teams sends two for one installation a few
+      // milliseconds apart: whichever claims the welcome carries it, and every adapter shows the
+      // reply of every contact event, so the one welcome is never the one dropped.
       const first = await db.person.updateMany({ where: { id: person.id, welcomedAt: null }, data: { welcomedAt: now } });
       return { pressed: null, reply: first.count === 1 ? { type: "notice", text: t("chat.welcome", { name: person.name }) } : null };
     }
@@ -245,27 +247,49 @@ async function handleText(
   const today = londonDate(now);
   const parsed = parseReply(text, { today });
   const intent = parsed.intent;
-  if (!intent) return { type: "notice", text: t("chat.not_understood") };
-  if (intent.kind === "help") return { type: "notice", text: t("chat.help") };
-  if (intent.kind === "my_actions") return listCard(deps, person, t, now);
+  if (intent?.kind === "help") return { type: "notice", text: t("chat.help") };
+  // A list of someone's actions is for them alone: in a group chat or channel, a pointer.
+  if (event.room && intent?.kind === "my_actions") return roomPointer(deps, person, t, now);
+  if (intent?.kind === "my_actions") return listCard(deps, person, t, now);
+  const card = await answerInWords(deps, person, t, via, parsed, text, key, now, Boolean(event.room));
+  if (event.room && card && card.type !== "notice") return roomPointer(deps, person, t, now);
+  return card;
+}
+
+/** Free text read as an answer: recorded when it is clear, asked back (with buttons) when not. */
+async function answerInWords(deps: ConversationDeps, person: Person, t: TFunction, via: Via, parsed: ParsedReply, text: string, key: string, now: Date, inRoom: boolean): Promise<Card | null> {
+  // A list asked back in a group chat or channel is not shown there (the caller points to the 1:1), so none is recorded.
+  const askBack = async (candidates: CardAction[], question: string): Promise<Card> =>
+    inRoom ? { type: "choose", text: question, options: [] } : withQuestion(await listFor(deps, person, t, candidates, now), question);
+  const today = londonDate(now);
+  const intent = parsed.intent;
+  // Status words that did not agree ("nearly done", "done but delayed"): nothing is recorded, and
+  // the actions meant come back with their buttons so the person can say which it is.
+  if (!intent && !parsed.statusWords) return { type: "notice", text: t("chat.not_understood") };
+  if (intent?.kind === "help" || intent?.kind === "my_actions") return null;
 
   const mine = await findPersonActions(deps.store.db, person.id, today);
   let candidates = mine;
   if (parsed.ref) {
     const wanted = normaliseRef(parsed.ref);
-    candidates = mine.filter((a) => [a.ref, a.key].some((r) => r && normaliseRef(r) === wanted));
-    // "R6 done" names the recommendation when that is the ref people know.
-    if (candidates.length === 0) candidates = mine.filter((a) => a.recommendation.ref && normaliseRef(a.recommendation.ref) === wanted);
-    if (candidates.length === 0) return notMineOrUnknown(deps, t, parsed.ref, wanted);
+    candidates = matchRef(mine, wanted);
+    if (candidates.length === 0) {
+      // An action of theirs that is already closed: said plainly, not "only the owner can".
+      const closed = matchRef(await findPersonActions(deps.store.db, person.id, today, { closed: true }), wanted);
+      if (closed.length > 0 && intent?.kind !== "note") return alreadyClosed(t, closed[0]!);
+      candidates = closed;
+    }
+    if (candidates.length === 0) return notMineOrUnknown(deps, t, parsed.ref, wanted, intent?.kind === "not_mine" ? "officer.not_yours" : "answer.forbidden");
   }
   if (candidates.length === 0) return { type: "notice", text: t("card.list.none") };
+  if (!intent) return askBack(candidates, t("officer.unsure", { text: clip(text, 80) }));
 
   const answer = answerFromIntent(intent);
   const needsMore = missingDetail(answer);
   if (candidates.length > 1 || !parsed.confident || needsMore) {
     // Ask rather than guess: one button per action that could be meant, carrying what was said.
     const question = needsMore ? t(`chat.needs.${needsMore}`) : !parsed.confident ? t("chat.confirm") : t("chat.which_action");
-    if (needsMore) return withQuestion(await listFor(deps, person, t, candidates, now), question);
+    if (needsMore) return askBack(candidates, question);
     return {
       type: "choose",
       text: question,
@@ -289,7 +313,45 @@ async function handleText(
   });
   if (result.outcome === "recorded") afterRecorded(deps, person, result.action, answer.kind, answer, null, now);
   if (result.outcome === "forbidden") return { type: "notice", text: await ownedBy(deps, t, result.action) };
+  if (result.outcome === "stale") return alreadyClosed(t, result.action);
   return resultNotice(t, result, action.id, answer.kind);
+}
+
+/** Actions whose ref, key or recommendation's ref is the one named ("R6" finds "R 6."). */
+function matchRef(actions: CardAction[], wanted: string): CardAction[] {
+  const own = actions.filter((a) => [a.ref, a.key].some((r) => r && normaliseRef(r) === wanted));
+  // "R6 done" names the recommendation when that is the ref people know.
+  return own.length > 0 ? own : actions.filter((a) => a.recommendation.ref && normaliseRef(a.recommendation.ref) === wanted);
+}
+
+function alreadyClosed(t: TFunction, action: CardAction): Card {
+  const when = action.completedAt ? ukDate(londonDate(action.completedAt)) : null;
+  return {
+    type: "notice",
+    text: t(when ? "officer.already_closed_on" : "officer.already_closed", { ref: action.ref ?? action.key, title: clip(action.title, 80), status: t(`status.${action.status}`).toLowerCase(), date: when }),
+  };
+}
+
+/**
+ * Said in a group chat or channel: the person's actions go to their 1:1 chat with Chaser, where
+ * only they see them, and the room gets a short pointer.
+ */
+async function roomPointer(deps: ConversationDeps, person: Person, t: TFunction, now: Date): Promise<Card> {
+  const actions = await findPersonActions(deps.store.db, person.id, londonDate(now));
+  if (actions.length === 0) return { type: "notice", text: t("officer.room_pointer_none", { name: person.name }) };
+  const entries = await cardEntries(deps.store.db, t, actions, null, now);
+  const sent = await deliver(deps, {
+    key: `list:${person.id}:${randomUUID()}`,
+    kind: "reply",
+    to: { person },
+    actionIds: actions.slice(0, MAX_CARD_ITEMS).map((a) => a.id),
+    card: (messageId) => buildPromptCard({ t, messageId, entries, today: londonDate(now), now, purpose: "list" }),
+  }, now).catch((error: unknown) => {
+    deps.log.warn({ err: error }, "could not send a person's actions to their 1:1 chat");
+    return null;
+  });
+  const delivered = sent !== null && (sent.status === "sent" || sent.status === "duplicate" || sent.status === "retrying");
+  return { type: "notice", text: t(delivered ? "officer.room_pointer_sent" : "officer.room_pointer", { name: person.name }) };
 }
 
 function withQuestion(card: Card, question: string): Card {
@@ -312,7 +374,7 @@ async function listFor(deps: ConversationDeps, person: Person, t: TFunction, act
       createdAt: now,
     },
   });
-  return buildPromptCard({ t, messageId: message.id, entries: await cardEntries(deps.store.db, t, actions, message.id, now), today: londonDate(now), now, purpose: "list" });
+  return buildPromptCard({ t, messageId: message.id, entries: await cardEntries(deps.store.db, t, actions, null, now), today: londonDate(now), now, purpose: "list" });
 }
 
 type AnswerFields = Pick<AnswerInput, "kind" | "date" | "reason" | "note" | "evidence">;
@@ -344,14 +406,34 @@ function missingDetail(a: AnswerFields): string | null {
   return null;
 }
 
-async function notMineOrUnknown(deps: ConversationDeps, t: TFunction, ref: string, wanted: string): Promise<Card> {
-  const others = await deps.store.db.action.findMany({ where: { OR: [{ ref }, { key: ref }] }, include: ACTION_CARD_INCLUDE, take: 5 });
-  const match = others.find((a) => normaliseRef(a.ref ?? a.key) === wanted);
+async function notMineOrUnknown(deps: ConversationDeps, t: TFunction, ref: string, wanted: string, saying: "answer.forbidden" | "officer.not_yours"): Promise<Card> {
+  // Plans write the same ref several ways ("R6", "R 6", "R6."): every way is looked up.
+  const written = refSpellings(ref);
+  const others = await deps.store.db.action.findMany({
+    where: { OR: [{ ref: { in: written } }, { key: { in: written } }, { recommendation: { ref: { in: written } } }] },
+    include: ACTION_CARD_INCLUDE,
+    take: 20,
+  });
+  const match = matchRef(others, wanted)[0];
   if (!match) return { type: "notice", text: t("chat.unknown_ref", { ref }) };
-  return { type: "notice", text: await ownedBy(deps, t, match) };
+  return { type: "notice", text: await ownedBy(deps, t, match, saying) };
 }
 
-async function ownedBy(deps: ConversationDeps, t: TFunction, action: CardAction): Promise<string> {
+/** "R6" as plans may write it: "R6", "R 6", "r6", "R6.", "R 6." and so on. */
+export function refSpellings(ref: string): string[] {
+  const compact = ref.replace(/\s+/g, "");
+  const spaced = compact.replace(/^([A-Za-z]+)(\d)/, "$1 $2");
+  const forms = new Set<string>();
+  for (const base of [ref, compact, spaced]) {
+    for (const cased of [base, base.toUpperCase(), base.toLowerCase()]) {
+      forms.add(cased);
+      forms.add(`${cased}.`);
+    }
+  }
+  return [...forms];
+}
+
+async function ownedBy(deps: ConversationDeps, t: TFunction, action: CardAction, saying: "answer.forbidden" | "officer.not_yours" = "answer.forbidden"): Promise<string> {
   const roleIds = action.owners.filter((o) => o.kind === "responsible").map((o) => o.roleId);
   const people = await deps.store.db.roleAssignment.findMany({ where: { roleId: { in: roleIds } }, include: { person: true, role: true } });
   const owners = action.owners
@@ -360,7 +442,7 @@ async function ownedBy(deps: ConversationDeps, t: TFunction, action: CardAction)
       const names = people.filter((p) => p.roleId === o.roleId).map((p) => p.person.name);
       return names.length > 0 ? `${o.role.name} (${names.join(", ")})` : o.role.name;
     });
-  return t("answer.forbidden", { ref: action.ref ?? action.key, owners: owners.join("; ") || t("card.none") });
+  return t(saying, { ref: action.ref ?? action.key, owners: owners.join("; ") || t("card.none") });
 }
 
 function resultNotice(t: TFunction, result: AnswerResult, actionId: string, kind: AnswerKind): Card {

@@ -5,7 +5,8 @@ import { translator, pickLocale } from "../i18n.js";
 import type { Db } from "../store/open-store.js";
 import { buildPromptCard, type CardEntry } from "./build-card.js";
 import type { PromptCard } from "./card.js";
-import { ACTION_CARD_INCLUDE, type CardAction } from "./find-person-actions.js";
+import { inChunks } from "../store/in-chunks.js";
+import { ACTION_CARD_INCLUDE, findPersonActions, type CardAction } from "./find-person-actions.js";
 
 /** "Recorded: delayed to 31/03/2027 (Sam Jones, 22/11/2026)". */
 export function describeAnswer(t: TFunction, answer: { kind: string; payload: string; createdAt: Date; person: { name: string } }): string {
@@ -18,12 +19,21 @@ export function describeAnswer(t: TFunction, answer: { kind: string; payload: st
   });
 }
 
-/** Entries for a card: each action with why it is asked and what this message recorded for it. */
-export async function cardEntries(db: Db, t: TFunction, actions: CardAction[], messageId: string | null, now: Date): Promise<CardEntry[]> {
+/**
+ * Entries for a card: each action with why it is asked today and the latest answer given for it
+ * since `since` (the card's own sending), however it was given: by this card's buttons, another
+ * card or in words. A card drawn again so always shows the answer that made the action's status.
+ */
+export async function cardEntries(db: Db, t: TFunction, actions: CardAction[], since: Date | null, now: Date): Promise<CardEntry[]> {
   const today = londonDate(now);
-  const answers = messageId
-    ? await db.answer.findMany({ where: { messageId }, include: { person: { select: { name: true } } }, orderBy: { createdAt: "asc" } })
-    : [];
+  const answers =
+    since && actions.length > 0
+      ? await db.answer.findMany({
+          where: { actionId: { in: actions.map((a) => a.id) }, createdAt: { gte: since } },
+          include: { person: { select: { name: true } } },
+          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        })
+      : [];
   const latest = new Map(answers.map((a) => [a.actionId, a]));
   return actions.map((action) => {
     const answer = latest.get(action.id);
@@ -32,23 +42,38 @@ export async function cardEntries(db: Db, t: TFunction, actions: CardAction[], m
 }
 
 /**
- * The card of a message Chaser sent, as it should look now: the same actions, with what was
- * recorded from it. Used to update a card in place after an answer.
+ * The card of a message Chaser sent, drawn again from the store as it stands now: the same
+ * actions in their current state, the answers given since it was sent, and the header and footer
+ * counted afresh from the person's open actions. Nothing is carried over from the card as first
+ * drawn, so an updated card cannot keep a stale part.
  */
 export async function messageCard(db: Db, messageId: string, now: Date): Promise<PromptCard | null> {
   const message = await db.chatMessage.findUnique({ where: { id: messageId } });
   if (!message || (message.kind !== "prompt" && message.kind !== "reply")) return null;
   const ids = JSON.parse(message.actionIds) as string[];
   if (ids.length === 0) return null;
+  const today = londonDate(now);
   const found = await db.action.findMany({ where: { id: { in: ids } }, include: ACTION_CARD_INCLUDE });
   const actions = ids.map((id) => found.find((a) => a.id === id)).filter((a): a is CardAction => Boolean(a));
   const t = translator(pickLocale(message.locale));
-  return buildPromptCard({
-    t,
-    messageId,
-    entries: await cardEntries(db, t, actions, messageId, now),
-    today: londonDate(now),
-    now,
-    purpose: message.kind === "prompt" ? "prompt" : "list",
-  });
+  const purpose = message.kind === "prompt" ? "prompt" : "list";
+  const entries = await cardEntries(db, t, actions, message.createdAt, now);
+  const counts = message.personId ? await currentCounts(db, message.personId, new Set(ids), message.createdAt, purpose, today, now) : undefined;
+  return buildPromptCard({ t, messageId, entries, today, now, purpose, ...(counts ? { counts } : {}) });
+}
+
+/**
+ * The header's and footer's numbers now: a list counts the person's open actions; a prompt those
+ * that still need an answer (a reason to ask, and no answer since the prompt was sent).
+ */
+async function currentCounts(db: Db, personId: string, onCard: Set<string>, since: Date, purpose: "prompt" | "list", today: string, now: Date): Promise<{ total: number; hidden: number }> {
+  const open = await findPersonActions(db, personId, today);
+  let counted = open;
+  if (purpose === "prompt") {
+    const answered = new Set(
+      (await inChunks(open.map((a) => a.id), (slice) => db.answer.findMany({ where: { actionId: { in: slice }, createdAt: { gte: since } }, select: { actionId: true } }))).map((a) => a.actionId),
+    );
+    counted = open.filter((a) => !answered.has(a.id) && whyAsk(a, today, now) !== null);
+  }
+  return { total: counted.length, hidden: counted.filter((a) => !onCard.has(a.id)).length };
 }

@@ -25,7 +25,7 @@ export function buildDigestCard(digest: Digest, input: { t: TFunction; planTitle
       listed("slipped", name),
       {
         label: t("digest.extensions", { count: d.extensions.length }),
-        items: d.extensions.slice(0, limit).map((e) => t("digest.extension", { ref: e.ref, title: e.title, from: e.from ? ukDate(e.from) : "?", to: ukDate(e.to), reason: e.reason ?? t("digest.no_reason") })),
+        items: d.extensions.slice(0, limit).map((e) => t("digest.extension", { ref: e.ref, title: clip(e.title, 90).replace(/[\s.,;:]+$/, ""), from: e.from ? ukDate(e.from) : "?", to: ukDate(e.to), reason: e.reason ?? t("digest.no_reason") })),
         more: d.extensions.length > limit ? t("digest.more", { count: d.extensions.length - limit }) : null,
       },
       listed("overdue", (a) => t("digest.late", { item: name(a), count: a.days })),

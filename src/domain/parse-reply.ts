@@ -43,6 +43,11 @@ export interface ParsedReply {
   ref: string | null;
   /** False when the words were ambiguous and the caller should ask back. */
   confident: boolean;
+  /**
+   * Set when the message held status words that gave no one intent ("nearly done", "done but
+   * delayed"): an answer was meant, so the caller asks which, rather than saying it did not understand.
+   */
+  statusWords?: true;
 }
 
 export interface ParseReplyOptions {
@@ -773,9 +778,10 @@ export function parseReply(text: string, options: ParseReplyOptions): ParsedRepl
   const ref = oneRef([...leading, ...later]);
 
   // 6. Status words, then the intent they agree on.
-  const reading = decide(findSignals(body, today));
+  const signals = findSignals(body, today);
+  const reading = decide(signals);
   const hedged = HEDGE.test(body) || /\?\s*$/.test(prepared);
-  if (!reading.intent) return { intent: null, ref: ref.ref, confident: false };
+  if (!reading.intent) return { intent: null, ref: ref.ref, confident: false, ...(signals.length > 0 ? { statusWords: true as const } : {}) };
 
   // 7. The intent with its reason, note or date.
   const built = buildIntent(reading.intent, { body, urls, today, reading });

@@ -17,19 +17,26 @@ export interface CadenceInput {
    * or null. Not the owner's own answer to the prompt.
    */
   lastStateChangeAt: Date | null;
+  /**
+   * When the owner last answered about the action, however (a button, words, another card), or
+   * null. A fresh answer satisfies the cadence as a prompt does: nobody is asked again minutes
+   * after answering ("delayed to 31 March" has just moved the target; asking again says nothing new).
+   */
+  lastAnsweredAt?: Date | null;
   cadenceDays: number;
   now: Date;
   timeZone?: string;
 }
 
 /**
- * Ask about the action again? Yes if never asked, if its state changed after the last prompt, or
- * once `cadenceDays` local calendar days have passed since the last prompt.
+ * Ask about the action again? Yes if never asked nor answered, if its state changed after the last
+ * prompt or answer, or once `cadenceDays` local calendar days have passed since the later of them.
  */
-export function shouldPromptAgain({ lastPromptedAt, lastStateChangeAt, cadenceDays, now, timeZone = DEFAULT_TIME_ZONE }: CadenceInput): boolean {
-  if (!lastPromptedAt) return true;
-  if (lastStateChangeAt && lastStateChangeAt > lastPromptedAt) return true;
-  return daysBetween(localDate(lastPromptedAt, timeZone), localDate(now, timeZone)) >= cadenceDays;
+export function shouldPromptAgain({ lastPromptedAt, lastStateChangeAt, lastAnsweredAt = null, cadenceDays, now, timeZone = DEFAULT_TIME_ZONE }: CadenceInput): boolean {
+  const lastContact = [lastPromptedAt, lastAnsweredAt].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0];
+  if (!lastContact) return true;
+  if (lastStateChangeAt && lastStateChangeAt > lastContact) return true;
+  return daysBetween(localDate(lastContact, timeZone), localDate(now, timeZone)) >= cadenceDays;
 }
 
 export type Escalation = { why: "overdue" | "unanswered" };

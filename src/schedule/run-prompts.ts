@@ -6,7 +6,7 @@ import { pickLocale, translator } from "../i18n.js";
 import { buildPromptCard, MAX_CARD_ITEMS, reasonText } from "../conversation/build-card.js";
 import { enqueue, type Deliverer } from "../conversation/deliver.js";
 import { ACTION_CARD_INCLUDE, type CardAction } from "../conversation/find-person-actions.js";
-import { escalationKey, needsEscalation, shouldPromptAgain } from "./cadence.js";
+import { cadencePeriod, needsEscalation, shouldPromptAgain } from "./cadence.js";
 import { claimRun, finishRun, releaseRun } from "./claim-run.js";
 import { scanActions, type ScannedAction } from "./scan-actions.js";
 import { inChunks } from "../store/in-chunks.js";
@@ -53,7 +53,7 @@ export async function runPrompts(deps: Deliverer, slot: { key: string; date: str
 
     const due = scanned.filter((a) => {
       const settings = plans.get(a.planId) ?? defaults;
-      return shouldPromptAgain({ lastPromptedAt: lastPrompted.get(a.id) ?? null, lastStateChangeAt: stateChangedAt(a), cadenceDays: settings.cadenceDays, now, timeZone: settings.timeZone });
+      return shouldPromptAgain({ lastPromptedAt: lastPrompted.get(a.id) ?? null, lastStateChangeAt: stateChangedAt(a), lastAnsweredAt: lastAnswered.get(a.id) ?? null, cadenceDays: settings.cadenceDays, now, timeZone: settings.timeZone });
     });
     const cards = new Map((await inChunks(due.map((a) => a.id), (slice) => db.action.findMany({ where: { id: { in: slice } }, include: ACTION_CARD_INCLUDE }))).map((a) => [a.id, a]));
     const asked = due
@@ -95,29 +95,51 @@ export async function runPrompts(deps: Deliverer, slot: { key: string; date: str
       if (result.status === "unreachable") report.unreachable.push(person.name);
     }
 
-    // Escalations: one card per action, once per cadence, to whoever is accountable.
+    // Escalations: once per action per cadence period, gathered into one card per person who hears.
     // Read again: today's prompts, just recorded, count as asks.
     const prompts = await db.promptedAction.findMany({ where: { at: { gte: horizon }, kind: "prompt" }, select: { actionId: true, at: true, personId: true } });
+    const escalated = await db.promptedAction.findMany({ where: { at: { gte: horizon }, kind: "escalation" }, select: { actionId: true, at: true } });
+    const promptsOf = new Map<string, typeof prompts>();
+    for (const p of prompts) promptsOf.set(p.actionId, [...(promptsOf.get(p.actionId) ?? []), p]);
+    const owed = new Map<string, { person: Person; items: EscalationItem[] }>();
+    // Many actions share a plan, roles and owners: who hears is worked out once for each such set.
+    const routes = new Map<string, Promise<{ people: Person[]; why: EscalationItem["route"] }>>();
+    const names = new Map<string, Promise<Person | null>>();
     for (const scannedAction of scanned) {
       const settings = plans.get(scannedAction.planId) ?? defaults;
       const since = lastAnswered.get(scannedAction.id) ?? new Date(0);
-      const unanswered = prompts.filter((p) => p.actionId === scannedAction.id && p.at > since);
+      const unanswered = (promptsOf.get(scannedAction.id) ?? []).filter((p) => p.at > since);
       const escalation = needsEscalation({ reason: scannedAction.reason, unansweredPrompts: unanswered.length, settings });
       if (!escalation) continue;
+      const period = cadencePeriod(now, settings.cadenceDays, settings.timeZone);
+      if (escalated.some((e) => e.actionId === scannedAction.id && cadencePeriod(e.at, settings.cadenceDays, settings.timeZone) === period)) continue;
       const action = cards.get(scannedAction.id) ?? (await db.action.findUniqueOrThrow({ where: { id: scannedAction.id }, include: ACTION_CARD_INCLUDE }));
-      const recipients = await accountableFor(deps, action);
-      const askedPeople = await db.person.findMany({ where: { id: { in: [...new Set(unanswered.map((p) => p.personId))] } } });
-      for (const person of recipients) {
-        const t = translator(pickLocale(person.locale));
-        const result = await enqueue(deps, {
-          key: `${escalationKey(action.id, now, settings.cadenceDays, settings.timeZone)}:${person.id}`,
-          kind: "escalation",
-          to: { person },
-          actionIds: [action.id],
-          card: () => escalationCard(t, action, scannedAction.reason, escalation.why, askedPeople.map((p) => p.name), unanswered.map((p) => p.at)),
-        }, now);
-        if (result.status === "queued") report.escalations += 1;
+      // Never back to the people asked, nor to the owners (an owner may also be the accountable role).
+      const askedIds = [...new Set(unanswered.map((p) => p.personId))];
+      const ownerIds = assignments.filter((a) => action.owners.some((o) => o.kind === "responsible" && o.roleId === a.roleId)).flatMap((a) => [a.personId, ...(cover.has(a.personId) ? [cover.get(a.personId)!.id] : [])]);
+      const exclude = [...new Set([...askedIds, ...ownerIds])].sort();
+      const routeKey = JSON.stringify([action.planId, action.owners.filter((o) => o.kind === "accountable").map((o) => o.roleId), exclude]);
+      if (!routes.has(routeKey)) routes.set(routeKey, whoHears(deps, action, new Set(exclude)));
+      const route = await routes.get(routeKey)!;
+      for (const id of askedIds) if (!names.has(id)) names.set(id, db.person.findUnique({ where: { id } }));
+      const askedPeople = (await Promise.all(askedIds.map((id) => names.get(id)!))).filter((p): p is Person => p !== null);
+      for (const person of route.people) {
+        const bucket = owed.get(person.id) ?? { person, items: [] };
+        bucket.items.push({ action, reason: scannedAction.reason, why: escalation.why, route: route.why, asked: askedPeople.map((p) => p.name), when: unanswered.map((p) => p.at) });
+        owed.set(person.id, bucket);
       }
+    }
+    for (const { person, items } of owed.values()) {
+      items.sort((x, y) => x.action.plan.slug.localeCompare(y.action.plan.slug) || x.action.position - y.action.position);
+      const t = translator(pickLocale(person.locale));
+      const result = await enqueue(deps, {
+        key: `${slot.key}:escalation:${person.id}`,
+        kind: "escalation",
+        to: { person },
+        actionIds: items.map((i) => i.action.id),
+        card: () => escalationCard(t, items),
+      }, now);
+      if (result.status === "queued") report.escalations += 1;
     }
     await finishRun(deps, slot.key, report);
     return report;
@@ -137,30 +159,67 @@ function stateChangedAt(action: ScannedAction): Date | null {
   return changes.length > 0 ? new Date(Math.max(...changes.map((d) => d.getTime()))) : null;
 }
 
-/** The people mapped to an action's accountable roles; else its plan's admins; else Chaser's admins. */
-async function accountableFor(deps: Deliverer, action: CardAction): Promise<Person[]> {
-  const { db } = deps.store;
-  const roleIds = action.owners.filter((o) => o.kind === "accountable").map((o) => o.roleId);
-  const accountable = roleIds.length > 0 ? (await db.roleAssignment.findMany({ where: { roleId: { in: roleIds } }, include: { person: true } })).map((a) => a.person) : [];
-  if (accountable.length > 0) return accountable;
-  const planAdmins = (await db.planAdmin.findMany({ where: { planId: action.planId }, include: { person: true } })).map((a) => a.person);
-  if (planAdmins.length > 0) return planAdmins;
-  return db.person.findMany({ where: { isAdmin: true } });
+/** Actions listed on one escalation card; the rest are counted. */
+const MAX_ESCALATION_LINES = 15;
+
+interface EscalationItem {
+  action: CardAction;
+  reason: AskReason;
+  why: "overdue" | "unanswered";
+  /** Why this person hears: accountable for it, or an admin because nobody accountable can be told. */
+  route: "accountable" | "unmapped" | "self";
+  asked: string[];
+  when: Date[];
 }
 
-function escalationCard(t: TFunction, action: CardAction, reason: AskReason, why: "overdue" | "unanswered", asked: string[], when: Date[]) {
-  const owners = action.owners.filter((o) => o.kind === "responsible").map((o) => o.role.name).join(", ") || t("card.none");
-  const dates = when.map((d) => ukDate(londonDate(d))).join(", ");
+/**
+ * Who hears of an action escalated: the people mapped to its accountable roles; when none is
+ * mapped, or the only one is who was asked, its plan's admins; else Chaser's admins. Never anyone
+ * in `exclude` (the people asked and the owners).
+ */
+async function whoHears(deps: Deliverer, action: CardAction, exclude: Set<string>): Promise<{ people: Person[]; why: EscalationItem["route"] }> {
+  const { db } = deps.store;
+  const roleIds = action.owners.filter((o) => o.kind === "accountable").map((o) => o.roleId);
+  const mapped = roleIds.length > 0 ? (await db.roleAssignment.findMany({ where: { roleId: { in: roleIds } }, include: { person: true } })).map((a) => a.person) : [];
+  const accountable = mapped.filter((p) => !exclude.has(p.id));
+  if (accountable.length > 0) return { people: accountable, why: "accountable" };
+  const why = mapped.length > 0 ? "self" : "unmapped";
+  const planAdmins = (await db.planAdmin.findMany({ where: { planId: action.planId }, include: { person: true } })).map((a) => a.person).filter((p) => !exclude.has(p.id));
+  if (planAdmins.length > 0) return { people: planAdmins, why };
+  return { people: (await db.person.findMany({ where: { isAdmin: true } })).filter((p) => !exclude.has(p.id)), why };
+}
+
+/** One card for everything escalated to one person in a run: one line per action, plainly. */
+function escalationCard(t: TFunction, items: EscalationItem[]) {
+  const asAdmin = items.some((i) => i.route !== "accountable");
+  const lines = items.map((item) => {
+    const { action } = item;
+    const owners = action.owners.filter((o) => o.kind === "responsible").map((o) => o.role.name).join(", ") || t("card.none");
+    const dates = item.when.map((d) => ukDate(londonDate(d))).join(", ");
+    const who = item.asked.join(", ");
+    const asked = who
+      ? item.why === "unanswered"
+        ? t("officer.escalation.asked", { who, count: item.when.length, dates })
+        : t("officer.escalation.overdue_asked", { who, dates })
+      : t(item.why === "unanswered" ? "officer.escalation.not_asked" : "officer.escalation.overdue_not_asked", { owners });
+    const accountableRoles = action.owners.filter((o) => o.kind === "accountable").map((o) => o.role.name);
+    const why =
+      item.route === "unmapped"
+        ? t("officer.escalation.why_unmapped", { roles: accountableRoles.length > 0 ? ` (${accountableRoles.join(", ")})` : "" })
+        : item.route === "self"
+          ? t("officer.escalation.why_self")
+          : "";
+    return `• ${t("officer.escalation.item", { ref: action.ref ?? action.key, title: clip(action.title, 90), plan: action.plan.title, reason: reasonText(item.reason, t), owners, asked, why }).trim()}`;
+  });
+  // A card stays within Teams' and Slack's limits however many actions a run escalates.
+  const shown = lines.slice(0, MAX_ESCALATION_LINES);
+  const more = lines.length - shown.length;
   return {
     type: "notice" as const,
-    text: t(`escalation.${why}`, {
-      ref: action.ref ?? action.key,
-      title: action.title,
-      plan: action.plan.title,
-      reason: reasonText(reason, t),
-      owners,
-      asked: asked.join(", ") || t("escalation.nobody"),
-      dates: dates || t("escalation.never"),
-    }),
+    text: [t(asAdmin ? "officer.escalation.admin_intro" : "officer.escalation.intro", { count: items.length }), ...shown, ...(more > 0 ? [t("officer.escalation.more", { count: more })] : [])].join("\n"),
   };
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -265,6 +265,17 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
 
   function createConversation(body: unknown): { status: number; body?: unknown } {
     const params = asObject(body);
+    // A new post in a team's channel (channelData.channel.id): Teams starts a thread whose first
+    // message is the activity, and names the conversation after the channel and that message.
+    const channel = asObject(asObject(params?.channelData)?.channel)?.id;
+    if (typeof channel === "string" && channel) {
+      if (!asObject(params?.bot)?.id) return errorBody(400, "BadArgument", "Conversation parameters must include the bot.");
+      if (asObject(params?.activity) === undefined) return errorBody(400, "BadArgument", "A new conversation in a channel needs its first activity.");
+      const record = storeActivity(channel, params!.activity);
+      const id = `${channel};messageid=${record.id}`;
+      conversations.set(id, { id, memberIds: [], isGroup: true });
+      return { status: 201, body: { id, activityId: record.id } };
+    }
     const members = Array.isArray(params?.members) ? (params.members as unknown[]) : [];
     const memberIds = members.map((m) => asObject(m)?.id).filter((id): id is string => typeof id === "string");
     if (memberIds.length === 0) return errorBody(400, "BadArgument", "Conversation parameters must include members.");

@@ -1,4 +1,4 @@
-import { CardFactory, MessageFactory, type Activity, type CloudAdapter, type ConversationReference, type TurnContext } from "botbuilder";
+import { CardFactory, MessageFactory, type Activity, type CloudAdapter, type ConversationParameters, type ConversationReference, type TurnContext } from "botbuilder";
 import { z } from "zod";
 import { renderAdaptiveCard } from "../../cards/render-adaptive-card.js";
 import type { Card } from "../../conversation/card.js";
@@ -42,6 +42,8 @@ export class TeamsChannel implements ChatChannel {
   ) {}
 
   async send(address: string, card: Card): Promise<{ messageRef: string }> {
+    const reference = parseReference(address);
+    if (reference.conversation?.conversationType === "channel") return this.postInChannel(reference, card);
     let id: string | undefined;
     await this.continueWith(address, async (context) => {
       id = (await context.sendActivity(cardActivity(card)))?.id;
@@ -51,9 +53,50 @@ export class TeamsChannel implements ChatChannel {
   }
 
   async update(address: string, messageRef: string, card: Card): Promise<void> {
+    const reference = parseReference(address);
+    // A channel post lives in the thread it started, not in the one its reference was taken from.
+    if (reference.conversation?.conversationType === "channel") {
+      address = JSON.stringify({ ...reference, conversation: { ...reference.conversation, id: `${reference.conversation.id.split(";")[0]};messageid=${messageRef}` } });
+    }
     await this.continueWith(address, async (context) => {
       await context.updateActivity({ ...cardActivity(card), type: "message", id: messageRef });
     });
+  }
+
+  /**
+   * A new post in a team's channel (a digest): a conversation created in the channel, as Teams
+   * documents for proactive channel messages. Sent into the stored reference it would be a reply
+   * in the thread of whatever message it was taken from (the admin's "subscribe").
+   */
+  private async postInChannel(reference: Partial<ConversationReference>, card: Card): Promise<{ messageRef: string }> {
+    const channelId = reference.conversation!.id.split(";")[0]!;
+    const tenantId = reference.conversation!.tenantId;
+    let created: string | undefined;
+    try {
+      await this.adapter.createConversationAsync(
+        this.appId,
+        reference.channelId ?? "msteams",
+        reference.serviceUrl!,
+        undefined as unknown as string,
+        {
+          isGroup: true,
+          bot: reference.bot!,
+          channelData: { channel: { id: channelId }, ...(tenantId ? { tenant: { id: tenantId } } : {}) },
+          ...(tenantId ? { tenantId } : {}),
+          activity: cardActivity(card) as Activity,
+        } as ConversationParameters,
+        async (context) => {
+          created = context.activity.conversation?.id;
+        },
+      );
+    } catch (error) {
+      const reason = unreachableReason(error);
+      if (reason) throw new UnreachableError("teams", reason);
+      throw error;
+    }
+    if (!created) throw new Error("Teams created no conversation for the channel post");
+    // "19:…@thread.tacv2;messageid=123": the post's own id is the thread's root message.
+    return { messageRef: /;messageid=(.+)$/.exec(created)?.[1] ?? created };
   }
 
   private async continueWith(address: string, logic: (context: TurnContext) => Promise<void>): Promise<void> {

@@ -87,10 +87,12 @@ async function onConversationUpdate(context: TurnContext, activity: TeamsActivit
 async function onInstallationUpdate(context: TurnContext, activity: TeamsActivity, deps: ConversationDeps, now: () => Date): Promise<void> {
   // Only the person's own (1:1) installation is theirs; a team's or group chat's says nothing of it.
   if (!isPersonal(activity)) return;
-  // Teams sends a conversationUpdate for the same installation, which carries the welcome; this one
-  // only refreshes the stored reference, so the person is not welcomed twice.
+  // Teams also sends a conversationUpdate for the same installation, a few milliseconds apart and in
+  // either order. The core gives the one welcome to whichever event claims it first, so each shows
+  // what the core answered: dropping this one's reply would lose the welcome whenever it came first.
   if (activity.action?.startsWith("add")) {
-    await contact(context, activity, deps, now);
+    const outcome = await contact(context, activity, deps, now);
+    await reply(context, deps, outcome.reply);
     return;
   }
   // The person uninstalled Chaser: nothing sent to them now would arrive. "remove-upgrade" (the bot
