@@ -102,7 +102,8 @@ export function readHtml(bytes: Uint8Array, budget: ReadBudget): { rows: Row[]; 
             return;
         }
         const level = /^h([1-4])$/.exec(name);
-        if (level && !table?.cell) heading = { level: Number(level[1]), text: "", depth };
+        // Inside a cell too: the cell may turn out to be a layout table's, holding the content tables.
+        if (level) heading = { level: Number(level[1]), text: "", depth };
         else if ((name === "p" || name === "div") && !table && !paragraph) paragraph = { text: "", strong: "", depth };
         else if (BLOCK_BREAKS.has(name)) append("\n");
       },
