@@ -40,7 +40,8 @@ describe("a damaged workbook (once a pending promise: exit 13, no output)", () =
     } finally {
       await fresh.drop();
     }
-  });
+    // Two processes that each compile the TypeScript sources first: slow on a busy machine, never hung.
+  }, 180_000);
 
   describe("the playground's import route", () => {
     let store: TestStore;

@@ -39,13 +39,15 @@ export function readXlsx(zip: ZipArchive, budget: ReadBudget): { rows: Row[]; no
   const dateStyles = readDateStyles(zip);
 
   const read: { sheet: SheetRef; rows: Row[]; plan: boolean }[] = [];
-  sheets.forEach((sheet, index) => {
+  // Progress in bytes of sheet XML, the bulk of a large workbook.
+  const total = sheets.reduce((n, s) => n + zip.size(s.path), 0);
+  let done = 0;
+  for (const sheet of sheets) {
     if (!zip.has(sheet.path)) throw damaged(`missing ${sheet.path}`);
-    const rows = readSheet(zip, sheet.path, strings, dateStyles, date1904, budget);
-    budget.progress(index + 1, sheets.length);
-    if (rows.length === 0) return;
+    const rows = readSheet(zip, sheet.path, strings, dateStyles, date1904, budget, (bytes) => budget.progress((done += bytes), total));
+    if (rows.length === 0) continue;
     read.push({ sheet, rows, plan: rows.some((r) => isThemeSummaryHeader(r.cells) || matchHeaderRow(r.cells) !== null) });
-  });
+  }
   if (read.length === 0) throw new ChaserError("import.empty_file", { file: budget.file });
 
   const plans = read.filter((s) => s.plan);
@@ -144,7 +146,7 @@ function readDateStyles(zip: ZipArchive): Set<number> {
   return dates;
 }
 
-function readSheet(zip: ZipArchive, path: string, strings: string[], dateStyles: Set<number>, date1904: boolean, budget: ReadBudget): Row[] {
+function readSheet(zip: ZipArchive, path: string, strings: string[], dateStyles: Set<number>, date1904: boolean, budget: ReadBudget, onBytes: (bytes: number) => void): Row[] {
   const cellsByRow = new Map<number, string[]>();
   const merges: { top: number; left: number; bottom: number; right: number }[] = [];
   let rowNumber = 0;
@@ -229,7 +231,10 @@ function readSheet(zip: ZipArchive, path: string, strings: string[], dateStyles:
     },
     { xmlMode: true },
   );
-  zip.streamText(path, (chunk) => parser.write(chunk));
+  zip.streamText(path, (chunk) => {
+    parser.write(chunk);
+    onBytes(chunk.length);
+  });
   parser.end();
   finishRow();
   return mergedRows(cellsByRow, merges);

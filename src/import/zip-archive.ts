@@ -109,6 +109,11 @@ export class ZipArchive {
     return this.entries.has(name);
   }
 
+  /** The entry's declared inflated size (checked when it is read). */
+  size(name: string): number {
+    return this.entries.get(name)?.size ?? 0;
+  }
+
   names(): string[] {
     return [...this.entries.keys()];
   }
