@@ -63,7 +63,12 @@ let pdfjs: Promise<PdfJs> | undefined;
 export async function readPdf(bytes: Uint8Array, budget: ReadBudget): Promise<{ rows: Row[]; notes: Note[] }> {
   const { lines: all, rules } = await pdfLines(bytes, budget);
   const pages = new Set(all.map((l) => l.page)).size;
-  const kept = dropRunningLines(all, pages, (line) => bandOf(bandsOf(rules.get(line.page) ?? []), line) >= 0);
+  const bandsByPage = new Map<number, Band[]>();
+  const bandsOn = (page: number): Band[] => {
+    if (!bandsByPage.has(page)) bandsByPage.set(page, bandsOf(rules.get(page) ?? []));
+    return bandsByPage.get(page)!;
+  };
+  const kept = dropRunningLines(all, pages, (line) => bandOf(bandsOn(line.page), line) >= 0);
   const rows: Row[] = [];
   let columns: Columns | null = null;
   let lineNumber = 0;
@@ -82,7 +87,7 @@ export async function readPdf(bytes: Uint8Array, budget: ReadBudget): Promise<{ 
   };
   for (let i = 0; i < kept.length; ) {
     const line = kept[i]!;
-    const bands = bandsOf(rules.get(line.page) ?? []);
+    const bands = bandsOn(line.page);
     const band = bandOf(bands, line);
     // Bordered rows: every line up to the next border belongs to the same row.
     if (band >= 0) {
