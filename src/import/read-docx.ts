@@ -172,6 +172,8 @@ export function readDocx(zip: ZipArchive, budget: ReadBudget): { rows: Row[]; ta
               break;
             }
             if (!text) break;
+            // Prose counts against the row limit too: a document of a million paragraphs is no plan.
+            if (blocks.length > budget.limits.rows) throw new ChaserError("read.too_many_rows", { file: budget.file, limit: budget.limits.rows });
             const level = levelOf(p);
             if (level !== null) blocks.push({ kind: "heading", text: text.replace(/\s*\n\s*/g, " "), level });
             else blocks.push({ kind: "paragraph", text, emphasised: p.runs > 0 && p.boldRuns >= p.runs });

@@ -151,6 +151,7 @@ export function readHtml(bytes: Uint8Array, budget: ReadBudget): { rows: Row[]; 
 
   function addParagraph(text: string, emphasised: boolean) {
     const clean = text.split("\n").map((l) => l.trim()).filter(Boolean).join("\n");
+    if (blocks.length > budget.limits.rows) throw new ChaserError("read.too_many_rows", { file: budget.file, limit: budget.limits.rows });
     if (clean) blocks.push({ kind: "paragraph", text: clean, emphasised });
   }
 
