@@ -11,6 +11,7 @@ import { wanted } from "./common.js";
 import { benchScanAndDigest } from "./large-plan.js";
 import { benchDispatch } from "./dispatch.js";
 import { benchReplies } from "./replies.js";
+import { benchFormats } from "./formats.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const seeds = join(here, "..", "tests", "fixtures", "seeds");
@@ -71,7 +72,8 @@ async function benchImport(): Promise<void> {
   }
 }
 
-// BENCH_ONLY=import,scan,digest,dispatch,replies runs only those sections.
+// BENCH_ONLY=formats,import,scan,digest,dispatch,replies runs only those sections.
+if (wanted("formats")) await benchFormats();
 if (wanted("import")) await benchImport();
 const importPeak = peakRss;
 if (wanted("scan") || wanted("digest")) await benchScanAndDigest({ scan: wanted("scan"), digest: wanted("digest") });

@@ -19,6 +19,8 @@ import { adminCommand, claimCommand, delegateCommand, outboxCommand, pauseComman
 
 /** Files with more rows than this get a progress bar while they are written. */
 const PROGRESS_FROM = 2000;
+/** Files this large get a progress bar while they are read. */
+const READ_PROGRESS_FROM_BYTES = 1024 * 1024;
 
 export interface CliIo {
   out: (text: string) => void;
@@ -144,7 +146,7 @@ async function importCommand(argv: string[], config: Config, io: CliIo): Promise
   } catch (error) {
     throw new ChaserError("import.cannot_read", { file: args.file, reason: (error as NodeJS.ErrnoException).code ?? "?" }, { cause: error });
   }
-  const parsed = await parsePlanFile(bytes, basename(args.file), config.locale);
+  const parsed = await readWithProgress(bytes, basename(args.file), config.locale);
   if (args.json) {
     io.out(JSON.stringify(parsed, null, 2));
     return 0;
@@ -176,6 +178,23 @@ async function importCommand(argv: string[], config: Config, io: CliIo): Promise
   } finally {
     bar?.stop();
     await store.close();
+  }
+}
+
+/** Reads a plan file, with a progress bar on the terminal while a large one is read. */
+async function readWithProgress(bytes: Buffer, file: string, locale: Config["locale"]): Promise<Awaited<ReturnType<typeof parsePlanFile>>> {
+  const bar = bytes.length >= READ_PROGRESS_FROM_BYTES ? new SingleBar({ format: translator(locale)("read.progress"), hideCursor: true }) : null;
+  let started = false;
+  try {
+    return await parsePlanFile(bytes, file, locale, {
+      onProgress: (done, total) => {
+        if (bar && !started) bar.start(total, 0);
+        started = true;
+        bar?.update(done);
+      },
+    });
+  } finally {
+    if (started) bar?.stop();
   }
 }
 

@@ -280,13 +280,15 @@ describe("readTable and parsePlanFile: files that are not plans", () => {
     expect((await errorOf(parsePlanFile(utf8(",,,\n\t\n"), "plan.csv"))).code).toBe("import.empty_file");
   });
 
-  it("refuses binary content (a PNG) as import.binary_file", async () => {
+  it("refuses an image as read.unsupported_image, whatever it is called, and other binary content as import.binary_file", async () => {
     const png = Uint8Array.from([
       0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
       0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
     ]);
-    expect((await errorOf(readTable(png, "plan.csv"))).code).toBe("import.binary_file");
-    expect((await errorOf(parsePlanFile(png, "scan.png"))).code).toBe("import.binary_file");
+    expect((await errorOf(readTable(png, "plan.csv"))).code).toBe("read.unsupported_image");
+    expect((await errorOf(parsePlanFile(png, "scan.png"))).code).toBe("read.unsupported_image");
+    const binary = Uint8Array.from({ length: 256 }, (_, i) => (i * 7) % 256);
+    expect((await errorOf(readTable(binary, "plan.csv"))).code).toBe("import.binary_file");
   });
 
   it("refuses a file over MAX_FILE_BYTES as import.file_too_large, before looking inside", async () => {

@@ -99,7 +99,7 @@ export function parseActionTable(rows: Row[]): { plan: ParsedPlan; warnings: War
     let count = width;
     for (let i = from; i < rows.length; i++) {
       const cells = rows[i]!.cells;
-      if (isBlank(cells)) continue;
+      if (isBlank(cells) || rows[i]!.heading) continue;
       const header = matchHeaderRow(cells);
       if (header) {
         columns = header;
@@ -122,6 +122,11 @@ export function parseActionTable(rows: Row[]): { plan: ParsedPlan; warnings: War
     const row = rows[index]!;
     const cells = row.cells;
     if (isBlank(cells)) continue;
+    // A document's heading or a full-width table row, marked by the reader: the theme of what follows.
+    if (row.heading) {
+      theme = themeName(cleanLine(cells[0]));
+      continue;
+    }
     const header = matchHeaderRow(cells);
     if (header) {
       map = header;

@@ -4,6 +4,7 @@ import { matchHeaderRow } from "./match-columns.js";
 import { parseActionTable } from "./parse-action-table.js";
 import { isThemeSummaryHeader, parseThemeSummary } from "./parse-theme-summary.js";
 import { ParsedPlan } from "./parsed-plan.js";
+import type { ReadOptions } from "./import-limits.js";
 import { readTable } from "./read-table.js";
 
 /** The columns people are told to include when a file has none Chaser recognises. */
@@ -13,9 +14,9 @@ const EXPECTED_COLUMNS = "Recommendation, Action, Lead Officer, Target date, Sta
  * Reads a plan file of any supported format and kind into a ParsedPlan, or throws a ChaserError
  * that names what is wrong. Pure: nothing is stored.
  */
-export async function parsePlanFile(bytes: Uint8Array, fileName: string, locale: Locale = "en-GB"): Promise<ParsedPlan> {
+export async function parsePlanFile(bytes: Uint8Array, fileName: string, locale: Locale = "en-GB", options: ReadOptions = {}): Promise<ParsedPlan> {
   const t = translator(locale);
-  const table = await readTable(bytes, fileName);
+  const table = await readTable(bytes, fileName, options);
   const notes = table.notes.map((n) => ({ line: n.line, message: t(n.code, n.params) }));
   const header = table.rows.find((r) => isThemeSummaryHeader(r.cells) || matchHeaderRow(r.cells));
   if (!header) throw new ChaserError("import.no_columns", { file: fileName, expected: EXPECTED_COLUMNS });
