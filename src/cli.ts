@@ -273,6 +273,7 @@ async function mapRoleCommand(argv: string[], config: Config, io: CliIo): Promis
   try {
     const result = await mapRole(store.db, { role: args.role, personName: args.person, email: args.email, via: "cli", actorLabel: actor() });
     io.out(t(result.created ? "cli.map_role.done" : "cli.map_role.already", result));
+    if (result.claims > 0) io.out(t("trust.cli_claims_opened", { count: result.claims, person: result.person }));
     return 0;
   } finally {
     await store.close();

@@ -7,10 +7,11 @@ export type Platform = z.infer<typeof Platform>;
 /** A person as a chat platform describes them; adapters fill in what their platform knows. */
 export const ChatUser = z.object({
   platform: Platform,
-  /** Teams user id ("29:…"), Slack user id ("U…"), or the playground's name for the person. */
+  /** Teams user id ("29:…"), Slack user id ("U…"), or the playground persona's name. */
   userId: z.string().min(1).max(200),
   tenantId: z.string().max(200).optional(),
   name: z.string().max(200).optional(),
+  /** Only an email the platform itself vouches for (Slack's users.info); it may bind a new user to a person. */
   email: z.string().max(320).optional(),
   locale: z.string().max(20).optional(),
 });
