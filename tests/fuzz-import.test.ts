@@ -249,7 +249,7 @@ describe("parsePlanFile under property-based fuzzing: a plan or a coded error, w
       fc.asyncProperty(fc.uint8Array({ maxLength: 4096 }), fc.constantFrom("plan.csv", "plan.tsv", "plan.xlsx", "plan.txt", "plan"), async (bytes, name) => {
         expectWellFormed(await parse(bytes, name), bytes);
       }),
-      fuzzParams(40),
+      fuzzParams(25),
     );
   }, PROPERTY_TIMEOUT);
 
@@ -264,7 +264,7 @@ describe("parsePlanFile under property-based fuzzing: a plan or a coded error, w
           expectWellFormed(await parse(bytes, name), bytes);
         },
       ),
-      fuzzParams(40),
+      fuzzParams(25),
     );
   }, PROPERTY_TIMEOUT);
 
@@ -273,7 +273,7 @@ describe("parsePlanFile under property-based fuzzing: a plan or a coded error, w
       fc.asyncProperty(delimitedFile, async ({ bytes, name }) => {
         expectWellFormed(await parse(bytes, name), bytes);
       }),
-      fuzzParams(40),
+      fuzzParams(12),
     );
   }, PROPERTY_TIMEOUT);
 
@@ -284,7 +284,7 @@ describe("parsePlanFile under property-based fuzzing: a plan or a coded error, w
         const name = seed.name + rename;
         expectWellFormed(await parse(bytes, name), bytes);
       }),
-      fuzzParams(15),
+      fuzzParams(8),
     );
   }, PROPERTY_TIMEOUT);
 
@@ -296,7 +296,7 @@ describe("parsePlanFile under property-based fuzzing: a plan or a coded error, w
         const bytes = await workbook(rows, extras);
         expectWellFormed(await parse(bytes, "plan.xlsx"), bytes);
       }),
-      fuzzParams(15),
+      fuzzParams(6),
     );
   }, PROPERTY_TIMEOUT);
 

@@ -115,7 +115,7 @@ describe("parseReply under property-based fuzzing: never throws, never hangs, al
       fc.asyncProperty(fc.string({ unit: fc.constantFrom("grapheme", "binary") as never, maxLength: 2100 }), today, async (text, day) => {
         await read(text, day);
       }),
-      fuzzParams(60),
+      fuzzParams(40),
     );
   }, PROPERTY_TIMEOUT);
 
@@ -127,7 +127,7 @@ describe("parseReply under property-based fuzzing: never throws, never hangs, al
         expect(parseReply(text, { today: day })).toEqual(reply);
       }),
       {
-        ...fuzzParams(300),
+        ...fuzzParams(200),
         // Found by this property: parseReply took 2200-01-01 as today, then parseTarget threw on it.
         examples: [["running late to end of March ", "2199-12-31"], ["snooze until 1 March", "2199-12-31"], ["delayed to end of March", "1900-01-01"]],
       },
@@ -139,7 +139,7 @@ describe("parseReply under property-based fuzzing: never throws, never hangs, al
       fc.asyncProperty(longPhrase, today, async (text, day) => {
         await read(text, day);
       }),
-      fuzzParams(60),
+      fuzzParams(30),
     );
   }, PROPERTY_TIMEOUT);
 

@@ -2,6 +2,7 @@ import { parentPort } from "node:worker_threads";
 import { ChaserError } from "../../src/domain/chaser-error.js";
 import { parseReply } from "../../src/domain/parse-reply.js";
 import { parsePlanFile } from "../../src/import/parse-plan.js";
+import { convertSlack, convertTeams, readAnswer } from "./payload-conversions.js";
 
 /**
  * Runs the code under fuzzing in a thread of its own, so that a call that never returns (a regex
@@ -11,6 +12,9 @@ import { parsePlanFile } from "../../src/import/parse-plan.js";
 const calls = {
   parsePlanFile: (bytes: Uint8Array, fileName: string) => parsePlanFile(bytes, fileName),
   parseReply: (text: string, today: string) => parseReply(text, { today }),
+  convertSlack,
+  convertTeams,
+  readAnswer,
 };
 export type FuzzCall = keyof typeof calls;
 

@@ -80,7 +80,12 @@ export class BoundedWorker {
       };
       worker.on("message", onMessage);
       worker.on("error", onError);
-      worker.postMessage({ id, call, args });
+      try {
+        worker.postMessage({ id, call, args });
+      } catch (error) {
+        cleanup();
+        reject(error as Error);
+      }
     });
   }
 
