@@ -50,12 +50,10 @@ async function read(text: string, today: string): Promise<ParsedReply> {
   const result = await settleWithin(worker, BOUND_MS, "parseReply", [text, today]);
   if (!result.ok) throw new Error(`parseReply threw ${result.code}; it must never throw`);
   const reply = WellFormed.parse(result.value) as ParsedReply;
-  const intent = reply.intent;
-  // URLs are held aside as private-use markers while parsing; none may leak into what is kept.
-  if (!/[\uE000\uE001]/.test(text)) expect(JSON.stringify(reply)).not.toMatch(/[\uE000\uE001]/);
-  // A snooze or a delay reads a date forward from today.
-  const target = intent?.kind === "snooze" ? intent.until : intent?.kind === "delayed" ? intent.newTarget : null;
-  if (target?.from && intent?.kind === "snooze") expect(target.from >= today, `${target.from} before ${today}`).toBe(true);
+  // URLs are held aside as private-use marks while parsing; none may leak into what is kept, and
+  // marks typed by the person are not taken for URLs. (A date in the past is read as written:
+  // checkAnswer refuses it with a message, which the payload properties cover.)
+  expect(JSON.stringify(reply)).not.toMatch(/[\uE000\uE001]/);
   if (text.length > MAX_REPLY_LENGTH) expect(reply).toEqual({ intent: null, ref: null, confident: false });
   return reply;
 }
@@ -139,7 +137,11 @@ describe("parseReply under property-based fuzzing: never throws, never hangs, al
       fc.asyncProperty(longPhrase, today, async (text, day) => {
         await read(text, day);
       }),
-      fuzzParams(30),
+      {
+        ...fuzzParams(30),
+        // Found by this property: a typed URL mark ("\uE0001\uE001") became an empty URL, leaving "2.3 " untrimmed.
+        examples: [[`${"1 done 2.3 \uE0001\uE001 ".repeat(90)}done`, "1970-01-01"]],
+      },
     );
   }, PROPERTY_TIMEOUT);
 

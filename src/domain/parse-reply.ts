@@ -487,6 +487,8 @@ function prepare(raw: string): Prepared {
     .replace(/[\u201C\u201D]/g, '"')
     .replace(/[\u2010-\u2015\u2212]/g, "-")
     .replace(/[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\uFE0F\u200D]/gu, " ")
+    // The URL marks are private-use characters: typed ones would be taken for URLs never seen.
+    .replace(/[\uE000\uE001]/g, " ")
     .replace(URL_RE, (url) => {
       const trimmed = url.replace(/[.,;:!?)\]]+$/, "");
       urls.push(trimmed);
