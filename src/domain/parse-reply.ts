@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
 import { addDays } from "./london-date.js";
-import { isMonthName, parseTarget } from "./parse-target.js";
+import { isMonthName, isReadableDay, parseTarget } from "./parse-target.js";
 import type { Target } from "./target.js";
 
 /**
@@ -51,7 +51,7 @@ export interface ParsedReply {
 }
 
 export interface ParseReplyOptions {
-  /** ISO date (YYYY-MM-DD, Europe/London) that "end of March" and "in 2 weeks" are read against. */
+  /** ISO date (YYYY-MM-DD, Europe/London, 1900–2199) that "end of March" and "in 2 weeks" are read against. */
   today: string;
 }
 
@@ -492,6 +492,8 @@ function prepare(raw: string): Prepared {
     .replace(/[\u201C\u201D]/g, '"')
     .replace(/[\u2010-\u2015\u2212]/g, "-")
     .replace(/[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\uFE0F\u200D]/gu, " ")
+    // The URL marks are private-use characters: typed ones would be taken for URLs never seen.
+    .replace(/[\uE000\uE001]/g, " ")
     .replace(URL_RE, (url) => {
       const trimmed = url.replace(/[.,;:!?)\]]+$/, "");
       urls.push(trimmed);
@@ -740,8 +742,9 @@ function readNote(s: string): { text: string; ref: FoundRef | null } | null {
 const UNREAD: ParsedReply = { intent: null, ref: null, confident: false };
 
 export function parseReply(text: string, options: ParseReplyOptions): ParsedReply {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(options.today) || !DateTime.fromISO(options.today, { zone: "UTC" }).isValid) {
-    throw new RangeError(`parseReply: today must be an ISO date (YYYY-MM-DD), got "${options.today}"`);
+  // Refused here, as parseTarget would refuse it half-way through reading a date (a year past 2199).
+  if (!isReadableDay(options.today)) {
+    throw new RangeError(`parseReply: today must be an ISO date (YYYY-MM-DD) from 1900 to 2199, got "${options.today}"`);
   }
   if (text.length > MAX_REPLY_LENGTH) return UNREAD;
   const { today } = options;

@@ -64,6 +64,11 @@ function day(y: number, m: number, d: number): Range | null {
   return isValidDay(y, m, d) ? { from: iso(y, m, d), to: iso(y, m, d) } : null;
 }
 
+/** True for an ISO date (YYYY-MM-DD) in the years parseTarget reads (1900–2199): the `today` it accepts. */
+export function isReadableDay(s: string): boolean {
+  return parseIso(s) !== null;
+}
+
 function parseIso(s: string): Ymd | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
   if (!m) return null;

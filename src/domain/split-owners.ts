@@ -164,6 +164,27 @@ function isCapitalised(word: string): boolean {
   return /^[\p{Lu}\p{N}]/u.test(word);
 }
 
+/**
+ * `text` less the characters `drop` matches at its end. Scanned back from the end: a `[…]+$` regex
+ * retries from every character of each run of them, which is quadratic in a long cell.
+ */
+function trimEndWhere(text: string, drop: RegExp): string {
+  let end = text.length;
+  while (end > 0 && drop.test(text[end - 1]!)) end--;
+  return text.slice(0, end);
+}
+
+/** `text` less trailing ",", spaces, "and", "with" and "&"; linear, unlike the nested regex it replaces. */
+function dropTrailingSeparators(text: string): string {
+  let out = text;
+  for (;;) {
+    out = trimEndWhere(out, /[\s,]/);
+    const joiner = /\s(?:and|with|&)$/i.exec(out.slice(-5));
+    if (!joiner) return out;
+    out = out.slice(0, out.length - joiner[0].length + 1);
+  }
+}
+
 // --------------------------------------------------------------------------------------------
 // Lexicon matching
 
@@ -252,7 +273,7 @@ function segment(text: string, index: Index): string[] {
   if (pending.length > 0) merged.push(pending);
 
   return merged
-    .map((u) => u.join(" ").replace(/^[\s,.:;-]+|[\s,.:;-]+$/g, ""))
+    .map((u) => trimEndWhere(u.join(" ").replace(/^[\s,.:;-]+/, ""), /[\s,.:;-]/))
     .filter((u) => u.length > 1 || /\d/.test(u));
 }
 
@@ -326,7 +347,8 @@ function tokens(text: string): Token[] {
   return [...text.matchAll(/\S+/g)].map((m) => ({ text: m[0], start: m.index, end: m.index + m[0].length }));
 }
 
-const TRAILING_SEPARATOR = /(?:[\s,]+|\s+(?:and|with|&))+$/i;
+/** Words a title is made of at most: longer is prose, not a definition, and the search stays linear. */
+const MAX_TITLE_WORDS = 16;
 
 class Splitter {
   readonly owners: string[] = [];
@@ -348,7 +370,7 @@ class Splitter {
   }
 
   addRole(name: string, alias: string): void {
-    const a = this.masked.restore(alias).replace(/\s+/g, " ").replace(/[\s,]+$/, "").trim();
+    const a = trimEndWhere(this.masked.restore(alias).replace(/\s+/g, " "), /[\s,]/).trim();
     const n = this.masked.restore(name).trim();
     if (!a || a.toLowerCase() === n.toLowerCase()) return;
     const aliases = this.roles.get(n) ?? [];
@@ -357,18 +379,26 @@ class Splitter {
   }
 
   piece(piece: string): void {
-    const text = piece.trim().replace(/^[-*·\s]+/, "").replace(/[\s,.;:]+$/, "");
-    if (text === "") return;
-    if (this.personWithTitle(text)) return;
-    if (this.acronymDefinition(text)) return;
-    for (const part of softSplit(text, this.index)) {
-      for (const unit of segment(part, this.index)) this.addOwner(unit);
+    // What follows a definition is read as a piece of its own, in this loop rather than by recursion,
+    // which a cell of thousands of definitions would take past the stack's depth.
+    for (let rest: string | null = piece; rest !== null; ) {
+      const text = trimEndWhere(rest.trim().replace(/^[-*·\s]+/, ""), /[\s,.;:]/);
+      if (text === "") return;
+      if (this.personWithTitle(text)) return;
+      rest = this.acronymDefinition(text);
+      if (rest === null) {
+        for (const part of softSplit(text, this.index)) {
+          for (const unit of segment(part, this.index)) this.addOwner(unit);
+        }
+        return;
+      }
     }
   }
 
   /** "Allister Bannin, Director of Finance (Deputy S151 Officer)". */
   private personWithTitle(text: string): boolean {
-    const comma = text.indexOf(",");
+    // A name is two or three words: only the start of a long cell is searched for its comma.
+    const comma = text.slice(0, 200).indexOf(",");
     if (comma < 0) return false;
     const name = text.slice(0, comma).trim();
     const title = text.slice(comma + 1).trim();
@@ -378,15 +408,23 @@ class Splitter {
     return true;
   }
 
-  /** "Corporate Director, Commercial Development, Asset and Investment CDAI" defines CDAI. */
-  private acronymDefinition(text: string): boolean {
-    const toks = tokens(text);
-    for (let k = 1; k < toks.length; k++) {
+  /**
+   * "Corporate Director, Commercial Development, Asset and Investment CDAI" defines CDAI. Reads the
+   * first definition in `text`, and returns what follows it (to be read as a piece), or null when
+   * `text` defines nothing. Words are taken one at a time up to the first definition, and a title is
+   * looked for only in the MAX_TITLE_WORDS words before an acronym, so a long cell costs linear time.
+   */
+  private acronymDefinition(text: string): string | null {
+    const toks: Token[] = [];
+    for (const m of text.matchAll(/\S+/g)) {
+      toks.push({ text: m[0], start: m.index, end: m.index + m[0].length });
+      const k = toks.length - 1;
+      if (k === 0) continue;
       const word = toks[k]!.text.replace(/[.,;:]+$/, "");
       const inParens = this.masked.inner(word);
       const acronym = inParens ?? word;
       if (!ACRONYM.test(acronym)) continue;
-      for (let s = 0; s < k; s++) {
+      for (let s = Math.max(0, k - MAX_TITLE_WORDS); s < k; s++) {
         const prev = s > 0 ? toks[s - 1]!.text : null;
         const startsPart = prev === null || prev.endsWith(",") || ["and", "&", "with"].includes(bare(prev));
         if (!startsPart) continue;
@@ -396,17 +434,16 @@ class Splitter {
           .filter((w) => /^\p{Lu}/u.test(w) && !ACRONYM.test(w))
           .map((w) => w[0]!);
         if (initials.length < 2 || !isAcronymOf(acronym, initials)) continue;
-        const prefix = text.slice(0, toks[s]!.start).replace(TRAILING_SEPARATOR, "");
+        const prefix = dropTrailingSeparators(text.slice(0, toks[s]!.start));
         const alias = text.slice(toks[s]!.start, toks[k - 1]!.end);
         const suffix = text.slice(toks[k]!.end).replace(/^[\s,]+|^\s*(?:and|with|&)\s+/i, "");
         if (prefix.trim()) this.piece(prefix);
         this.addOwner(acronym);
         this.addRole(acronym, alias);
-        if (suffix.trim()) this.piece(suffix);
-        return true;
+        return suffix;
       }
     }
-    return false;
+    return null;
   }
 }
 

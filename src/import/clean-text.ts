@@ -16,6 +16,9 @@ export function cleanText(raw: string | null | undefined): string {
   if (TAG.test(text)) {
     text = convert(text, {
       wordwrap: false,
+      // html-to-text walks the tree by recursion: a cell of thousands of unclosed tags overflows the
+      // stack. No real cell nests anywhere near this deep; what lies deeper becomes "…".
+      limits: { maxDepth: 100, ellipsis: "…" },
       selectors: [
         { selector: "a", options: { ignoreHref: true } },
         { selector: "ul", options: { itemPrefix: "• " } },

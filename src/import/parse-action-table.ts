@@ -249,9 +249,13 @@ function finish(recs: RecDraft[], titleLines: string[], warnings: WarningDraft[]
     }
     return owners;
   };
+  // The next number to try per ref, so thousands of rows with the same ref are not numbered quadratically.
+  const nextNumber = new Map<string, number>();
   const uniqueRef = (ref: string): string => {
     let candidate = ref;
-    for (let n = 2; usedRefs.has(candidate.toLowerCase()); n++) candidate = `${ref} (${n})`;
+    let n = nextNumber.get(ref.toLowerCase()) ?? 2;
+    for (; usedRefs.has(candidate.toLowerCase()); n++) candidate = `${ref} (${n})`;
+    nextNumber.set(ref.toLowerCase(), n);
     usedRefs.add(candidate.toLowerCase());
     return candidate;
   };
