@@ -166,3 +166,25 @@ describe("a person's mapping overrides what Chaser read", () => {
     expect(() => readColumns(rows(HEADED), { given: [{ column: "Z", role: "owner" }] })).toThrow(expect.objectContaining({ code: "reading.unknown_column" }));
   });
 });
+
+describe("fragments the text extraction left", () => {
+  it("joins a word cut across two cells", async () => {
+    const { joinSplitWords } = await import("../src/import/ocr-fragments.js");
+    expect(joinSplitWords(["x", " Performance a ", "nd approved", ""])).toEqual({ cells: ["x", "Performance and", "approved", ""], joined: ["Performance and"] });
+    // "a" then a whole word is two words, not one cut in two.
+    expect(joinSplitWords(["Finance a", "to do"]).joined).toEqual([]);
+    expect(joinSplitWords(["Head of Finance", "and more"]).joined).toEqual([]);
+  });
+
+  it("flags an owner that is the cut-off end of a line, and keeps real ones", async () => {
+    const { isOwnerFragment } = await import("../src/import/ocr-fragments.js");
+    expect(["Performance a", "Finance and", "Head of", "Corporate Director of"].map(isOwnerFragment)).toEqual([true, true, true, true]);
+    expect(["CDAI", "Head of Finance", "Sam Jones", "Policy", "HR"].map(isOwnerFragment)).toEqual([false, false, false, false, false]);
+  });
+
+  it("keeps a fragment owner out of the plan, with a warning on its line", () => {
+    const plan = parsePlanTable(table([["Ref", "Action", "Lead Officer", "Deadline"], ["1", "Review the framework", "Head of Finance", "31/03/2025"], ["2", "Publish the register", "Sam Jones\nPerformance a", "30/06/2025"]]), "plan.csv");
+    expect(plan.recommendations[1]!.actions[0]!.owners).toEqual(["Sam Jones"]);
+    expect(plan.warnings.map((w) => w.message)).toEqual(['Owner "Performance a" looks like a fragment cut from the row above, so it was not kept as an owner.']);
+  });
+});

@@ -2,6 +2,7 @@ import { parseTarget } from "../domain/parse-target.js";
 import { combineStatuses, normaliseStatus, splitStatuses, worstRag } from "../domain/normalise-status.js";
 import { buildOwnerLexicon, splitOwners } from "../domain/split-owners.js";
 import { cleanLine, cleanText } from "./clean-text.js";
+import { isOwnerFragment, joinSplitWords } from "./ocr-fragments.js";
 import { matchHeaderRow as matchHeader, type ColumnMap, type ColumnRole } from "./match-columns.js";
 import type { ParsedAction, ParsedPlan, ParsedRecommendation, ParsedRole } from "./parsed-plan.js";
 import type { Row } from "./row.js";
@@ -137,7 +138,8 @@ export function parseActionTable(rows: Row[], options: ActionTableOptions = {}):
 
   for (let index = start; index < rows.length; index++) {
     const row = rows[index]!;
-    const cells = row.cells;
+    const { cells, joined } = joinSplitWords(row.cells);
+    for (const text of joined) warnings.push({ line: row.line, code: "reading.ocr_joined", params: { text } });
     if (isBlank(cells)) continue;
     const header = matchHeaderRow(cells);
     if (header) {
@@ -274,7 +276,12 @@ function finish(recs: RecDraft[], titleLines: string[], warnings: WarningDraft[]
     let inheritedAccountable: string[] = [];
     const base = rec.ref ?? `#${recIndex + 1}`;
     const actions = drafts.map((draft, i): ParsedAction => {
-      const owners = owned(draft.owner);
+      // A line cut off by a page break ("Performance a") is not a person to chase.
+      const owners = owned(draft.owner).filter((o) => {
+        if (!isOwnerFragment(o)) return true;
+        warnings.push({ line: draft.line, code: "reading.owner_fragment", params: { text: o } });
+        return false;
+      });
       const accountable = owned(draft.accountable);
       // Sub-activity rows leave the owner blank: the item's lead officer owns them all.
       if (owners.length > 0) inheritedOwners = owners;
