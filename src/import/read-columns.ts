@@ -112,7 +112,6 @@ function checkChoices(choices: ColumnChoice[], headings: string[], width: number
  * questions. Returns null when nothing in the table reads as an action plan.
  */
 export function readColumns(rows: Row[], choices: { remembered?: ColumnChoice[]; given?: ColumnChoice[] } = {}): TableReading | null {
-  const remembered = choices.remembered ?? [];
   const given = choices.given ?? [];
   let headerIndex = rows.findIndex((r) => matchHeaderRow(r.cells) !== null);
   let fromContent = false;
@@ -132,7 +131,16 @@ export function readColumns(rows: Row[], choices: { remembered?: ColumnChoice[];
   const data = rows.slice(fromContent ? headerIndex : headerIndex + 1).filter((r) => !isBlank(r.cells) && !(header && sameHeadings(r.cells, header.cells)) && !matchHeaderRow(r.cells));
   const width = Math.max(header?.cells.length ?? 0, ...data.slice(0, 2000).map((r) => r.cells.length));
   const headings = Array.from({ length: width }, (_, i) => cleanLine(header?.cells[i] ?? ""));
-  checkChoices([...remembered, ...given], headings, width);
+  checkChoices(given, headings, width);
+  // A remembered column the file no longer has is dropped: the layout changed, so it is read afresh.
+  const remembered = (choices.remembered ?? []).filter((c) => {
+    try {
+      checkChoices([c], headings, width);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 
   // Headings first; a second column with the same role is asked about, not used.
   const known: (ColumnRole | null)[] = [];
