@@ -191,7 +191,7 @@ async function importCommand(argv: string[], config: Config, io: CliIo): Promise
     (bar as SingleBar | null)?.stop();
     const plan = result.plan;
     if (result.remembered) io.out(t("reading.cli.remembered"));
-    if (result.status === "needs_confirmation") {
+    if (result.status !== "imported") {
       for (const line of previewLines(plan, fileName, t, { maxWarnings: 20 })) io.out(line);
       io.out(t("reading.cli.waiting", { roles: COLUMN_ROLES.join(", ") }));
       return 3;

@@ -17,6 +17,8 @@ export interface ImportFileRequest {
   given?: ColumnChoice[];
   /** The person saw the preview and accepts Chaser's reading of what is left unsure. */
   confirmed: boolean;
+  /** Only read the file and return the preview, whatever Chaser is sure of. */
+  previewOnly?: boolean;
   /** Take the targets the actions' own words suggest where they have none. */
   acceptSuggested?: boolean;
   dryRun?: boolean;
@@ -28,7 +30,7 @@ export interface ImportFileRequest {
 }
 
 export type ImportFileResult =
-  | { status: "needs_confirmation"; slug: string; plan: ParsedPlan; remembered: boolean }
+  | { status: "needs_confirmation" | "preview"; slug: string; plan: ParsedPlan; remembered: boolean }
   | { status: "imported"; slug: string; plan: ParsedPlan; report: ImportReport; remembered: boolean };
 
 /**
@@ -40,6 +42,7 @@ export async function importPlanFile(store: Store, req: ImportFileRequest): Prom
   const slug = planSlug(req.planName, req.fileName);
   const remembered = await recallColumns(store.db, slug);
   let plan = await parsePlanFile(req.bytes, req.fileName, req.locale, { remembered: remembered ?? undefined, given: req.given });
+  if (req.previewOnly) return { status: "preview", slug, plan, remembered: remembered !== null };
   if (openQuestions(plan).length > 0 && !req.confirmed) return { status: "needs_confirmation", slug, plan, remembered: remembered !== null };
   if (req.acceptSuggested) plan = acceptSuggestedTargets(plan);
   const report = await importPlan(store, plan, {
