@@ -12,6 +12,7 @@ import { deliver, reportUnreachable, updateMessage, type Deliverer } from "./del
 import { ACTION_CARD_INCLUDE, findPersonActions, type CardAction } from "./find-person-actions.js";
 import { identifyPerson } from "./identify-person.js";
 import { parseAdminCommand, runAdminCommand } from "./admin-command.js";
+import { fileReceived, ImportPayload, importPressed, type ChatFile } from "./import-from-chat.js";
 import { cardEntries, messageCard } from "./message-card.js";
 import { recordAnswer, type AnswerInput, type AnswerResult } from "./record-answer.js";
 
@@ -23,6 +24,8 @@ export type InboundEvent =
   | { type: "answer"; user: ChatUser; address?: ChatAddress; deliveryId: string; payload: unknown; inputs: unknown; inline: boolean }
   | { type: "list"; user: ChatUser; address?: ChatAddress }
   | { type: "help"; user: ChatUser; address?: ChatAddress }
+  /** A file sent in a 1:1 chat (an admin importing a plan). */
+  | { type: "file"; user: ChatUser; address?: ChatAddress; deliveryId: string; file: ChatFile }
   /** The person removed or blocked the bot: stop sending, tell the admins. */
   | { type: "gone"; user: ChatUser };
 
@@ -70,8 +73,13 @@ export async function handleEvent(deps: ConversationDeps, event: InboundEvent, n
       return { pressed: null, reply: await listCard(deps, person, t, now) };
     case "text":
       return { ...none, reply: await handleText(deps, person, t, via, event, now) };
-    case "answer":
+    case "file":
+      return { ...none, reply: await fileReceived(deps, person, t, event.file, now) };
+    case "answer": {
+      const imported = ImportPayload.safeParse(event.payload);
+      if (imported.success) return { ...none, reply: await importPressed(deps, person, t, via, imported.data, now) };
       return handleAnswer(deps, person, t, via, event, now);
+    }
   }
 }
 
