@@ -8,8 +8,15 @@ import { ChaserError } from "./domain/chaser-error.js";
 import { ukDate } from "./domain/london-date.js";
 import { Status } from "./domain/vocabulary.js";
 import { translator } from "./i18n.js";
+import { acceptSuggestedTargets } from "./import/assess-plan.js";
+import { importPlanFile } from "./import/import-plan-file.js";
+import type { ReadProgress } from "./import/import-limits.js";
+import { COLUMN_ROLES } from "./import/match-columns.js";
 import { parsePlanFile } from "./import/parse-plan.js";
-import { importPlan } from "./store/import-plan.js";
+import { previewLines } from "./import/preview-lines.js";
+import { parseColumnChoice } from "./import/read-columns.js";
+import { recallColumns } from "./store/column-mappings.js";
+import { planSlug } from "./store/import-plan.js";
 import { listActions } from "./store/list-actions.js";
 import { listPlans } from "./store/list-plans.js";
 import { mapRole } from "./store/map-role.js";
@@ -136,36 +143,66 @@ async function importCommand(argv: string[], config: Config, io: CliIo): Promise
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { plan: { type: "string" }, "dry-run": { type: "boolean" }, json: { type: "boolean" } },
+    options: {
+      plan: { type: "string" },
+      "dry-run": { type: "boolean" },
+      json: { type: "boolean" },
+      map: { type: "string", multiple: true },
+      yes: { type: "boolean" },
+      "suggested-targets": { type: "boolean" },
+    },
   });
   if (positionals.length !== 1) throw new ChaserError("cli.import_usage");
   const args = ImportArgs.parse({ ...values, file: positionals[0] });
+  const given = (values.map ?? []).map(parseColumnChoice);
   let bytes: Buffer;
   try {
     bytes = await readFile(args.file);
   } catch (error) {
     throw new ChaserError("import.cannot_read", { file: args.file, reason: (error as NodeJS.ErrnoException).code ?? "?" }, { cause: error });
   }
-  const parsed = await readWithProgress(bytes, basename(args.file), config.locale);
-  if (args.json) {
-    io.out(JSON.stringify(parsed, null, 2));
-    return 0;
-  }
+  const fileName = basename(args.file);
   const store = await openStore(config.database);
-  const total = parsed.recommendations.reduce((n, r) => n + r.actions.length, 0);
-  const bar = total >= PROGRESS_FROM ? new SingleBar({ format: t("cli.progress"), hideCursor: true }) : null;
-  bar?.start(total, 0);
+  let bar: SingleBar | null = null;
   try {
-    const report = await importPlan(store, parsed, {
+    if (args.json) {
+      // The best reading, each open question marked, for scripts; nothing is written.
+      const remembered = await recallColumns(store.db, planSlug(args.plan, fileName));
+      let parsed = await parsePlanFile(bytes, fileName, config.locale, { remembered: remembered ?? undefined, given });
+      if (values["suggested-targets"]) parsed = acceptSuggestedTargets(parsed);
+      io.out(JSON.stringify(parsed, null, 2));
+      return 0;
+    }
+    const result = await importPlanFile(store, {
+      bytes,
+      fileName,
       planName: args.plan,
-      sourceDocument: basename(args.file),
+      locale: config.locale,
+      given,
+      confirmed: Boolean(values.yes),
+      acceptSuggested: Boolean(values["suggested-targets"]),
       via: "cli",
       actorLabel: actor(),
       dryRun: args["dry-run"],
       now: io.now(),
-      onProgress: (done) => bar?.update(done),
+      onReadProgress: readProgress(bytes, config.locale),
+      onProgress: (done, total) => {
+        if (!bar && total >= PROGRESS_FROM) {
+          bar = new SingleBar({ format: t("cli.progress"), hideCursor: true });
+          bar.start(total, 0);
+        }
+        bar?.update(done);
+      },
     });
-    bar?.stop();
+    (bar as SingleBar | null)?.stop();
+    const plan = result.plan;
+    if (result.remembered) io.out(t("reading.cli.remembered"));
+    if (result.status !== "imported") {
+      for (const line of previewLines(plan, fileName, t, { maxWarnings: 20 })) io.out(line);
+      io.out(t("reading.cli.waiting", { roles: COLUMN_ROLES.join(", ") }));
+      return 3;
+    }
+    const report = result.report;
     io.out(t(report.dryRun ? "cli.import.dry_run" : report.planCreated ? "cli.import.created" : "cli.import.updated", { slug: report.planSlug, title: report.planTitle }));
     io.out(t("cli.import.recommendations", report.recommendations));
     io.out(t("cli.import.actions", { ...report.actions, missing: report.actions.missingFromFile.length }));
@@ -173,29 +210,29 @@ async function importCommand(argv: string[], config: Config, io: CliIo): Promise
     if (report.changes.length > 20) io.out(t("cli.import.more_changes", { count: report.changes.length - 20 }));
     if (report.keptStatus.length > 0) io.out(t("cli.import.kept_status", { refs: report.keptStatus.join(", ") }));
     if (report.actions.missingFromFile.length > 0) io.out(t("cli.import.missing", { refs: report.actions.missingFromFile.slice(0, 20).join(", ") }));
+    // Can it be chased: what will never be prompted, and the dates its own words suggest.
+    const readByHeadings = plan.reading?.columns.every((c) => c.source === "heading" || (c.role === null && c.samples.length === 0)) ?? true;
+    for (const line of previewLines(plan, fileName, t, { title: !readByHeadings, columns: !readByHeadings, found: false, maxWarnings: null })) io.out(line);
+    if ((plan.reading?.suggestedTargets.length ?? 0) > 0) io.out(t("reading.cli.suggest_hint"));
     for (const w of report.warnings) io.err(t("cli.warning", { line: w.line, message: w.message }));
     return 0;
   } finally {
-    bar?.stop();
+    (bar as SingleBar | null)?.stop();
     await store.close();
   }
 }
 
-/** Reads a plan file, with a progress bar on the terminal while a large one is read. */
-async function readWithProgress(bytes: Buffer, file: string, locale: Config["locale"]): Promise<Awaited<ReturnType<typeof parsePlanFile>>> {
-  const bar = bytes.length >= READ_PROGRESS_FROM_BYTES ? new SingleBar({ format: translator(locale)("read.progress"), hideCursor: true }) : null;
+/** A progress bar on the terminal while a large file is read (it stops itself when reading ends). */
+function readProgress(bytes: Buffer, locale: Config["locale"]): ReadProgress | undefined {
+  if (bytes.length < READ_PROGRESS_FROM_BYTES) return undefined;
+  const bar = new SingleBar({ format: translator(locale)("read.progress"), hideCursor: true });
   let started = false;
-  try {
-    return await parsePlanFile(bytes, file, locale, {
-      onProgress: (done, total) => {
-        if (bar && !started) bar.start(total, 0);
-        started = true;
-        bar?.update(done);
-      },
-    });
-  } finally {
-    if (started) bar?.stop();
-  }
+  return (done, total) => {
+    if (!started) bar.start(total, 0);
+    started = true;
+    bar.update(done);
+    if (done >= total) bar.stop();
+  };
 }
 
 async function plansCommand(argv: string[], config: Config, io: CliIo): Promise<number> {

@@ -82,6 +82,7 @@ describe("chaser import", () => {
       t("cli.import.created", { slug: SLUG_000, title: TITLE_000 }),
       t("cli.import.recommendations", { added: 7, updated: 0, unchanged: 0 }),
       t("cli.import.actions", { added: 19, updated: 0, unchanged: 0, missing: 0 }),
+      t("reading.preview.no_status", { count: 3, refs: "5, 6, 7.1" }),
     ]);
 
     const second = await cli(["import", SEED_000]);
@@ -90,6 +91,7 @@ describe("chaser import", () => {
       t("cli.import.updated", { slug: SLUG_000, title: TITLE_000 }),
       t("cli.import.recommendations", { added: 0, updated: 0, unchanged: 7 }),
       t("cli.import.actions", { added: 0, updated: 0, unchanged: 19, missing: 0 }),
+      t("reading.preview.no_status", { count: 3, refs: "5, 6, 7.1" }),
     ]);
     const plans = await json<{ slug: string }[]>(["plans"]);
     expect(plans.map((p) => p.slug)).toEqual([SLUG_000]);
@@ -111,6 +113,7 @@ describe("chaser import", () => {
       t("cli.import.dry_run", { slug: SLUG_000, title: TITLE_000 }),
       t("cli.import.recommendations", { added: 7, updated: 0, unchanged: 0 }),
       t("cli.import.actions", { added: 19, updated: 0, unchanged: 0, missing: 0 }),
+      t("reading.preview.no_status", { count: 3, refs: "5, 6, 7.1" }),
     ]);
     const plans = await cli(["plans"]);
     expect(plans.out).toEqual([t("cli.plans.none")]);

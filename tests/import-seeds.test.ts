@@ -197,7 +197,14 @@ describe("seed 004: select committee recommendations and updated action plan", (
     expect(refs).toHaveLength(27);
     expect(refs.slice(0, 6)).toEqual(["R1", "R 2", "R3", "R4", "R 5", "R 6"]);
     expect(refs.at(-1)).toBe("R 27");
-    expect(plan.warnings).toEqual([]);
+    expect(plan.warnings).toEqual([{ line: 219, message: 'Joined "Performance and", split across two cells by the text extraction.' }]);
+  });
+
+  it("joins an owner cut by the text extraction instead of keeping \"Performance a\" as an owner", async () => {
+    const plan = await parseSeed("committee");
+    const r25 = plan.recommendations.find((r) => r.ref === "R 25")!.actions[0]!;
+    expect(r25.owners).toEqual(["Commissioning", "Performance", "Risk"]);
+    expect(plan.recommendations.flatMap((r) => r.actions.flatMap((a) => a.owners)).filter((o) => / [a-z]{1,2}$/.test(o))).toEqual([]);
   });
 
   it("reassembles text that flows over many rows, column by column", () => {

@@ -1,7 +1,8 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import pino from "pino";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -51,6 +52,11 @@ describe.skipIf(!haveBrowser)("the playground in a real browser", () => {
     await page.setInputFiles("#import input[type=file]", resolve(SEEDS, SEED_FILES.procurement));
     await page.fill("#import input[name=plan]", "Procurement review");
     await page.click("#import button");
+    // The preview comes first: every column read by its heading, nothing written yet.
+    await page.waitForSelector("#preview-confirm");
+    expect(await page.locator("#preview-form select[name=E]").inputValue()).toBe("owner");
+    expect(await store.db.plan.count()).toBe(0);
+    await page.click("#preview-confirm");
     await page.waitForSelector("text=Procurement review");
     await page.reload();
     await page.selectOption("#roles", "CDAI");
@@ -82,5 +88,36 @@ describe.skipIf(!haveBrowser)("the playground in a real browser", () => {
     expect(await digest.locator("dt").allTextContents()).toEqual(expect.arrayContaining(["Amber", "Green", "No RAG rating"]));
     expect(await digest.textContent()).toContain("Newly slipped (1)");
     await page.screenshot({ path: resolve(__dirname, "../data/playground.png"), fullPage: true });
+  }, 60_000);
+
+  it("previews a plan with headings Chaser is unsure of, lets the person correct a column, then imports", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "chaser-preview-"));
+    const file = join(dir, "fire-tracker.csv");
+    writeFileSync(file, [
+      "AFI Ref,Area for Improvement,Action,Assigned To,Logged,Finish by,Where are we",
+      "AFI 1,The service should improve how it records audits.,Introduce one audit form.,Group Manager Prevention,01/04/2024,31/03/2025,In progress",
+      "AFI 2,The service should make sure staff understand the values.,Run values workshops.,Head of People,01/04/2024,30/06/2025,Not started",
+      "AFI 3,The service should have a clear plan for its estate.,Agree an estates strategy planned for April 2025.,Director of Corporate Services,01/05/2024,,In progress",
+    ].join("\n"));
+    const page = await browser.newPage();
+    await page.goto(base);
+    await page.setInputFiles("#import input[type=file]", file);
+    await page.click("#import button");
+    await page.waitForSelector("#preview-confirm");
+    // The unsure column is marked, with Chaser's guess chosen; the questions and counts are shown.
+    expect(await page.locator("tr.unsure td:first-child").allTextContents()).toEqual(["E", "F"]);
+    expect(await page.locator("#preview-form select[name=F]").inputValue()).toBe("target");
+    expect(await page.locator("#preview-form li").allTextContents()).toEqual(expect.arrayContaining([
+      "Found: 3 recommendations, 3 actions, 3 owners, 2 dated targets, 3 statuses.",
+      "Open with no target date, never prompted as due: 1 (AFI 3)",
+    ]));
+    await page.selectOption("#preview-form select[name=E]", "originalTarget");
+    await page.check("#preview-form input[name=suggested]");
+    await page.click("#preview-confirm");
+    await page.waitForSelector("text=fire-tracker.csv");
+    const actions = await store.db.action.findMany({ where: { plan: { slug: "fire-tracker" } }, orderBy: { ref: "asc" } });
+    expect(actions.map((a) => [a.ref, a.targetTo, a.status])).toEqual([["AFI 1", "2025-03-31", "in_progress"], ["AFI 2", "2025-06-30", "not_started"], ["AFI 3", "2025-04-30", "in_progress"]]);
+    const remembered = await store.db.columnMapping.findUniqueOrThrow({ where: { planSlug: "fire-tracker" } });
+    expect(JSON.parse(remembered.choices)).toContainEqual({ column: "Logged", role: "originalTarget" });
   }, 60_000);
 });

@@ -164,6 +164,62 @@ describe.each(PROVIDERS)("Chaser on Slack (%s)", (provider) => {
     await store.drop();
   });
 
+  describe("importing a plan from the DM", () => {
+    const TRACKER = [
+      "AFI Ref,Area for Improvement,Action,Assigned To,Finish by,Where are we",
+      "AFI 1,The service should improve how it records audits.,Introduce one audit form.,Group Manager Prevention,31/03/2025,In progress",
+      "AFI 2,The service should make sure staff understand the values.,Run values workshops.,Head of People,30/06/2025,Not started",
+      "AFI 3,The service should have a clear plan for its estate.,Agree an estates strategy.,Director of Corporate Services,30/09/2025,In progress",
+    ].join("\n");
+    const share = async (userId: string) => {
+      const file = fake.shareFile("fire-tracker.csv", new TextEncoder().encode(TRACKER));
+      const base = say(userId, "");
+      const payload = { ...base.payload, event: { ...(base.payload.event as Record<string, unknown>), subtype: "file_share", files: [file] } };
+      expect((await post({ body: JSON.stringify(payload), contentType: "application/json" })).status).toBe(200);
+      await settle();
+    };
+
+    it("shows an admin the preview as a card, writes nothing until Import, then imports", async () => {
+      await store.db.person.update({ where: { slackUserId: SAM.id }, data: { isAdmin: true } });
+      await openDm(SAM.id);
+      await share(SAM.id);
+      // Downloaded with the bot token, as Slack requires.
+      expect(fake.fileDownloads).toEqual({ served: 1, refused: 0 });
+      const card = dm(SAM.id).at(-1)!;
+      expect(textOf(card)).toContain("Import fire-tracker.csv?");
+      expect(textOf(card)).toContain("Found: 3 recommendations, 3 actions, 3 owners, 3 dated targets, 3 statuses.");
+      expect(buttons(card).map((b) => b.text.text)).toEqual(["Import", "Cancel"]);
+      expect(await store.db.plan.count()).toBe(1);
+      await press(SAM.id, card, buttons(card)[0]!);
+      await settle();
+      const actions = await store.db.action.findMany({ where: { plan: { slug: "fire-tracker" } }, orderBy: { ref: "asc" } });
+      expect(actions.map((a) => [a.ref, a.targetTo, a.status])).toEqual([["AFI 1", "2025-03-31", "in_progress"], ["AFI 2", "2025-06-30", "not_started"], ["AFI 3", "2025-09-30", "in_progress"]]);
+      expect(JSON.stringify(fake.messages())).toContain("Imported fire-tracker.csv (fire-tracker)");
+      // A second press finds nothing waiting: the import is not repeated.
+      await press(SAM.id, card, buttons(card)[0]!);
+      await settle();
+      expect(JSON.stringify(fake.messages())).toContain("This import is no longer waiting");
+    });
+
+    it("cancels on Cancel, writing nothing", async () => {
+      await store.db.person.update({ where: { slackUserId: SAM.id }, data: { isAdmin: true } });
+      await openDm(SAM.id);
+      await share(SAM.id);
+      const card = dm(SAM.id).at(-1)!;
+      await press(SAM.id, card, buttons(card).find((b) => b.text.text === "Cancel")!);
+      await settle();
+      expect(await store.db.plan.count()).toBe(1);
+      expect(JSON.stringify(fake.messages())).toContain("Import of fire-tracker.csv cancelled: nothing was written.");
+    });
+
+    it("tells someone who is not an admin that only admins import, and does not download the file", async () => {
+      await openDm(MO.id);
+      await share(MO.id);
+      expect(fake.fileDownloads).toEqual({ served: 0, refused: 0 });
+      expect(textOf(dm(MO.id).at(-1))).toContain("Only Chaser admins can import plans.");
+    });
+  });
+
   it("checks its token once at start, and answers 503 before it", async () => {
     expect(calls("auth.test")).toHaveLength(1);
     const early = await createSlack({ config: { botToken: fake.token, signingSecret: SECRET, appToken: null, apiUrl: fake.url }, deps, clientOptions: { retryConfig: RETRY } });

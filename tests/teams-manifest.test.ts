@@ -232,7 +232,7 @@ describe("the Teams app package", () => {
     expect(manifest.validDomains).toBeInstanceOf(Array);
     expect(manifest.bots).toHaveLength(1);
     const [bot] = manifest.bots;
-    expect(bot).toMatchObject({ botId: APP_ID, scopes: ["personal", "team", "groupChat"], supportsFiles: false, isNotificationOnly: false });
+    expect(bot).toMatchObject({ botId: APP_ID, scopes: ["personal", "team", "groupChat"], supportsFiles: true, isNotificationOnly: false });
     expect(bot.commandLists.length).toBeLessThanOrEqual(3);
     expect(bot.commandLists[0].scopes).toEqual(["personal"]);
     const commands = bot.commandLists[0].commands as { title: string; description: string }[];

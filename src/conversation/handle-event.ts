@@ -13,6 +13,7 @@ import { ACTION_CARD_INCLUDE, findPersonActions, type CardAction } from "./find-
 import { answerClaim, checkNamesakes, refuseTenant } from "./trust.js";
 import type { Tenancy } from "./tenancy.js";
 import { parseAdminCommand, runAdminCommand } from "./admin-command.js";
+import { fileReceived, ImportPayload, importPressed, type ChatFile } from "./import-from-chat.js";
 import { cardEntries, messageCard } from "./message-card.js";
 import { recordAnswer, type AnswerInput, type AnswerResult } from "./record-answer.js";
 
@@ -34,6 +35,8 @@ export type InboundEvent =
   | { type: "answer"; user: ChatUser; address?: ChatAddress; deliveryId: string; payload: unknown; inputs: unknown; inline: boolean; vouchEmail?: VouchEmail }
   | { type: "list"; user: ChatUser; address?: ChatAddress; vouchEmail?: VouchEmail }
   | { type: "help"; user: ChatUser; address?: ChatAddress; vouchEmail?: VouchEmail }
+  /** A file sent in a 1:1 chat (an admin importing a plan). */
+  | { type: "file"; user: ChatUser; address?: ChatAddress; deliveryId: string; file: ChatFile; vouchEmail?: VouchEmail }
   /** The person removed or blocked the bot: stop sending, tell the admins. */
   | { type: "gone"; user: ChatUser };
 
@@ -99,11 +102,11 @@ async function handleChecked(deps: ConversationDeps, event: InboundEvent, chatUs
   const person = await identify(deps, user.data, event, now);
   const outcome = await handleFor(deps, person, event, now);
   // Remembered once handled, so a redelivery is answered once (handleText), whichever process gets it.
-  if (event.type === "text") await recordDelivery(db, deliveryKey(event), now);
+  if (event.type === "text" || event.type === "file") await recordDelivery(db, deliveryKey(event), now);
   return outcome;
 }
 
-function deliveryKey(event: Extract<InboundEvent, { type: "text" }>): string {
+function deliveryKey(event: Extract<InboundEvent, { type: "text" | "file" }>): string {
   return `${event.user.platform}:${event.deliveryId}`;
 }
 
@@ -152,8 +155,15 @@ async function handleFor(deps: ConversationDeps, person: Person, event: Exclude<
       return { pressed: null, reply: await listCard(deps, person, t, now) };
     case "text":
       return { ...none, reply: await handleText(deps, person, t, via, event, now) };
-    case "answer":
+    case "file":
+      // A file the platform delivers again (Slack retries) gets one preview, not two.
+      if (await deliverySeen(db, deliveryKey(event))) return none;
+      return { ...none, reply: await fileReceived(deps, person, t, event.file, now) };
+    case "answer": {
+      const imported = ImportPayload.safeParse(event.payload);
+      if (imported.success) return { ...none, reply: await importPressed(deps, person, t, via, imported.data, now) };
       return handleAnswer(deps, person, t, via, event, now);
+    }
   }
 }
 

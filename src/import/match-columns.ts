@@ -1,4 +1,5 @@
 import { cleanLine } from "./clean-text.js";
+import { HEADING_CUES, HEADINGS } from "./heading-vocabulary.js";
 
 /** What a column holds, whatever a given plan calls it. */
 export type ColumnRole =
@@ -21,92 +22,99 @@ export type ColumnRole =
   | "changeControl"
   | "notes";
 
-/** Header names seen in real plans, normalised (lower case, letters, digits and single spaces). */
-const SYNONYMS: Record<ColumnRole, string[]> = {
-  body: ["review report", "report", "source", "raised by", "review", "auditor"],
-  kloeRef: ["kloe ref", "kloe", "kloe reference"],
-  theme: ["theme", "strand", "workstream", "section", "area", "category", "priority area"],
-  recRef: ["item", "no", "ref", "reference", "number", "rec ref", "rec no", "recommendation ref", "recommendation no", "recommendation number", "id"],
-  recommendation: [
-    "recommendation",
-    "recommendations",
-    "select committee recommendation",
-    "governance issue",
-    "issue",
-    "finding",
-    "area for improvement",
-    "audit recommendation",
-  ],
-  keyIssues: ["key issues", "issues", "context", "background", "risk"],
-  action: [
-    "action",
-    "actions",
-    "activity",
-    "activities",
-    "proposed actions",
-    "proposed action",
-    "agreed action",
-    "agreed actions",
-    "management action",
-    "milestone",
-    "incorporation within improvement plan",
-  ],
-  actionRef: ["action ref", "action no", "action number", "action id"],
-  owner: ["lead officer", "responsible owner", "responsible", "owner", "lead", "responsible officer", "action owner", "officer", "lead officer s"],
-  accountable: ["accountable", "accountable officer", "sponsor", "accountable director"],
-  target: [
-    "target start",
-    "timescales",
-    "timescale",
-    "target date",
-    "target",
-    "due date",
-    "deadline",
-    "completion date",
-    "by when",
-    "due",
-    "revised target date",
-    "revised target",
-    "current target",
-  ],
-  originalTarget: ["original target", "original target date", "original deadline"],
-  status: ["status", "progress status", "current status", "action status"],
-  rag: ["rag", "rag rating", "rag status", "risk rating", "rating"],
-  progress: ["progress to date", "status update", "response", "progress", "update", "comments", "commentary", "progress update", "management response", "position"],
-  impact: ["assessment of impact", "impact", "outcomes", "outcome", "evidence", "outcomes achieved"],
-  changeControl: ["ip change control", "change control"],
-  notes: ["queries", "notes", "note"],
-};
+export const COLUMN_ROLES: readonly ColumnRole[] = [
+  "body", "kloeRef", "theme", "recRef", "recommendation", "keyIssues", "action", "actionRef", "owner",
+  "accountable", "target", "originalTarget", "status", "rag", "progress", "impact", "changeControl", "notes",
+];
 
-const ENTRIES = (Object.entries(SYNONYMS) as [ColumnRole, string[]][])
-  .flatMap(([role, names]) => names.map((name) => ({ role, name })))
-  .sort((a, b) => b.name.length - a.name.length);
+/** "Activities" and "activity", "Owners" and "owner" are one heading; "status" and "progress" keep their s. */
+function singular(word: string): string {
+  if (word.length <= 3) return word;
+  if (/ies$/.test(word)) return word.slice(0, -3) + "y";
+  if (/(ss|us|is|ics)$/.test(word)) return word;
+  if (/s$/.test(word)) return word.slice(0, -1);
+  return word;
+}
 
+/**
+ * A heading folded to compare: lower case, "&" as "and", bracketed asides ("(dd/mm/yy)", "(s)") and
+ * punctuation dropped, plurals made singular, single spaces.
+ */
 export function normaliseHeader(text: string): string {
   return cleanLine(text)
     .toLowerCase()
+    .replace(/[‘’']/g, "")
+    // "Complete (Y/N)" is a question; other bracketed asides only explain.
+    .replace(/\(\s*y\s*\/\s*n\s*\)/g, " y n ")
+    .replace(/\([^)]*\)|\[[^\]]*]/g, " ")
     .replace(/&/g, " and ")
     .replace(/[^a-z0-9]+/g, " ")
-    .trim();
+    .trim()
+    .split(" ")
+    .map(singular)
+    .join(" ");
 }
 
-/** The role a header names: an exact synonym, else the longest synonym it starts with. */
-export function roleOfHeader(text: string): ColumnRole | null {
-  const h = normaliseHeader(text);
+const ENTRIES = (Object.entries(HEADINGS) as [ColumnRole, string[]][])
+  .flatMap(([role, names]) => names.map((name) => ({ role, name: normaliseHeader(name) })))
+  .sort((a, b) => b.name.length - a.name.length);
+// The first role listing a heading keeps it.
+const EXACT = new Map<string, ColumnRole>();
+for (const [role, names] of Object.entries(HEADINGS) as [ColumnRole, string[]][]) {
+  for (const name of names) if (!EXACT.has(normaliseHeader(name))) EXACT.set(normaliseHeader(name), role);
+}
+
+/** Headings that say when something happened, not when it is due: never a target. */
+const PAST_DATE = /\bdate (?:raised|opened|identified|added|logged|created|reported|received|closed|completed|updated|issued|of (?:report|meeting|inspection|visit|review|last update))\b|\b(?:last|date last) (?:updated|reviewed)\b|\bactual\b/;
+
+function matchWhole(h: string): ColumnRole | null {
   if (!h) return null;
-  const exact = ENTRIES.find((e) => e.name === h);
-  if (exact) return exact.role;
+  const exact = EXACT.get(h);
+  if (exact) return exact;
+  if (PAST_DATE.test(h)) return null;
   // "Status Update from 2022/23" names a column; "Recommendation 1: improve…" is data.
   const prefix = ENTRIES.find((e) => h.startsWith(e.name + " ") && !/^\d/.test(h.slice(e.name.length + 1)));
   return prefix ? prefix.role : null;
 }
 
-function isExactHeader(text: string): boolean {
+/**
+ * The role a heading names. Tried in turn: the whole heading in the vocabulary; a known heading it
+ * starts with; each side of a "/", "&", "and" or "or" ("Lead / Responsible Officer", "Owner & Due
+ * date" goes by its first side); then cue words such as "by whom", "due", "lead" in a short heading.
+ */
+export function roleOfHeader(text: string): ColumnRole | null {
   const h = normaliseHeader(text);
-  return ENTRIES.some((e) => e.name === h);
+  const whole = matchWhole(h);
+  if (whole) return whole;
+  if (!h || PAST_DATE.test(h)) return null;
+  const raw = cleanLine(text).toLowerCase().replace(/\([^)]*\)/g, " ");
+  const parts = raw.split(/\s*(?:\/|&|\+|\band\b|\bor\b|\\)\s*/).map(normaliseHeader).filter(Boolean);
+  if (parts.length > 1) {
+    for (const part of parts) {
+      const role = matchWhole(part);
+      if (role) return role;
+    }
+  }
+  // Cue words only in a short heading: a long cell mentioning "action" is prose, not a heading.
+  // "Recommendation 1: improve…" and "Action 2.1 review" number an item: data, not a heading.
+  if (h.split(" ").length > 6 || /^\d/.test(h) || /^[a-z]+ \d+\b/.test(h)) return null;
+  for (const [cue, role] of HEADING_CUES) if (cue.test(h)) return role;
+  return null;
+}
+
+function isExactHeader(text: string): boolean {
+  return EXACT.has(normaliseHeader(text));
 }
 
 export type ColumnMap = Partial<Record<ColumnRole, number>>;
+
+/** Data, not a heading: a date, a long sentence. A header row holds neither. */
+function looksLikeData(cell: string): boolean {
+  const text = cleanLine(cell);
+  if (/^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$/.test(text)) return true;
+  // Headings carry long bracketed asides ("(where we are not intending to…)"); sentences do not.
+  return text.replace(/\([^)]*\)?/g, " ").trim().split(/\s+/).length > 14;
+}
 
 /**
  * The column map if the row is a header row: at least two cells name a role, one of them exactly,
@@ -116,16 +124,26 @@ export function matchHeaderRow(cells: string[]): ColumnMap | null {
   const map: ColumnMap = {};
   let named = 0;
   let filled = 0;
+  let data = 0;
   cells.forEach((cell, index) => {
-    if (!cell.trim()) return;
+    if (!cell || !cell.trim()) return;
     filled += 1;
+    if (looksLikeData(cell)) data += 1;
     const role = roleOfHeader(cell);
     if (!role) return;
     named += 1;
     if (map[role] === undefined) map[role] = index;
   });
-  if (named < 2 || named * 2 < filled || !cells.some(isExactHeader)) return null;
+  if (named < 2 || named * 2 < filled || data > 0 || !cells.some((c) => c && isExactHeader(c))) return null;
   // A header row names what it holds; one without a recommendation or an action is some other table.
   if (map.recommendation === undefined && map.action === undefined) return null;
   return map;
+}
+
+/**
+ * Every cell's role in a header row, column by column (null where the heading is blank or unknown),
+ * for the preview. Unlike matchHeaderRow it keeps repeated roles, so a second "Date" column shows.
+ */
+export function rolesOfHeaderRow(cells: string[]): (ColumnRole | null)[] {
+  return cells.map((cell) => (cell && cell.trim() ? roleOfHeader(cell) : null));
 }

@@ -2,7 +2,8 @@ import { parseTarget } from "../domain/parse-target.js";
 import { combineStatuses, normaliseStatus, splitStatuses, worstRag } from "../domain/normalise-status.js";
 import { buildOwnerLexicon, splitOwners } from "../domain/split-owners.js";
 import { cleanLine, cleanText } from "./clean-text.js";
-import { matchHeaderRow, type ColumnMap, type ColumnRole } from "./match-columns.js";
+import { isOwnerFragment, joinSplitWords } from "./ocr-fragments.js";
+import { matchHeaderRow as matchHeader, type ColumnMap, type ColumnRole } from "./match-columns.js";
 import type { ParsedAction, ParsedPlan, ParsedRecommendation, ParsedRole } from "./parsed-plan.js";
 import type { Row } from "./row.js";
 
@@ -67,12 +68,29 @@ const CROSS_REF = /\b[A-Z]{2,4}\.?(?:[A-Z]\d*\.)?\d+(?:\.\d+)*\b/g;
  * on the next rows are joined back, sub-activities on rows without a ref become actions of their
  * own, and section-heading rows name the theme of what follows. Nothing is dropped without a warning.
  */
-export function parseActionTable(rows: Row[]): { plan: ParsedPlan; warnings: WarningDraft[] } | null {
+export interface ActionTableOptions {
+  /** The column map a row gives if it is a header row (default: by the headings Chaser knows). */
+  headerOf?: (cells: string[]) => ColumnMap | null;
+  /** A table with no header row: its columns, and the index of the first row of data. */
+  initial?: { map: ColumnMap; width: number; from: number };
+}
+
+export function parseActionTable(rows: Row[], options: ActionTableOptions = {}): { plan: ParsedPlan; warnings: WarningDraft[] } | null {
+  const matchHeaderRow = options.headerOf ?? matchHeader;
   const warnings: WarningDraft[] = [];
   const titleLines: string[] = [];
   const recs: RecDraft[] = [];
   let map: ColumnMap | null = null;
   let width = 0;
+  const start = options.initial?.from ?? 0;
+  for (let i = 0; i < start; i++) {
+    const line = cleanLine(rows[i]!.cells.join(" ")).replace(/^#+\s*/, "");
+    if (line) titleLines.push(line);
+  }
+  if (options.initial) {
+    map = options.initial.map;
+    width = options.initial.width;
+  }
   let theme: string | null = null;
   const themeNames = new Map<string, string>();
 
@@ -118,9 +136,10 @@ export function parseActionTable(rows: Row[]): { plan: ParsedPlan; warnings: War
     return themeNames.get(key)!;
   };
 
-  for (let index = 0; index < rows.length; index++) {
+  for (let index = start; index < rows.length; index++) {
     const row = rows[index]!;
-    const cells = row.cells;
+    const { cells, joined } = joinSplitWords(row.cells);
+    for (const text of joined) warnings.push({ line: row.line, code: "reading.ocr_joined", params: { text } });
     if (isBlank(cells)) continue;
     // A document's heading or a full-width table row, marked by the reader: the theme of what follows.
     if (row.heading) {
@@ -266,7 +285,12 @@ function finish(recs: RecDraft[], titleLines: string[], warnings: WarningDraft[]
     let inheritedAccountable: string[] = [];
     const base = rec.ref ?? `#${recIndex + 1}`;
     const actions = drafts.map((draft, i): ParsedAction => {
-      const owners = owned(draft.owner);
+      // A line cut off by a page break ("Performance a") is not a person to chase.
+      const owners = owned(draft.owner).filter((o) => {
+        if (!isOwnerFragment(o)) return true;
+        warnings.push({ line: draft.line, code: "reading.owner_fragment", params: { text: o } });
+        return false;
+      });
       const accountable = owned(draft.accountable);
       // Sub-activity rows leave the owner blank: the item's lead officer owns them all.
       if (owners.length > 0) inheritedOwners = owners;

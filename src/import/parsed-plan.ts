@@ -53,6 +53,49 @@ export type ImportWarning = z.infer<typeof ImportWarning>;
 export const ParsedRole = z.object({ name: z.string(), aliases: z.array(z.string()) });
 export type ParsedRole = z.infer<typeof ParsedRole>;
 
+const RoleName = z.string();
+
+/** How Chaser read the file's columns, what it found, and what it is unsure of: the preview. */
+export const PlanReading = z.object({
+  /** Line of the header row; null when the table had none and every column was read by content. */
+  headerLine: z.number().int().nullable(),
+  columns: z.array(
+    z.object({
+      column: z.string(),
+      index: z.number().int().nonnegative(),
+      heading: z.string(),
+      role: RoleName.nullable(),
+      source: z.enum(["mapping", "remembered", "heading", "content"]).nullable(),
+      confidence: z.enum(["sure", "likely", "unsure"]),
+      samples: z.array(z.string()),
+    }),
+  ),
+  /** Open questions: the import waits for a person to confirm or correct these. */
+  questions: z.array(
+    z.object({
+      column: z.string(),
+      heading: z.string(),
+      guess: RoleName.nullable(),
+      reason: z.enum(["unsure", "unused", "no_header", "duplicate"]),
+      /** Whether the import should wait for an answer ("unused" columns only inform). */
+      open: z.boolean(),
+      message: z.string(),
+    }),
+  ),
+  found: z.object({
+    recommendations: z.number().int(),
+    actions: z.number().int(),
+    owners: z.number().int(),
+    targets: z.number().int(),
+    statuses: z.number().int(),
+  }),
+  /** Refs of open actions that will never be prompted, and why. */
+  unchased: z.object({ noOwner: z.array(z.string()), noTarget: z.array(z.string()), noStatus: z.array(z.string()) }),
+  /** Dates written in an action's prose, offered as its target when it has none. */
+  suggestedTargets: z.array(z.object({ ref: z.string(), phrase: z.string(), target: Target })),
+});
+export type PlanReading = z.infer<typeof PlanReading>;
+
 export const ParsedPlan = z.object({
   title: z.string().nullable(),
   /** "action-table" for ordinary plans, "theme-summary" for a seed-003-style progress summary. */
@@ -60,5 +103,6 @@ export const ParsedPlan = z.object({
   recommendations: z.array(ParsedRecommendation),
   roles: z.array(ParsedRole),
   warnings: z.array(ImportWarning),
+  reading: PlanReading.optional(),
 });
 export type ParsedPlan = z.infer<typeof ParsedPlan>;

@@ -75,6 +75,11 @@ export function slugify(text: string): string {
   return slug || "plan";
 }
 
+/** The slug a file is imported as: from the name given, else from the file name. */
+export function planSlug(planName: string | null | undefined, sourceDocument: string): string {
+  return slugify(planName?.trim() || sourceDocument.replace(/\.[a-z0-9]+$/i, ""));
+}
+
 function fieldsOf(a: ParsedAction): ActionFields {
   return {
     title: a.title,
@@ -110,7 +115,7 @@ function uniqueKeys(keys: (string | null)[], fallback: (i: number) => string): s
  */
 export async function importPlan(store: Store, parsed: ParsedPlan, options: ImportOptions): Promise<ImportReport> {
   const title = options.planName?.trim() || parsed.title || options.sourceDocument;
-  const slug = slugify(options.planName?.trim() || options.sourceDocument.replace(/\.[a-z0-9]+$/i, ""));
+  const slug = planSlug(options.planName, options.sourceDocument);
   try {
     return await store.db.$transaction(async (tx) => {
       const report = await write(tx, store.provider, parsed, { ...options, title, slug });

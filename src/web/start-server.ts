@@ -2,10 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { z } from "zod";
 import { ChaserError } from "../domain/chaser-error.js";
 import { translator, type Locale } from "../i18n.js";
-import { parsePlanFile } from "../import/parse-plan.js";
+import { importPlanFile } from "../import/import-plan-file.js";
+import { COLUMN_ROLES } from "../import/match-columns.js";
+import { parseColumnChoice } from "../import/read-columns.js";
+import { howLabel, previewLines } from "../import/preview-lines.js";
 import { MAX_FILE_BYTES } from "../import/read-table.js";
 import type { Logger } from "../log.js";
-import { importPlan } from "../store/import-plan.js";
 import { listActions } from "../store/list-actions.js";
 import { playgroundPage } from "../adapters/web/playground-page.js";
 import { listPlans } from "../store/list-plans.js";
@@ -35,7 +37,15 @@ const ImportQuery = z.object({
   file: z.string().trim().min(1).max(255),
   plan: z.string().trim().min(1).max(200).optional(),
   dryRun: z.enum(["0", "1"]).optional(),
+  /** "1": read the file and return the preview; nothing is written. */
+  preview: z.enum(["0", "1"]).optional(),
+  /** "1": the person saw the preview and confirms the reading. */
+  confirm: z.enum(["0", "1"]).optional(),
+  suggested: z.enum(["0", "1"]).optional(),
+  /** JSON array of "HEADING=ROLE" choices from the preview form. */
+  map: z.string().max(20_000).optional(),
 });
+const MapChoices = z.array(z.string().min(1).max(400)).max(200);
 const PlanSlug = z.string().regex(/^[a-z0-9-]{1,60}$/);
 
 /**
@@ -101,17 +111,35 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     const body = await readBody(req, MAX_FILE_BYTES);
     if (!body) return send(res, 413, { error: "import.file_too_large", message: t("import.file_too_large", { file: query.data.file, limitMb: MAX_FILE_BYTES / 1024 / 1024 }) });
     try {
-      const parsed = await parsePlanFile(body, query.data.file, deps.locale);
-      const report = await importPlan(deps.store, parsed, {
-        planName: query.data.plan,
-        sourceDocument: query.data.file,
+      const q = query.data;
+      const given = q.map ? MapChoices.parse(JSON.parse(q.map)).map(parseColumnChoice) : [];
+      const result = await importPlanFile(deps.store, {
+        bytes: body,
+        fileName: q.file,
+        planName: q.plan,
+        locale: deps.locale,
+        given,
+        previewOnly: q.preview === "1",
+        confirmed: q.confirm === "1",
+        acceptSuggested: q.suggested === "1",
+        dryRun: q.dryRun === "1",
         via: "chat:web",
         actorLabel: "playground",
-        dryRun: query.data.dryRun === "1",
         now: now(),
       });
-      return send(res, 200, report);
+      if (result.status !== "imported") {
+        const reading = result.plan.reading;
+        return send(res, 200, {
+          status: result.status,
+          slug: result.slug,
+          reading: reading && { ...reading, columns: reading.columns.map((c) => ({ ...c, how: howLabel(t, c.source, c.confidence) })) },
+          lines: previewLines(result.plan, q.file, t, { title: false, columns: false, maxWarnings: 10 }),
+          roles: COLUMN_ROLES.map((r) => ({ value: r, label: t(`reading.role.${r}`) })),
+        });
+      }
+      return send(res, 200, { status: "imported", ...result.report });
     } catch (error) {
+      if (error instanceof SyntaxError || error instanceof z.ZodError) return send(res, 400, { error: "bad_request", message: t("web.error") });
       if (error instanceof ChaserError) return send(res, 422, { error: error.code, message: t(error.code, error.params) });
       throw error;
     }

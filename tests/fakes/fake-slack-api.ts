@@ -146,6 +146,13 @@ export interface FakeSlack {
   responseUrl(target?: { channel: string; ts: string }): string;
   /** A trigger_id views.open accepts for 3 seconds (ids the fake did not issue are accepted too). */
   issueTriggerId(): string;
+  /**
+   * A file shared in Slack, as a message event's `files[]` entry. Like files.slack.com, its
+   * url_private_download answers only a request carrying an accepted bot token (else 404 HTML).
+   */
+  shareFile(name: string, bytes: Uint8Array): { id: string; name: string; size: number; url_private: string; url_private_download: string };
+  /** How many downloads of shared files were served, and refused for want of a token. */
+  readonly fileDownloads: { served: number; refused: number };
   close(): Promise<void>;
 }
 
@@ -546,9 +553,27 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     send(200, { ok: true });
   };
 
+  const files = new Map<string, Uint8Array>();
+  const fileDownloads = { served: 0, refused: 0 };
   const server = await listenOnLoopback(async (req, res) => {
     const rawBody = await readBody(req);
     const path = new URL(req.url ?? "/", "http://fake").pathname;
+    const file = /^\/files-pri\/[A-Z0-9]+-([A-Z0-9]+)\/download\/[^/]+$/.exec(path);
+    if (file && req.method === "GET") {
+      const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1];
+      const bytes = files.get(file[1]!);
+      // Slack answers a download without the token with its sign-in page, not the file.
+      if (!bearer || !tokens.includes(bearer) || !bytes) {
+        fileDownloads.refused += 1;
+        res.writeHead(404, { "content-type": "text/html" });
+        res.end("<html>sign in</html>");
+        return;
+      }
+      fileDownloads.served += 1;
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": bytes.length });
+      res.end(Buffer.from(bytes));
+      return;
+    }
     const api = /^\/api\/([A-Za-z0-9_.]+)$/.exec(path);
     if (api) return handleApi(req, res, api[1]!, rawBody);
     const response = /^\/response\/([A-Za-z0-9_-]+)$/.exec(path);
@@ -594,6 +619,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       triggers.set(id, Date.now());
       return id;
     },
+    shareFile: (name, bytes) => {
+      const id = `F${String(++idCounter).padStart(8, "0")}`;
+      files.set(id, bytes);
+      const url = `${server.origin}/files-pri/${teamId}-${id}/download/${encodeURIComponent(name)}`;
+      return { id, name, size: bytes.length, url_private: url, url_private_download: url };
+    },
+    fileDownloads,
     close: () => server.close(),
   };
 }

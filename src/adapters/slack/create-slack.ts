@@ -254,6 +254,23 @@ export async function createSlack(options: SlackOptions): Promise<Slack> {
       const parsed = MessageEvent.safeParse(event);
       if (!parsed.success) return log.warn({ issues: parsed.error.issues }, "slack: message event not understood");
       const message = parsed.data;
+      if (message.channel_type === "im" && message.subtype === "file_share" && message.user && !message.bot_id && message.files?.length) {
+        const deliveryId = `file:${message.client_msg_id ?? message.ts}`;
+        const user = await users.chatUser(message.user, context.teamId);
+        const shared = message.files[0]!;
+        const url = shared.url_private_download ?? shared.url_private;
+        const name = shared.name ?? shared.id;
+        // Slack serves a shared file only to a request carrying the bot token.
+        const download = async () => {
+          if (!url) throw new Error("slack: the shared file has no download address");
+          const res = await fetch(url, { headers: { authorization: `Bearer ${config.botToken}` } });
+          if (!res.ok) throw new Error(`slack: file download answered ${res.status}`);
+          return new Uint8Array(await res.arrayBuffer());
+        };
+        const outcome = await forward({ type: "file", user, address: address(message.user), deliveryId, file: { name, size: shared.size, download } });
+        await tell(message.channel, outcome.reply);
+        return;
+      }
       // Only what a person typed in their DM with Chaser: not edits, joins, bots or Chaser itself.
       if (message.channel_type !== "im" || message.subtype || message.bot_id || !message.user || message.text === undefined) return;
       // Slack retries an event it thinks was missed: the same id, which the core answers once.

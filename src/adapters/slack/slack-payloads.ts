@@ -65,6 +65,11 @@ export const MessageEvent = z.object({
   client_msg_id: z.string().max(100).optional(),
   subtype: z.string().max(100).optional(),
   bot_id: z.string().max(100).optional(),
+  /** A file shared in the DM (subtype "file_share"): downloaded with the bot token. */
+  files: z
+    .array(z.object({ id: z.string().max(100), name: z.string().max(255).optional(), size: z.number().int().nonnegative().optional(), url_private_download: z.url().optional(), url_private: z.url().optional() }))
+    .max(20)
+    .optional(),
 });
 
 export const AppHomeOpenedEvent = z.object({

@@ -39,6 +39,7 @@ export const TeamsActivity = z.object({
   channelData: z.object({ tenant: z.object({ id: z.string().optional() }).optional() }).optional(),
   membersAdded: z.array(z.object({ id: z.string() })).optional(),
   entities: z.array(z.unknown()).optional(),
+  attachments: z.array(z.unknown()).optional(),
 });
 export type TeamsActivity = z.infer<typeof TeamsActivity>;
 
@@ -68,4 +69,19 @@ export function localeOf(activity: TeamsActivity): string | undefined {
     if (info.success && info.data.locale) return info.data.locale;
   }
   return undefined;
+}
+
+/** A file a person uploaded in a 1:1 chat with the bot (the app declares supportsFiles). */
+const FileDownloadInfo = z.object({
+  contentType: z.literal("application/vnd.microsoft.teams.file.download.info"),
+  name: z.string().min(1).max(255),
+  content: z.object({ downloadUrl: z.url(), uniqueId: z.string().optional(), fileType: z.string().optional() }),
+});
+
+/** The files attached to the activity, skipping attachments of other kinds (cards, images inline). */
+export function filesOf(activity: TeamsActivity): z.infer<typeof FileDownloadInfo>[] {
+  return (activity.attachments ?? []).flatMap((a) => {
+    const file = FileDownloadInfo.safeParse(a);
+    return file.success ? [file.data] : [];
+  });
 }

@@ -6,7 +6,7 @@ import type { ChatAddress, ChatUser } from "../../conversation/chat-user.js";
 import { replySent } from "../../conversation/deliver.js";
 import { handleEvent, type ConversationDeps, type InboundEvent } from "../../conversation/handle-event.js";
 import { pickLocale, translator } from "../../i18n.js";
-import { AdaptiveCardAction, localeOf, mentionsOf, TeamsActivity } from "./teams-activity.js";
+import { AdaptiveCardAction, filesOf, localeOf, mentionsOf, TeamsActivity } from "./teams-activity.js";
 import { cardActivity } from "./teams-channel.js";
 
 /** The verb every Chaser button carries (cards/*.json). */
@@ -136,7 +136,16 @@ async function onMessage(context: TurnContext, activity: TeamsActivity, deps: Co
     text = text.replace(mention.text, "").trim();
   }
   let event: InboundEvent;
-  if (text) {
+  const file = personal ? filesOf(activity)[0] : undefined;
+  if (file) {
+    // The download address Teams gives is pre-authorised and short-lived: fetched at once.
+    const download = async () => {
+      const res = await fetch(file.content.downloadUrl);
+      if (!res.ok) throw new Error(`teams: file download answered ${res.status}`);
+      return new Uint8Array(await res.arrayBuffer());
+    };
+    event = { type: "file", user: userOf(activity), address: addressOf(context, activity), deliveryId, file: { name: file.name, download } };
+  } else if (text) {
     // Said in a channel or group chat: the core takes admins' commands there (subscribe this channel…).
     const room = personal ? undefined : { platform: "teams" as const, address: JSON.stringify(TurnContext.getConversationReference(context.activity)) };
     event = { type: "text", user: userOf(activity), address: addressOf(context, activity), ...(room ? { room } : {}), deliveryId, text, vouchEmail: vouchEmail(context, activity, deps) };

@@ -10,6 +10,10 @@ function escape(text: string): string {
 
 /** Strings the page's script needs, from locales/ like every other word people read. */
 const SCRIPT_STRINGS = ["web.you", "web.chaser", "web.updated", "web.save", "web.error"] as const;
+const PREVIEW_STRINGS = [
+  "reading.web.preview", "reading.web.confirm", "reading.web.cancel", "reading.web.column", "reading.web.heading", "reading.web.role",
+  "reading.web.holds", "reading.card.use_suggested", "reading.card.intro",
+] as const;
 
 /**
  * The playground: import a plan, see it, map a role to yourself, and talk to Chaser as an officer
@@ -32,7 +36,11 @@ export async function playgroundPage(store: Store, locale: Locale, now: Date, co
       return `<details><summary><strong>${escape(p.title)}</strong>: ${escape(t("cli.plans.row", { ...p }))}</summary><table><thead><tr><th>${escape(t("web.ref"))}</th><th>${escape(t("web.action"))}</th><th>${escape(t("web.owners"))}</th><th>${escape(t("web.target"))}</th><th>${escape(t("web.status"))}</th></tr></thead><tbody>${body}</tbody></table></details>`;
     }),
   );
-  const strings = Object.fromEntries(SCRIPT_STRINGS.map((k) => [k.slice(4), t(k)]));
+  const strings = {
+    ...Object.fromEntries(SCRIPT_STRINGS.map((k) => [k.slice(4), t(k)])),
+    ...Object.fromEntries(PREVIEW_STRINGS.map((k) => [k.replace(/^reading\.(web|card)\./, "p_"), t(k)])),
+    p_none: t("reading.role.none"),
+  };
   return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><title>${escape(t("web.title"))}</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:1.5rem;max-width:90rem;color:#222}
@@ -44,12 +52,14 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border:1px solid
 .facts{display:grid;grid-template-columns:auto 1fr;gap:0 .5rem;font-size:.85rem}.facts dt{font-weight:bold}
 button{margin:.15rem}.notice{white-space:pre-wrap}form.answer{margin:.3rem 0;padding:.3rem;border:1px dashed #aaa}
 label{display:block;margin:.2rem 0}.connected{border:2px solid #b26a00;background:#fff4e5;padding:.5rem;border-radius:.3rem}
+tr.unsure td{background:#fff4e0}#preview ul{font-size:.9rem}
 .bar{display:inline-block;height:.8rem;background:#999;vertical-align:middle}.bar.red{background:#c62828}.bar.amber{background:#ef8f00}.bar.green{background:#2e7d32}
 </style></head>
 <body><h1>${escape(t("web.title"))}</h1>${connection}<p>${escape(t("web.intro"))}</p>
 <main><div>
 <h2>${escape(t("web.plans"))}</h2>
 <form id="import"><label>${escape(t("web.file"))} <input type="file" name="file" required></label> <label>${escape(t("web.plan_name"))} <input name="plan"></label> <button>${escape(t("web.import"))}</button></form>
+<div id="preview"></div>
 <pre id="result" role="status"></pre>
 ${sections.join("\n") || `<p>${escape(t("cli.plans.none"))}</p>`}
 <h2>${escape(t("web.map_title"))}</h2>
@@ -135,14 +145,49 @@ $("map").onsubmit = async (e) => {
   const data = await res.json(); $("mapped").textContent = res.ok ? data.role + " → " + data.person : (data.message || S.error);
 };
 fetch("/api/roles").then((r) => r.json()).then((roles) => { for (const r of roles) $("roles").append(el("option", { value: r.name, textContent: r.name + (r.people.length ? " (" + r.people.join(", ") + ")" : "") })); });
+let pending = null;
+async function sendImport(extra) {
+  const q = new URLSearchParams({ file: pending.file.name, ...extra }); if (pending.plan) q.set("plan", pending.plan);
+  const res = await fetch("/api/import?" + q, { method: "POST", body: pending.file });
+  const body = await res.json();
+  if (!res.ok) { $("preview").textContent = ""; $("result").textContent = body.message; return; }
+  if (body.status !== "imported") return showPreview(body);
+  $("preview").textContent = "";
+  $("result").textContent = JSON.stringify({ plan: body.planTitle, recommendations: body.recommendations, actions: body.actions, warnings: body.warnings.length }, null, 2);
+  setTimeout(() => location.reload(), 1500);
+}
+// The preview: each column's role as a choice, what was found, and the questions; nothing is written until Import.
+function showPreview(body) {
+  const box = $("preview"); box.textContent = ""; $("result").textContent = "";
+  const r = body.reading;
+  const form = el("form", { id: "preview-form" }, el("h3", { textContent: S.p_preview }), el("p", { textContent: S.p_intro }));
+  const tbody = el("tbody");
+  for (const c of r.columns) {
+    const select = el("select", { name: c.column });
+    select.setAttribute("aria-label", S.p_column + " " + c.column);
+    select.append(el("option", { value: "ignore", textContent: S.p_none }));
+    for (const role of body.roles) select.append(el("option", { value: role.value, textContent: role.label }));
+    select.value = c.role || "ignore";
+    tbody.append(el("tr", { className: c.confidence === "unsure" ? "unsure" : "" }, el("td", { textContent: c.column }), el("td", { textContent: c.heading }), el("td", {}, select, " ", el("small", { textContent: c.how })), el("td", { textContent: c.samples.join(" | ") })));
+  }
+  form.append(el("table", {}, el("thead", {}, el("tr", {}, ...[S.p_column, S.p_heading, S.p_role, S.p_holds].map((h) => el("th", { textContent: h })))), tbody));
+  form.append(el("ul", {}, ...body.lines.map((l) => el("li", { textContent: l }))));
+  const suggested = el("input", { type: "checkbox", name: "suggested" });
+  if (r.suggestedTargets.length) form.append(el("label", {}, suggested, " " + S.p_use_suggested));
+  const cancel = el("button", { type: "button", id: "preview-cancel", textContent: S.p_cancel, onclick: () => { box.textContent = ""; pending = null; } });
+  form.append(el("button", { id: "preview-confirm", textContent: S.p_confirm }), cancel);
+  form.onsubmit = (e) => {
+    e.preventDefault();
+    const map = r.columns.map((c) => c.column + "=" + form.elements[c.column].value);
+    sendImport({ confirm: "1", map: JSON.stringify(map), suggested: suggested.checked ? "1" : "0" });
+  };
+  box.append(form);
+}
 $("import").addEventListener("submit", async (e) => {
   e.preventDefault();
-  const form = e.target, file = form.file.files[0];
-  const q = new URLSearchParams({ file: file.name }); if (form.plan.value) q.set("plan", form.plan.value);
-  const res = await fetch("/api/import?" + q, { method: "POST", body: file });
-  const body = await res.json();
-  $("result").textContent = res.ok ? JSON.stringify({ plan: body.planTitle, recommendations: body.recommendations, actions: body.actions, warnings: body.warnings.length }, null, 2) : body.message;
-  if (res.ok) setTimeout(() => location.reload(), 1500);
+  const form = e.target;
+  pending = { file: form.file.files[0], plan: form.plan.value };
+  await sendImport({ preview: "1" });
 });
 call("");
 </script></body></html>`;
