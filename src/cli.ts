@@ -15,6 +15,7 @@ import { listPlans } from "./store/list-plans.js";
 import { mapRole } from "./store/map-role.js";
 import { openStore } from "./store/open-store.js";
 import { userInfo } from "node:os";
+import { digestCommand } from "./cli-digest.js";
 import { adminCommand, delegateCommand, outboxCommand, pauseCommand, settingsCommand, subscribeCommand } from "./cli-admin.js";
 
 /** Files with more rows than this get a progress bar while they are written. */
@@ -91,6 +92,8 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         return await adminCommand(rest, config, io);
       case "delegate":
         return await delegateCommand(rest, config, io);
+      case "digest":
+        return await digestCommand(rest, config, io);
       case undefined:
       case "help":
       case "--help":

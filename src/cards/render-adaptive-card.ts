@@ -29,17 +29,34 @@ export function renderAdaptiveCard(card: Card): AdaptiveCardJson {
   }
 }
 
+/** Teams chart colours: RAG slices in red, amber and green (always beside their words). */
+export const RAG_CHART_COLOURS = { red: "categoricalRed", amber: "categoricalMarigold", green: "categoricalGreen", complete: "neutral", none: "neutral" } as const;
+
 function digestData(card: DigestCard) {
-  const withBars = <T extends { value: number }>(bars: T[]) => {
+  const withBars = <T extends { value: number; rag: keyof typeof RAG_CHART_COLOURS }>(bars: T[]) => {
     const max = Math.max(0, ...bars.map((b) => b.value));
-    return bars.map((b) => ({ ...b, bar: textBar(b.value, max) }));
+    return bars.map((b) => ({ ...b, bar: textBar(b.value, max), color: RAG_CHART_COLOURS[b.rag] }));
   };
   const section = (s: DigestSection) => ({
     ...s,
     bars: withBars(s.bars),
-    lines: s.lines.map((l) => ({ ...l, text: [...l.items.map((i) => `- ${i}`), ...(l.more ? [l.more] : [])].join("\n") })),
+    // "and N more" is its own paragraph, or Markdown glues it to the last bullet.
+    lines: s.lines.map((l) => ({ ...l, text: [l.items.map((i) => `- ${i}`).join("\n"), l.more ?? ""].filter(Boolean).map((part) => `\n\n${part}`).join("") })),
   });
-  return { ...card, chart: { ...card.chart, slices: withBars(card.chart.slices) }, sections: card.sections.map(section), detail: card.detail.map(section) };
+  return {
+    ...card,
+    chart: { ...card.chart, slices: withBars(card.chart.slices) },
+    themeChart: card.themeChart && {
+      ...card.themeChart,
+      themes: card.themeChart.themes.map((th) => ({ ...th, bars: withBars(th.bars), text: th.bars.map((b) => `${b.label} ${b.value}`).join(", ") })),
+    },
+    trendChart: card.trendChart && {
+      ...card.trendChart,
+      series: card.trendChart.series.map((s) => ({ ...s, color: RAG_CHART_COLOURS[s.rag], text: s.values.map((v) => `${v.x} ${v.y}`).join(", ") })),
+    },
+    sections: card.sections.map(section),
+    detail: card.detail.map(section),
+  };
 }
 
 function promptData(card: PromptCard) {
