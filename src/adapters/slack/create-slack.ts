@@ -1,5 +1,6 @@
 import { App, HTTPReceiver, SocketModeReceiver, type types, type webApi } from "@slack/bolt";
-import { ANSWER_ACTION, FORM_ACTION, MODAL_CALLBACK, modalValues, renderSlackModal } from "../../cards/render-block-kit.js";
+import { ANSWER_ACTION, DIGEST_SHOW_ALL, FORM_ACTION, MODAL_CALLBACK, modalValues, renderDigestModal, renderSlackModal } from "../../cards/render-block-kit.js";
+import { findSentCard } from "../../store/find-sent-card.js";
 import { AnswerPayload, type Card } from "../../conversation/card.js";
 import type { ChatAddress, ChatUser } from "../../conversation/chat-user.js";
 import { replySent } from "../../conversation/deliver.js";
@@ -142,6 +143,7 @@ export async function createSlack(options: SlackOptions): Promise<Slack> {
       const action = press.actions[0]!;
       const isAnswer = hasPrefix(action.action_id, ANSWER_ACTION);
       const isForm = hasPrefix(action.action_id, FORM_ACTION);
+      if (action.action_id === DIGEST_SHOW_ALL) return showAllDigest(press.trigger_id ?? null, messageOf(press), press.user.id);
       // Buttons Chaser did not make (another app's, or from a future version) are not its to answer.
       if (!isAnswer && !isForm) return log.debug({ actionId: action.action_id }, "slack: ignored an action that is not Chaser's");
       const userId = press.user.id;
@@ -180,6 +182,19 @@ export async function createSlack(options: SlackOptions): Promise<Slack> {
       await tell(userId, outcome.reply);
     });
   });
+
+  /** A digest's "Show all": the full lists recorded with the sent digest, in a modal. */
+  const showAllDigest = async (triggerId: string | null, where: SlackMessageRef | null, userId: string) => {
+    if (!triggerId || !where) return;
+    const sent = await findSentCard(deps.store, "slack", JSON.stringify(where));
+    if (sent?.card.type !== "digest") return log.debug({ where }, "slack: show all for a message with no digest");
+    const t = translator(pickLocale(sent.locale));
+    try {
+      await app.client.views.open({ trigger_id: triggerId, view: renderDigestModal(sent.card, t("digest.show_all_title"), t("digest.close")) as unknown as types.View });
+    } catch (error) {
+      log.warn({ err: error, userId }, "slack: views.open failed for a digest");
+    }
+  };
 
   app.view({ type: "view_submission" }, async ({ ack, body }) => {
     // The core is the judge of what was entered: the modal closes, and its answer comes by DM.
