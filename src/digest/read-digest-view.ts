@@ -159,12 +159,13 @@ function themeView(
 }
 
 /** A milestone's state in words' terms: complete, on track (for its target), overdue, delayed… */
-export function milestoneState(r: { status: ListedRow["status"]; targetTo: string | null }, today: string): MilestoneState {
+export function milestoneState(r: { status: ListedRow["status"]; statusText: string | null; targetTo: string | null }, today: string): MilestoneState {
   if (r.status === "complete") return "complete";
   if (r.status === "cancelled") return "cancelled";
   if (r.status !== "ongoing" && r.targetTo && r.targetTo < today) return "overdue";
   if (r.status === "delayed" || r.status === "blocked" || r.status === "on_hold" || r.status === "not_started") return r.status;
-  if (r.status === "in_progress" || r.status === "ongoing") return r.targetTo ? "on_track" : "in_progress";
+  // "Commenced" stays commenced; "on track for …" (or a target with nothing said) is on track for it.
+  if (r.status === "in_progress" || r.status === "ongoing") return r.targetTo && (!r.statusText || /\bon track\b/i.test(r.statusText)) ? "on_track" : "in_progress";
   return r.targetTo ? "on_track" : "unknown";
 }
 
