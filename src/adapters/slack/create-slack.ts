@@ -74,7 +74,7 @@ export async function createSlack(options: SlackOptions): Promise<Slack> {
     : new HTTPReceiver({ signingSecret: config.signingSecret, signatureVerification: true, endpoints: [SLACK_EVENTS_PATH], logger });
   // Deferred, so auth.test runs once, in start(), rather than in the constructor unawaited.
   const app = new App({ token: config.botToken, receiver, logger, clientOptions, deferInitialization: true });
-  const channel = new SlackChannel(app.client);
+  const channel = new SlackChannel(app.client, deps.log.child({ platform: "slack" }));
   const users = new SlackUserDirectory(app.client, log);
   const recentEvents = new Map<string, true>();
   const welcomed = new Set<string>();
