@@ -54,6 +54,7 @@ export async function digestCommand(argv: string[], config: Config, io: CliIo): 
       now,
       since: new Date(now.getTime() - 7 * 86_400_000),
       settings,
+      listThemes: "all",
     });
     if (format === "json") {
       io.out(JSON.stringify(view, null, 2));

@@ -25,7 +25,22 @@ export function renderAdaptiveCard(card: Card): AdaptiveCardJson {
     case "notice":
       return templates.notice.expand({ $root: card }) as AdaptiveCardJson;
     case "digest":
-      return templates.digest.expand({ $root: digestData(card) }) as AdaptiveCardJson;
+      return fitDigest(card);
+  }
+}
+
+/** Teams refuses cards over 28 KB: themes are left to "Show all" until the card fits, and the long lists shortened. */
+export const TEAMS_CARD_BUDGET = 27 * 1024;
+
+function fitDigest(card: DigestCard): AdaptiveCardJson {
+  let fitted = card;
+  for (;;) {
+    const json = templates.digest.expand({ $root: digestData(fitted) }) as AdaptiveCardJson;
+    if (JSON.stringify(json).length <= TEAMS_CARD_BUDGET) return json;
+    if (fitted.sections.length > 1) fitted = { ...fitted, sections: fitted.sections.slice(0, -1) };
+    else if (fitted.detail.some((d) => d.lines.some((l) => l.items.length > 1)))
+      fitted = { ...fitted, detail: fitted.detail.map((d) => ({ ...d, lines: d.lines.map((l) => ({ ...l, items: l.items.slice(0, Math.max(1, l.items.length - 1)) })) })) };
+    else return json;
   }
 }
 

@@ -66,7 +66,19 @@ function linesText(lines: DigestSection["lines"]): string {
  * The digest as Block Kit: within 50 blocks and Slack's 13,000 characters for any plan. Charts
  * come as an image the adapter uploads (digestImageBlock); the numbers are in the text as well.
  */
+/** Slack fails messages near 13,000 characters of blocks: themes are left to "Show all" until it fits. */
+export const SLACK_DIGEST_BUDGET = 12_000;
+
 function digestBlocks(card: DigestCard): BlockKitMessage {
+  let fitted = card;
+  for (;;) {
+    const message = digestBlocksOf(fitted);
+    if (JSON.stringify(message.blocks).length <= SLACK_DIGEST_BUDGET || fitted.sections.length === 0) return message;
+    fitted = { ...fitted, sections: fitted.sections.slice(0, -1) };
+  }
+}
+
+function digestBlocksOf(card: DigestCard): BlockKitMessage {
   const blocks: Block[] = [
     { type: "header", text: { type: "plain_text", text: clip(card.title, SLACK_LIMITS.plainHeader) } },
     { type: "context", elements: [{ type: "mrkdwn", text: clip(escape([card.subtitle, card.note].filter(Boolean).join(" ")), SLACK_LIMITS.sectionText) }] },

@@ -3,18 +3,19 @@ import { ukDate } from "../domain/london-date.js";
 import type { DigestBar, DigestCard, DigestSection } from "../conversation/card.js";
 import type { DigestView, ListedItem, Milestone, ThemeView } from "./digest-view.js";
 import { DIGEST_RAGS, type DigestRag } from "./rag-rule.js";
+import { MAX_THEMES, needingAttention } from "./read-digest-view.js";
 
-/** Themes shown on the card, those needing most attention first; the rest are in "Show all". */
-export const MAX_THEMES = 6;
+/** Items each list shows behind "Show all": the card must stay within Teams' 28 KB for any plan. */
+export const DETAIL_ITEMS = 6;
 /** Themes on the RAG-by-theme chart. */
 export const CHART_THEMES = 10;
 
 /** The digest in the reader's words: a short card, and the full lists behind "Show all". */
 export function buildDigestCard(view: DigestView, input: { t: TFunction; top: number }): DigestCard {
   const { t, top } = input;
-  const themes = [...view.themes]
-    .sort((a, b) => b.main.red - a.main.red || b.slippage.significant - a.slippage.significant || b.main.amber - a.main.amber || b.counts.overdue - a.counts.overdue)
-    .slice(0, MAX_THEMES);
+  const themes = needingAttention(view.themes.map((th) => ({ th, red: th.main.red, amber: th.main.amber, significant: th.slippage.significant, overdue: th.counts.overdue })))
+    .slice(0, MAX_THEMES)
+    .map((x) => x.th);
   const hidden = view.themes.length - themes.length;
   const derived = view.totals.main.derived > 0;
   const note =
@@ -49,7 +50,7 @@ export function buildDigestCard(view: DigestView, input: { t: TFunction; top: nu
         : null,
     trendText: trendWords(view.totals, t),
     sections: themes.map((th) => section(th, t, top, view)),
-    detail: [{ ...section(view.totals, t, Number.MAX_SAFE_INTEGER, view), heading: t("digest.all_themes") }],
+    detail: [{ ...section(view.totals, t, DETAIL_ITEMS, view), heading: t("digest.all_themes") }],
     showAllLabel: t("digest.show_all"),
     footer: hidden > 0 ? t("digest.more_themes", { count: hidden }) : null,
   };

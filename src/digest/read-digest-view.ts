@@ -18,6 +18,9 @@ import {
 import type { Achievement, AchievementGroup, DigestView, Extension, ListedItem, ListsView, Milestone, MilestoneState, ThemeView } from "./digest-view.js";
 import { ragTrend, type RagCounts, type RuleContext } from "./rag-rule.js";
 
+/** Themes shown on the card, those needing most attention first; the rest are in "Show all". */
+export const MAX_THEMES = 6;
+
 export const DIGEST_DEFAULTS = {
   /** "Due soon" in a digest looks further ahead than a prompt: four weeks. */
   dueWithinDays: 28,
@@ -52,6 +55,13 @@ export interface DigestRequest {
   settings: ScheduleSettings;
   perTheme?: number;
   planWide?: number;
+  /** Whose actions the per-theme lists name: every theme's, or the first N needing attention (default: the card's). */
+  listThemes?: "all" | number;
+}
+
+/** Themes needing most attention first: red main actions, significant slippage, amber, overdue. */
+export function needingAttention<T extends { red: number; amber: number; significant: number; overdue: number }>(themes: T[]): T[] {
+  return [...themes].sort((a, b) => b.red - a.red || b.significant - a.significant || b.amber - a.amber || b.overdue - a.overdue);
 }
 
 /** Builds a digest's view model from aggregate queries; nothing loads the whole plan. */
@@ -65,11 +75,10 @@ export async function readDigestView(store: Store, req: DigestRequest): Promise<
   themeName.set(null, null);
   const subscribedTheme = req.themeId ? (themeName.get(req.themeId) ?? null) : null;
 
-  const [figures, listed, history] = await Promise.all([
-    readThemeFigures(store, query),
-    readListedActions(store, query),
-    readPeriodHistory(store, req.plan.id, req.since, req.now),
-  ]);
+  const figures = await readThemeFigures(store, query);
+  // A card names the actions of the themes it shows; the command line and the document, every theme's.
+  const listThemes = req.listThemes === "all" ? "all" : needingAttention(figures).slice(0, req.listThemes ?? MAX_THEMES).map((f) => f.themeId);
+  const [listed, history] = await Promise.all([readListedActions(store, query, listThemes), readPeriodHistory(store, req.plan.id, req.since, req.now)]);
   const briefs = await readActionBriefs(store, history.map((h) => h.actionId));
   const inScope = (b: ActionBrief | undefined) => b !== undefined && (!req.themeId || b.themeId === req.themeId);
   const relevant = history.filter((h) => inScope(briefs.get(h.actionId)));
@@ -82,9 +91,11 @@ export async function readDigestView(store: Store, req: DigestRequest): Promise<
 
   const order = new Map(themeRows.map((t) => [t.id, t.position]));
   const sorted = [...figures].sort((a, b) => (order.get(a.themeId ?? "") ?? Number.MAX_SAFE_INTEGER) - (order.get(b.themeId ?? "") ?? Number.MAX_SAFE_INTEGER));
+  const listedByTheme = groupBy(listed.filter((l) => !l.planWide), (l) => l.themeId);
+  const historyByTheme = groupBy(relevant, (h) => briefs.get(h.actionId)!.themeId);
   const themes = sorted.map((f) => {
     const name = themeName.get(f.themeId) ?? null;
-    return themeView(name, f, listed.filter((l) => !l.planWide && l.themeId === f.themeId), relevant.filter((h) => briefs.get(h.actionId)!.themeId === f.themeId), briefs, ctx.today, previousByTheme.get(name ?? "") ?? null, statedByTheme.get(name ?? "") ?? null);
+    return themeView(name, f, listedByTheme.get(f.themeId) ?? [], historyByTheme.get(f.themeId) ?? [], briefs, ctx.today, previousByTheme.get(name ?? "") ?? null, statedByTheme.get(name ?? "") ?? null);
   });
   const sum = sumFigures(figures);
   const statedTotal = stated.length > 0 ? sumStated(req.themeId ? stated.filter((s) => s.theme === subscribedTheme) : stated) : null;
@@ -220,5 +231,16 @@ function sumStated(rows: StoredFigures[]): StoredFigures {
   const keys = ["red", "amber", "green", "complete", "derived", "onTrack", "medium", "significant"] as const;
   const out = { ...rows[0]!, theme: "", extra: null };
   for (const k of keys) out[k] = rows.reduce((n, r) => n + r[k], 0);
+  return out;
+}
+
+function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
   return out;
 }

@@ -93,7 +93,7 @@ function params(store: Store) {
   return () => (store.provider === "sqlite" ? "?" : `$${++n}`);
 }
 
-/** The FROM clause every statement shares: the plan's (or theme's) actions with their main action. */
+/** The CTE every statement shares: the plan's (or theme's) actions with the rules' verdicts. */
 function base(store: Store, q: DigestQuery, p: () => string): { sql: string; args: unknown[] } {
   const rule = ragSql(store.provider, q.ctx);
   const lastHeard = `COALESCE(a."lastUpdateAt", a."createdAt")`;
@@ -118,11 +118,6 @@ function base(store: Store, q: DigestQuery, p: () => string): { sql: string; arg
         a."targetTo" AS target, ${lastHeard} AS heard
       FROM "Action" a JOIN "Recommendation" r ON r.id = a."recommendationId"
       WHERE a."planId" = ${planArg}${themeFilter}
-    ),
-    w AS (
-      SELECT sub.*, MAX(rank) OVER (PARTITION BY rec) AS mrank, MAX(derived) OVER (PARTITION BY rec) AS mderived,
-        ROW_NUMBER() OVER (PARTITION BY rec ORDER BY id) AS n
-      FROM sub
     )`;
   return { sql, args };
 }
@@ -132,17 +127,22 @@ export async function readThemeFigures(store: Store, q: DigestQuery): Promise<Th
   const p = params(store);
   const { sql, args } = base(store, q, p);
   const count = (cond: string) => `SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
+  // Grouped twice, without window functions: each main action once (its worst sub-action), then
+  // per theme, carrying the main action's slippage counts up with it.
   const rows = await store.db.$queryRawUnsafe<Record<string, unknown>[]>(
-    `WITH ${sql}
+    `WITH ${sql},
+     main AS (
+       SELECT theme, MAX(rank) AS m, MAX(derived) AS d, ${count("slip = 0")} AS s0, ${count("slip = 1")} AS s1, ${count("slip = 2")} AS s2,
+         COUNT(*) AS n, ${count("rank > 0")} AS o, SUM(overdue) AS od, SUM(duesoon) AS ds, SUM(silent) AS si
+       FROM sub GROUP BY theme, rec
+     )
      SELECT theme,
-       ${count("n = 1 AND mrank = 3")} AS red, ${count("n = 1 AND mrank = 2")} AS amber,
-       ${count("n = 1 AND mrank = 1")} AS green, ${count("n = 1 AND mrank = 0")} AS complete,
-       ${count("n = 1 AND mrank > 0 AND mderived = 1")} AS derived,
-       ${count("mrank >= 2 AND slip = 0")} AS "onTrack", ${count("mrank >= 2 AND slip = 1")} AS medium,
-       ${count("mrank >= 2 AND slip = 2")} AS significant,
-       COUNT(*) AS actions, ${count("rank > 0")} AS open,
-       SUM(overdue) AS overdue, SUM(duesoon) AS "dueSoon", SUM(silent) AS silent
-     FROM w GROUP BY theme`,
+       ${count("m = 3")} AS red, ${count("m = 2")} AS amber, ${count("m = 1")} AS green, ${count("m = 0")} AS complete,
+       ${count("m > 0 AND d = 1")} AS derived,
+       SUM(CASE WHEN m >= 2 THEN s0 ELSE 0 END) AS "onTrack", SUM(CASE WHEN m >= 2 THEN s1 ELSE 0 END) AS medium,
+       SUM(CASE WHEN m >= 2 THEN s2 ELSE 0 END) AS significant,
+       SUM(n) AS actions, SUM(o) AS open, SUM(od) AS overdue, SUM(ds) AS "dueSoon", SUM(si) AS silent
+     FROM main GROUP BY theme`,
     ...args,
   );
   return rows.map((r) => ({
@@ -164,11 +164,12 @@ export async function readThemeFigures(store: Store, q: DigestQuery): Promise<Th
 }
 
 /**
- * The actions each list names: per theme the first `perTheme`, and plan-wide the first
- * `planWide`, most pressing first: most days late, soonest due, longest silent, most slipped
- * (under amber and red main actions only), and milestones next first with completed ones last.
+ * The actions each list names: per theme (for the themes asked, all by default) the first
+ * `perTheme`, and plan-wide the first `planWide`, most pressing first: most days late, soonest
+ * due, longest silent, most slipped (under amber and red main actions only), and milestones next
+ * first with completed ones last.
  */
-export async function readListedActions(store: Store, q: DigestQuery): Promise<ListedRow[]> {
+export async function readListedActions(store: Store, q: DigestQuery, themeIds: (string | null)[] | "all" = "all"): Promise<ListedRow[]> {
   const p = params(store);
   const { sql, args } = base(store, q, p);
   const dayDiff = (from: string, to: string) =>
@@ -177,64 +178,86 @@ export async function readListedActions(store: Store, q: DigestQuery): Promise<L
     store.provider === "sqlite"
       ? `CAST(julianday('${q.ctx.now.toISOString()}') - julianday(heard) AS INTEGER)`
       : `CAST(FLOOR(EXTRACT(EPOCH FROM (TIMESTAMP '${q.ctx.now.toISOString().replace("T", " ").replace("Z", "")}' - heard)) / 86400) AS INTEGER)`;
-  const lists: { kind: ListKind; where: string; order: string; days: string }[] = [
-    { kind: "overdue", where: "overdue = 1", order: "target ASC, id", days: dayDiff("target", `'${q.ctx.today}'`) },
-    { kind: "dueSoon", where: "duesoon = 1", order: "target ASC, id", days: dayDiff(`'${q.ctx.today}'`, "target") },
-    { kind: "silent", where: "silent = 1", order: "heard ASC, id", days: heardDays },
-    { kind: "slipping", where: "mrank >= 2 AND slip >= 1", order: "slip DESC, slipdays DESC, id", days: "slipdays" },
-    { kind: "milestone", where: "milestone = TRUE", order: "CASE WHEN rank = 0 THEN 1 ELSE 0 END, CASE WHEN target IS NULL THEN 1 ELSE 0 END, target ASC, id", days: "slipdays" },
+  let inThemes = "";
+  if (themeIds !== "all") {
+    // Ids the store made (cuids), checked, written inline: the clause repeats once per list.
+    const ids = themeIds.filter((id): id is string => id !== null && /^[A-Za-z0-9_-]+$/.test(id));
+    const parts = [ids.length ? `theme IN (${ids.map((id) => `'${id}'`).join(", ")})` : "", themeIds.includes(null) ? "theme IS NULL" : ""].filter(Boolean);
+    inThemes = ` AND (${parts.length ? parts.join(" OR ") : "1 = 0"})`;
+  }
+  const lists: { kind: ListKind; from: string; where: string; order: string; days: string }[] = [
+    { kind: "overdue", from: "sub", where: "overdue = 1", order: "target ASC, id", days: dayDiff("target", `'${q.ctx.today}'`) },
+    { kind: "dueSoon", from: "sub", where: "duesoon = 1", order: "target ASC, id", days: dayDiff(`'${q.ctx.today}'`, "target") },
+    { kind: "silent", from: "sub", where: "silent = 1", order: "heard ASC, id", days: heardDays },
+    { kind: "slipping", from: "sub JOIN main ON main.rec = sub.rec", where: "main.m >= 2 AND slip >= 1", order: "slip DESC, slipdays DESC, id", days: "slipdays" },
+    { kind: "milestone", from: "sub", where: "milestone = TRUE", order: "CASE WHEN rank = 0 THEN 1 ELSE 0 END, CASE WHEN target IS NULL THEN 1 ELSE 0 END, target ASC, id", days: "slipdays" },
   ];
+  const cols = (l: (typeof lists)[number]) => `'${l.kind}' AS kind, id, theme, ${l.days} AS days, slip`;
   const ranked = lists
-    .map(
-      (l) => `SELECT '${l.kind}' AS kind, id, theme, ${l.days} AS days, slip,
-        ROW_NUMBER() OVER (PARTITION BY theme ORDER BY ${l.order}) AS k, ROW_NUMBER() OVER (ORDER BY ${l.order}) AS g
-        FROM w WHERE ${l.where}`,
-    )
+    .flatMap((l) => [
+      `SELECT kind, id, theme, days, slip, 0 AS wide FROM (SELECT ${cols(l)}, ROW_NUMBER() OVER (PARTITION BY theme ORDER BY ${l.order}) AS k FROM ${l.from} WHERE ${l.where}${inThemes}) x${l.kind} WHERE k <= ${Math.floor(q.perTheme)}`,
+      `SELECT kind, id, theme, days, slip, 1 AS wide FROM (SELECT ${cols(l)} FROM ${l.from} WHERE ${l.where} ORDER BY ${l.order} LIMIT ${Math.floor(q.planWide)}) y${l.kind}`,
+    ])
     .join(" UNION ALL ");
-  const picked = await store.db.$queryRawUnsafe<{ kind: ListKind; id: string; theme: string | null; days: unknown; slip: unknown; k: unknown; g: unknown }[]>(
-    `WITH ${sql}, ranked AS (${ranked})
-     SELECT kind, id, theme, days, slip, k, g FROM ranked WHERE k <= ${Math.floor(q.perTheme)} OR g <= ${Math.floor(q.planWide)}`,
+  const picked = await store.db.$queryRawUnsafe<{ kind: ListKind; id: string; theme: string | null; days: unknown; slip: unknown; wide: unknown }[]>(
+    `WITH ${sql}, main AS (SELECT rec, MAX(rank) AS m FROM sub GROUP BY rec), picked AS (${ranked})
+     SELECT picked.kind, picked.id, picked.theme, picked.days, picked.slip, picked.wide FROM picked`,
     ...args,
   );
   const ids = [...new Set(picked.map((r) => r.id))];
-  const details = new Map<string, Awaited<ReturnType<typeof actionDetails>>[number]>();
+  const details = new Map<string, ActionDetail>();
   for (const d of await inChunks(ids, (chunk) => actionDetails(store, chunk))) details.set(d.id, d);
   const rows: ListedRow[] = [];
   for (const r of picked) {
     const d = details.get(r.id);
     if (!d) continue;
-    const row = {
+    const { themeId: _theme, ...detail } = d;
+    rows.push({
+      ...detail,
       kind: r.kind,
-      id: r.id,
-      ref: d.ref ?? d.key,
-      title: d.title,
-      status: d.status as Status | null,
-      statusText: d.statusText,
-      progress: d.progress,
-      targetText: d.targetText,
-      targetTo: d.targetTo,
-      originalTargetTo: d.originalTargetTo,
-      mainRef: d.recommendation.ref,
-      mainText: d.recommendation.text,
+      themeId: num(r.wide) === 1 ? null : (r.theme ?? null),
+      planWide: num(r.wide) === 1,
       days: r.days === null || r.days === undefined ? null : Number(r.days),
       slip: r.slip === null || r.slip === undefined ? null : (SLIPPAGE_LEVELS[Number(r.slip)] ?? null),
-      owners: d.owners.map((o) => o.role.name),
-    };
-    if (num(r.k) <= q.perTheme) rows.push({ ...row, themeId: r.theme ?? null, planWide: false });
-    if (num(r.g) <= q.planWide) rows.push({ ...row, themeId: null, planWide: true });
+    });
   }
   return rows;
 }
 
-function actionDetails(store: Store, ids: string[]) {
-  return store.db.action.findMany({
-    where: { id: { in: ids } },
-    select: {
-      id: true, key: true, ref: true, title: true, status: true, statusText: true, progress: true, targetText: true, targetTo: true, originalTargetTo: true,
-      recommendation: { select: { ref: true, text: true, themeId: true } },
-      owners: { where: { kind: "responsible" }, select: { role: { select: { name: true } } }, orderBy: { position: "asc" } },
-    },
-  });
+type ActionDetail = Omit<ListedRow, "kind" | "themeId" | "planWide" | "days" | "slip"> & { themeId: string | null };
+
+/** The listed actions' words and owners, in two plain statements (no ORM includes: thousands of ids). */
+async function actionDetails(store: Store, ids: string[]): Promise<ActionDetail[]> {
+  const p = params(store);
+  const marks = ids.map(() => p()).join(", ");
+  const rows = await store.db.$queryRawUnsafe<Record<string, string | null>[]>(
+    `SELECT a.id, a.key, a.ref, a.title, a.status, a."statusText", a.progress, a."targetText", a."targetTo", a."originalTargetTo", r.ref AS "mainRef", r.text AS "mainText", r."themeId"
+     FROM "Action" a JOIN "Recommendation" r ON r.id = a."recommendationId" WHERE a.id IN (${marks})`,
+    ...ids,
+  );
+  const q = params(store);
+  const owners = await store.db.$queryRawUnsafe<{ actionId: string; name: string }[]>(
+    `SELECT o."actionId", r.name FROM "ActionOwner" o JOIN "OwnerRole" r ON r.id = o."roleId"
+     WHERE o.kind = 'responsible' AND o."actionId" IN (${ids.map(() => q()).join(", ")}) ORDER BY o.position`,
+    ...ids,
+  );
+  const byAction = new Map<string, string[]>();
+  for (const o of owners) byAction.set(o.actionId, [...(byAction.get(o.actionId) ?? []), o.name]);
+  return rows.map((a) => ({
+    id: a.id!,
+    ref: a.ref ?? a.key!,
+    title: a.title!,
+    status: a.status as Status | null,
+    statusText: a.statusText ?? null,
+    progress: a.progress ?? null,
+    targetText: a.targetText ?? null,
+    targetTo: a.targetTo ?? null,
+    originalTargetTo: a.originalTargetTo ?? null,
+    mainRef: a.mainRef ?? null,
+    mainText: a.mainText ?? "",
+    themeId: a.themeId ?? null,
+    owners: byAction.get(a.id!) ?? [],
+  }));
 }
 
 /** Changes to the plan's actions since the last digest (an action's creation is not movement). */
@@ -257,17 +280,8 @@ export async function readPeriodHistory(store: Store, planId: string, since: Dat
 /** Ref, title, theme and owners of the few actions the period's history names. */
 export async function readActionBriefs(store: Store, ids: string[]): Promise<Map<string, ActionBrief>> {
   const out = new Map<string, ActionBrief>();
-  const rows = await inChunks([...new Set(ids)], (chunk) =>
-    store.db.action.findMany({
-      where: { id: { in: chunk } },
-      select: {
-        id: true, key: true, ref: true, title: true,
-        recommendation: { select: { themeId: true } },
-        owners: { where: { kind: "responsible" }, select: { role: { select: { name: true } } }, orderBy: { position: "asc" } },
-      },
-    }),
-  );
-  for (const a of rows) out.set(a.id, { id: a.id, ref: a.ref ?? a.key, title: a.title, themeId: a.recommendation.themeId, owners: a.owners.map((o) => o.role.name) });
+  const rows = await inChunks([...new Set(ids)], (chunk) => actionDetails(store, chunk));
+  for (const a of rows) out.set(a.id, { id: a.id, ref: a.ref, title: a.title, themeId: a.themeId, owners: a.owners });
   return out;
 }
 
