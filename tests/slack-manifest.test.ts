@@ -115,6 +115,12 @@ describe("the Slack app manifest", () => {
     }
   });
 
+  it("grants files:write when the adapter uploads the digest's chart", () => {
+    // filesUploadV2 calls files.getUploadURLExternal and files.completeUploadExternal.
+    expect(adapterSource).toMatch(/\bclient\.filesUploadV2\(/);
+    expect([...scopes]).toContain("files:write");
+  });
+
   it("subscribes to every event the adapter listens to, with its scope", () => {
     expect(events.sort()).toEqual(["app_home_opened", "message"]);
     for (const name of events) {
@@ -134,6 +140,7 @@ describe("the Slack app manifest", () => {
 
   it("asks for no scope the adapter does not use", () => {
     const used = new Set<string>(["commands"]);
+    if (/\bclient\.filesUploadV2\(/.test(adapterSource)) used.add("files:write");
     for (const method of methods) if (METHOD_SCOPES[method]) used.add(METHOD_SCOPES[method]!);
     for (const name of events) if (EVENT_SUBSCRIPTIONS[name]?.scope) used.add(EVENT_SUBSCRIPTIONS[name]!.scope!);
     expect([...scopes].sort()).toEqual([...used].sort());

@@ -25,7 +25,7 @@ export function renderAdaptiveCard(card: Card): AdaptiveCardJson {
     case "notice":
       return templates.notice.expand({ $root: { lines: noticeLines(card.text) } }) as AdaptiveCardJson;
     case "digest":
-      return templates.digest.expand({ $root: digestData(card) }) as AdaptiveCardJson;
+      return fitDigest(card);
   }
 }
 
@@ -40,18 +40,49 @@ function noticeLines(text: string): { text: string; spacing: string }[] {
     .map((line, i) => ({ text: line, spacing: i === 0 ? "Default" : /^[•-] /.test(line) ? "None" : "Small" }));
 }
 
+/** Teams refuses cards over 28 KB: themes are left to "Show all" until the card fits, and the long lists shortened. */
+export const TEAMS_CARD_BUDGET = 27 * 1024;
+
+function fitDigest(card: DigestCard): AdaptiveCardJson {
+  let fitted = card;
+  for (;;) {
+    const json = templates.digest.expand({ $root: digestData(fitted) }) as AdaptiveCardJson;
+    if (JSON.stringify(json).length <= TEAMS_CARD_BUDGET) return json;
+    if (fitted.sections.length > 1) fitted = { ...fitted, sections: fitted.sections.slice(0, -1) };
+    else if (fitted.detail.some((d) => d.lines.some((l) => l.items.length > 1)))
+      fitted = { ...fitted, detail: fitted.detail.map((d) => ({ ...d, lines: d.lines.map((l) => ({ ...l, items: l.items.slice(0, Math.max(1, l.items.length - 1)) })) })) };
+    else return json;
+  }
+}
+
+/** Teams chart colours: RAG slices in red, amber and green (always beside their words). */
+export const RAG_CHART_COLOURS = { red: "categoricalRed", amber: "categoricalMarigold", green: "categoricalGreen", complete: "neutral", none: "neutral" } as const;
+
 function digestData(card: DigestCard) {
-  const withBars = <T extends { value: number }>(bars: T[]) => {
+  const withBars = <T extends { value: number; rag: keyof typeof RAG_CHART_COLOURS }>(bars: T[]) => {
     const max = Math.max(0, ...bars.map((b) => b.value));
-    return bars.map((b) => ({ ...b, bar: textBar(b.value, max) }));
+    return bars.map((b) => ({ ...b, bar: textBar(b.value, max), color: RAG_CHART_COLOURS[b.rag] }));
   };
   const section = (s: DigestSection) => ({
     ...s,
     bars: withBars(s.bars),
-    // "and 2 more" is a paragraph of its own: straight after a list item it would join the last bullet.
-    lines: s.lines.map((l) => ({ ...l, text: [l.items.map((i) => `- ${i}`).join("\n"), ...(l.more ? [l.more] : [])].join("\n\n") })),
+    // "and N more" is its own paragraph, or Markdown glues it to the last bullet.
+    lines: s.lines.map((l) => ({ ...l, text: [l.items.map((i) => `- ${i}`).join("\n"), l.more ?? ""].filter(Boolean).map((part) => `\n\n${part}`).join("") })),
   });
-  return { ...card, chart: { ...card.chart, slices: withBars(card.chart.slices) }, sections: card.sections.map(section), detail: card.detail.map(section) };
+  return {
+    ...card,
+    chart: { ...card.chart, slices: withBars(card.chart.slices) },
+    themeChart: card.themeChart && {
+      ...card.themeChart,
+      themes: card.themeChart.themes.map((th) => ({ ...th, bars: withBars(th.bars), text: th.bars.map((b) => `${b.label} ${b.value}`).join(", ") })),
+    },
+    trendChart: card.trendChart && {
+      ...card.trendChart,
+      series: card.trendChart.series.map((s) => ({ ...s, color: RAG_CHART_COLOURS[s.rag], text: s.values.map((v) => `${v.x} ${v.y}`).join(", ") })),
+    },
+    sections: card.sections.map(section),
+    detail: card.detail.map(section),
+  };
 }
 
 function promptData(card: PromptCard) {

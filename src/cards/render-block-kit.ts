@@ -1,4 +1,4 @@
-import type { AnswerPayload, Card, ClaimPayload, CardButton, CardForm, CardItem, DigestCard, FormField } from "../conversation/card.js";
+import type { AnswerPayload, Card, ClaimPayload, CardButton, CardForm, CardItem, DigestCard, DigestSection, FormField } from "../conversation/card.js";
 import { textBar } from "./text-bar.js";
 
 export type Block = Record<string, unknown>;
@@ -46,31 +46,83 @@ export function renderBlockKit(card: Card): BlockKitMessage {
   }
 }
 
-/** Slack has no charts: RAG counts become labelled text bars, readable without colour. */
+/** The digest's "Show all" button: opens the full lists in a modal (renderDigestModal). */
+export const DIGEST_SHOW_ALL = "chaser.digest.show_all";
+
+const RAG_EMOJI = { red: ":red_circle:", amber: ":large_orange_circle:", green: ":large_green_circle:", complete: ":white_check_mark:", none: ":white_circle:" } as const;
+
+/** RAG counts as labelled text bars: the word and the number are always there, the colour only helps. */
+function ragText(items: DigestCard["chart"]["slices"]): string {
+  const max = Math.max(0, ...items.map((b) => b.value));
+  const width = Math.max(...items.map((b) => b.label.length), 0);
+  return items.map((b) => `${RAG_EMOJI[b.rag]} \`${b.label.padEnd(width)} ${textBar(b.value, max)}\``).join("\n");
+}
+
+function linesText(lines: DigestSection["lines"]): string {
+  return lines.map((l) => `*${escape(l.label)}*${l.items.length ? `\n${l.items.map((i) => `• ${escape(i)}`).join("\n")}` : ""}${l.more ? `\n_${escape(l.more)}_` : ""}`).join("\n\n");
+}
+
+/**
+ * The digest as Block Kit: within 50 blocks and Slack's 13,000 characters for any plan. Charts
+ * come as an image the adapter uploads (digestImageBlock); the numbers are in the text as well.
+ */
+/** Slack fails messages near 13,000 characters of blocks: themes are left to "Show all" until it fits. */
+export const SLACK_DIGEST_BUDGET = 12_000;
+
 function digestBlocks(card: DigestCard): BlockKitMessage {
-  const bars = (items: DigestCard["chart"]["slices"]) => {
-    const max = Math.max(0, ...items.map((b) => b.value));
-    const width = Math.max(...items.map((b) => b.label.length), 0);
-    return items.map((b) => `\`${b.label.padEnd(width)} ${textBar(b.value, max)}\``).join("\n");
-  };
+  let fitted = card;
+  for (;;) {
+    const message = digestBlocksOf(fitted);
+    if (JSON.stringify(message.blocks).length <= SLACK_DIGEST_BUDGET || fitted.sections.length === 0) return message;
+    fitted = { ...fitted, sections: fitted.sections.slice(0, -1) };
+  }
+}
+
+function digestBlocksOf(card: DigestCard): BlockKitMessage {
   const blocks: Block[] = [
     { type: "header", text: { type: "plain_text", text: clip(card.title, SLACK_LIMITS.plainHeader) } },
-    { type: "context", elements: [{ type: "mrkdwn", text: clip(escape(card.subtitle), SLACK_LIMITS.sectionText) }] },
+    { type: "context", elements: [{ type: "mrkdwn", text: clip(escape([card.subtitle, card.note].filter(Boolean).join(" ")), SLACK_LIMITS.sectionText) }] },
   ];
-  if (card.chart.slices.length > 0) blocks.push({ type: "section", text: { type: "mrkdwn", text: clip(`*${escape(card.chart.title)}*\n${bars(card.chart.slices)}`, SLACK_LIMITS.sectionText) } });
+  if (card.chart.slices.length > 0) {
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: clip(`*${escape(card.chart.title)}*\n${ragText(card.chart.slices)}\n${escape(card.trendText)}`, SLACK_LIMITS.sectionText) } });
+  }
+  if (card.themeChart) {
+    const rows = card.themeChart.themes.map((th) => `${escape(th.name)}: ${th.bars.filter((b) => b.value > 0).map((b) => `${b.label} ${b.value}`).join(", ")}`);
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: clip(`*${escape(card.themeChart.title)}*\n${rows.join("\n")}`, SLACK_LIMITS.sectionText) } });
+  }
   // Each theme takes three blocks; past the block limit the rest are counted, not dropped silently.
-  const room = Math.floor((SLACK_LIMITS.blocks - blocks.length - 1) / 3);
+  const room = Math.floor((SLACK_LIMITS.blocks - blocks.length - 3) / 3);
   for (const section of card.sections.slice(0, room)) {
-    const lines = section.lines.map((l) => `*${escape(l.label)}*\n${[...l.items.map((i) => `• ${escape(i)}`), ...(l.more ? [`_${escape(l.more)}_`] : [])].join("\n")}`);
     blocks.push(
       { type: "divider" },
-      { type: "section", text: { type: "mrkdwn", text: clip(`*${escape(section.heading)}*\n${escape(section.summary)}\n${bars(section.bars)}`, SLACK_LIMITS.sectionText) } },
-      { type: "section", text: { type: "mrkdwn", text: clip(lines.join("\n\n") || " ", SLACK_LIMITS.sectionText) } },
+      { type: "section", text: { type: "mrkdwn", text: clip(`*${escape(section.heading)}*\n${escape(section.summary)}\n_${escape(section.ragLine)}_`, SLACK_LIMITS.sectionText) } },
+      { type: "section", text: { type: "mrkdwn", text: clip(linesText(section.lines) || " ", SLACK_LIMITS.sectionText) } },
     );
   }
-  if (card.sections.length > room) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `+${card.sections.length - room}` }] });
-  if (card.footer) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: clip(escape(card.footer), SLACK_LIMITS.sectionText) }] });
-  return { text: `${card.title}: ${card.subtitle}`, blocks };
+  const footer = [card.sections.length > room ? `+${card.sections.length - room}` : null, card.footer].filter(Boolean).join(" ");
+  if (footer) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: clip(escape(footer), SLACK_LIMITS.sectionText) }] });
+  if (card.detail.length > 0) {
+    blocks.push({ type: "actions", elements: [{ type: "button", action_id: DIGEST_SHOW_ALL, text: { type: "plain_text", text: clip(card.showAllLabel, SLACK_LIMITS.buttonLabel) }, value: "1" }] });
+  }
+  return { text: `${card.title}: ${card.subtitle} ${card.trendText}`, blocks };
+}
+
+/** An image block for the digest's charts, uploaded to Slack first; alt text carries the numbers. */
+export function digestImageBlock(fileId: string, alt: string, title: string): Block {
+  return { type: "image", slack_file: { id: fileId }, alt_text: clip(alt, 2000), title: { type: "plain_text", text: clip(title, 2000) } };
+}
+
+/** "Show all" as a modal: every theme's lines in full, within Slack's 100 blocks a view. */
+export function renderDigestModal(card: DigestCard, title: string, closeLabel: string): Block {
+  const blocks: Block[] = [];
+  for (const section of card.detail) {
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: clip(`*${escape(section.heading)}*\n${escape(section.summary)}\n_${escape(section.ragLine)}_`, SLACK_LIMITS.sectionText) } });
+    for (const line of section.lines) {
+      if (blocks.length >= 99) break;
+      blocks.push({ type: "section", text: { type: "mrkdwn", text: clip(linesText([line]), SLACK_LIMITS.sectionText) } });
+    }
+  }
+  return { type: "modal", title: { type: "plain_text", text: clip(title, 24) }, close: { type: "plain_text", text: clip(closeLabel, 24) }, blocks: blocks.slice(0, 100) };
 }
 
 function itemBlocks(item: CardItem): Block[] {

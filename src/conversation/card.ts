@@ -63,10 +63,18 @@ export interface DigestCard {
   type: "digest";
   title: string;
   subtitle: string;
-  /** RAG counts for a chart; each slice is labelled in words, never by colour alone. */
+  /** Says when RAG was derived by the rule, or that figures are as a theme summary stated them. */
+  note: string | null;
+  /** Main actions by RAG for a chart; each slice is labelled in words, never by colour alone. */
   chart: { title: string; slices: DigestBar[] };
+  /** Main actions by RAG, theme by theme. */
+  themeChart: { title: string; themes: { name: string; bars: DigestBar[] }[] } | null;
+  /** Main actions by RAG over the last digests, oldest first. */
+  trendChart: { title: string; series: { rag: "red" | "amber" | "green"; label: string; values: { x: string; y: number }[] }[] } | null;
+  /** The trend in words: "Red 3 → 2 (down), …". */
+  trendText: string;
   sections: DigestSection[];
-  /** The same sections with every item, behind a "show all". */
+  /** Every theme together with the full lists, behind a "show all". */
   detail: DigestSection[];
   showAllLabel: string;
   footer: string | null;
@@ -75,12 +83,15 @@ export interface DigestCard {
 export interface DigestBar {
   label: string;
   value: number;
-  rag: "red" | "amber" | "green" | "none";
+  rag: "red" | "amber" | "green" | "complete" | "none";
 }
 
 export interface DigestSection {
   heading: string;
+  /** The summary statement, from templates and the figures. */
   summary: string;
+  /** Main actions by RAG with the trend, in words. */
+  ragLine: string;
   bars: DigestBar[];
   lines: { label: string; items: string[]; more: string | null }[];
 }

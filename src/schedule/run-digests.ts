@@ -1,10 +1,10 @@
-import { londonDate } from "../domain/london-date.js";
 import { pickLocale, translator } from "../i18n.js";
 import { enqueue, type Deliverer } from "../conversation/deliver.js";
 import type { Platform } from "../conversation/chat-user.js";
-import { buildDigest, DEFAULT_DIGEST_SETTINGS } from "../digest/build-digest.js";
 import { buildDigestCard } from "../digest/build-digest-card.js";
-import { collectDigest } from "../digest/collect-digest.js";
+import { readDigestView } from "../digest/read-digest-view.js";
+import { recordDigestFigures } from "../store/read-digest.js";
+import type { ThemeView } from "../digest/digest-view.js";
 import { claimRun, finishRun, releaseRun } from "./claim-run.js";
 import { planSettings } from "./plan-settings.js";
 import type { ScheduleSettings } from "./schedule-settings.js";
@@ -18,7 +18,6 @@ export async function runDigests(deps: Deliverer, slot: { key: string }, now: Da
   if (!(await claimRun(deps, slot.key, now))) return { claimed: false, digests: 0 };
   try {
     const { db } = deps.store;
-    const today = londonDate(now);
     let digests = 0;
     for (const sub of await db.digestSubscription.findMany({ orderBy: { createdAt: "asc" } })) {
       const plan = await db.plan.findUnique({ where: { id: sub.planId } });
@@ -30,15 +29,21 @@ export async function runDigests(deps: Deliverer, slot: { key: string }, now: Da
       });
       // A channel's first digest reports the past week's movement, not everything since the import.
       const since = previous?.createdAt ?? new Date(now.getTime() - 7 * 86_400_000);
-      const { actions, changes } = await collectDigest(db, plan.id, sub.themeId, since);
-      const digest = buildDigest(actions, changes, { since, now, today }, { ...DEFAULT_DIGEST_SETTINGS, silentDays: settings.silentDays });
+      const view = await readDigestView(deps.store, { plan, themeId: sub.themeId, now, since, settings });
+      // Kept once a day per plan, whichever channel's digest comes first, so the next trend is one read.
+      if (view.source === "counted") {
+        await recordDigestFigures(deps.store, plan.id, view.asOf, [
+          ...(sub.themeId ? [] : [{ theme: "", ...figuresOf(view.totals) }]),
+          ...view.themes.filter((th) => th.theme !== null).map((th) => ({ theme: th.theme!, ...figuresOf(th) })),
+        ]);
+      }
       const locale = pickLocale(sub.locale);
       const t = translator(locale);
       const result = await enqueue(deps, {
         key: `${slot.key}:${sub.id}`,
         kind: "digest",
         to: { platform: sub.platform as Platform, address: sub.address, locale },
-        card: () => buildDigestCard(digest, { t, planTitle: plan.title, today, top: DEFAULT_DIGEST_SETTINGS.top }),
+        card: () => buildDigestCard(view, { t, top: DIGEST_CARD_TOP }),
       }, now);
       if (result.status === "queued") digests += 1;
     }
@@ -47,4 +52,12 @@ export async function runDigests(deps: Deliverer, slot: { key: string }, now: Da
   } finally {
     releaseRun(deps, slot.key);
   }
+}
+
+/** Items each list shows on the card before "and N more". */
+export const DIGEST_CARD_TOP = 3;
+
+function figuresOf(th: ThemeView) {
+  const { red, amber, green, complete, derived } = th.main;
+  return { red, amber, green, complete, derived, ...th.slippage };
 }

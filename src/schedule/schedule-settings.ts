@@ -70,6 +70,13 @@ export const ScheduleSettings = z
     escalateAfterDaysOverdue: WholeNumber(0).default(14),
     /** Escalate after this many prompts about an action went unanswered. */
     escalateAfterUnansweredPrompts: WholeNumber(1).default(2),
+    /**
+     * In the digest, a sub-action this many days past its target (or its target moved this far)
+     * is in medium slippage (default 1), and from slippageSignificantDays in significant (28).
+     * Optional so settings written before them stay whole; src/digest/digest-settings.ts fills them.
+     */
+    slippageMediumDays: WholeNumber(1).optional(),
+    slippageSignificantDays: WholeNumber(1).optional(),
     /** The weekly digest's day; on a bank holiday it runs on the next working day. */
     digestDay: Weekday.default("mon"),
     digestTime: ClockTime.default("08:30"),

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Via } from "../domain/vocabulary.js";
 import type { ParsedAction, ParsedPlan } from "../import/parsed-plan.js";
 import { insertMany } from "./insert-many.js";
+import { recordStatedFigures, statedDate } from "./record-stated-figures.js";
 import type { Store, Tx } from "./open-store.js";
 import { normaliseAlias, resolveRoles } from "./resolve-roles.js";
 
@@ -119,6 +120,8 @@ export async function importPlan(store: Store, parsed: ParsedPlan, options: Impo
   try {
     return await store.db.$transaction(async (tx) => {
       const report = await write(tx, store.provider, parsed, { ...options, title, slug });
+      const planId = (await tx.plan.findUniqueOrThrow({ where: { slug }, select: { id: true } })).id;
+      await recordStatedFigures(tx, planId, parsed, statedDate(parsed.title, options.now ?? new Date()));
       if (options.dryRun) throw new DryRun(report);
       return report;
     }, { timeout: 30 * 60_000, maxWait: 60_000 });

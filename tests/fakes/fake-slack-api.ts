@@ -71,6 +71,20 @@ export interface SlackView {
   userId?: string;
 }
 
+export interface SlackFile {
+  id: string;
+  filename: string;
+  /** The length declared to files.getUploadURLExternal. */
+  length: number;
+  altText: string | null;
+  /** The bytes posted to the upload URL, null until then. */
+  bytes: Buffer | null;
+  title: string | null;
+  /** Set by files.completeUploadExternal; only then may a message show it. */
+  completed: boolean;
+  channelId: string | null;
+}
+
 export interface RecordedSlackCall {
   method: string;
   token?: string;
@@ -137,6 +151,8 @@ export interface FakeSlack {
   addChannel(id: string, memberIds?: string[]): void;
   /** The D… channel conversations.open gave (or would give) this user. */
   dmChannelFor(userId: string): string | undefined;
+  /** Files uploaded through files.getUploadURLExternal, the upload URL and files.completeUploadExternal. */
+  files(): SlackFile[];
   /** The next `count` calls of `method` (default 1) fail this way. */
   failNext(method: string, failure: SlackFailure, count?: number): void;
   /**
@@ -172,10 +188,12 @@ export const METHOD_TIERS: Record<string, 1 | 2 | 3 | 4> = {
   "views.update": 4,
   "views.push": 4,
   "views.publish": 4,
+  "files.getUploadURLExternal": 4,
+  "files.completeUploadExternal": 4,
 };
 const PER_MINUTE: Record<1 | 2 | 3 | 4, number> = { 1: 1, 2: 20, 3: 50, 4: 100 };
 
-const JSON_ARGS = new Set(["blocks", "attachments", "view", "metadata", "unfurls", "user_auth_blocks"]);
+const JSON_ARGS = new Set(["blocks", "attachments", "view", "metadata", "unfurls", "user_auth_blocks", "files"]);
 
 type Args = Record<string, unknown>;
 type Answer = { status?: number; body: Record<string, unknown>; headers?: Record<string, string> };
@@ -201,6 +219,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const triggers = new Map<string, number>();
   const failures: { method: string; failure: SlackFailure; remaining: number }[] = [];
   const calls: RecordedSlackCall[] = [];
+  const files = new Map<string, SlackFile>();
   const windows = new SlidingWindows();
   const postBuckets = new TokenBuckets(options.postMessageBurst ?? 3, options.postMessagePerSecond ?? 1);
   const postPerMinute = options.postMessagePerMinute ?? 300;
@@ -295,12 +314,41 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return { body: { ok: true, channel: { id, is_mpim: true } } };
     },
 
+    // Slack's external upload: ask for a URL, post the bytes there, then complete (optionally sharing).
+    "files.getUploadURLExternal": (args) => {
+      const length = Number(args.length);
+      if (typeof args.filename !== "string" || !args.filename) return fail("invalid_arguments", { response_metadata: { messages: ["[ERROR] missing required field: filename"] } });
+      if (!Number.isInteger(length) || length <= 0) return fail("invalid_arguments", { response_metadata: { messages: ["[ERROR] missing required field: length"] } });
+      const id = newId("F");
+      files.set(id, { id, filename: args.filename, length, altText: typeof args.alt_text === "string" ? args.alt_text : null, bytes: null, title: null, completed: false, channelId: null });
+      return { body: { ok: true, upload_url: `${server.origin}/upload/${id}`, file_id: id } };
+    },
+
+    "files.completeUploadExternal": (args) => {
+      const list = Array.isArray(args.files) ? (args.files as { id?: string; title?: string }[]) : null;
+      if (!list || list.length === 0) return fail("invalid_arguments");
+      const done: Record<string, unknown>[] = [];
+      for (const f of list) {
+        const file = f.id ? files.get(f.id) : undefined;
+        if (!file) return fail("file_not_found");
+        // Slack completes only what was uploaded in full.
+        if (!file.bytes || file.bytes.length !== file.length) return fail("file_upload_size_mismatch");
+        file.completed = true;
+        file.title = f.title ?? file.filename;
+        if (typeof args.channel_id === "string") file.channelId = args.channel_id;
+        done.push({ id: file.id, name: file.filename, title: file.title, mimetype: file.filename.endsWith(".png") ? "image/png" : "application/octet-stream", size: file.length });
+      }
+      return { body: { ok: true, files: done } };
+    },
+
     "chat.postMessage": (args) => {
       const channel = resolvePostChannel(String(args.channel ?? ""));
       if (!args.channel) return fail("channel_not_found");
       if (!channel) return fail("channel_not_found");
       const content = checkContent(args, true);
       if ("error" in content) return fail(content.error, content.extra);
+      const unknownFile = slackFileIds(args.blocks).find((id) => !files.get(id)?.completed);
+      if (unknownFile) return fail("invalid_blocks", { errors: [`invalid slack_file id ${unknownFile}`] });
       const ts = newTs();
       const message: SlackMessage = { channel, ts, user: botUserId, botId, history: [], deleted: false };
       if (typeof args.thread_ts === "string") message.threadTs = args.thread_ts;
@@ -553,15 +601,34 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     send(200, { ok: true });
   };
 
-  const files = new Map<string, Uint8Array>();
+  const sharedFiles = new Map<string, Uint8Array>();
   const fileDownloads = { served: 0, refused: 0 };
+  /** The upload URL files.getUploadURLExternal gives: the bytes raw, or as the multipart form the SDK sends. */
+  const handleUpload = async (req: IncomingMessage, res: ServerResponse, id: string): Promise<void> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks);
+    const file = files.get(id);
+    if (!file || req.method !== "POST") return sendJson(res, 404, { ok: false, error: "not_found" });
+    const type = String(req.headers["content-type"] ?? "");
+    let bytes = raw;
+    if (type.startsWith("multipart/form-data")) {
+      const form = await new Request("http://fake/upload", { method: "POST", headers: { "content-type": type }, body: raw }).formData();
+      const part = [...form.values()].find((v): v is File => typeof v !== "string");
+      if (!part) return sendJson(res, 400, { ok: false, error: "no_file" });
+      bytes = Buffer.from(await part.arrayBuffer());
+    }
+    file.bytes = bytes;
+    res.writeHead(200, { "content-type": "text/plain" });
+    res.end(`OK - ${bytes.length}`);
+  };
+
   const server = await listenOnLoopback(async (req, res) => {
-    const rawBody = await readBody(req);
     const path = new URL(req.url ?? "/", "http://fake").pathname;
     const file = /^\/files-pri\/[A-Z0-9]+-([A-Z0-9]+)\/download\/[^/]+$/.exec(path);
     if (file && req.method === "GET") {
       const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1];
-      const bytes = files.get(file[1]!);
+      const bytes = sharedFiles.get(file[1]!);
       // Slack answers a download without the token with its sign-in page, not the file.
       if (!bearer || !tokens.includes(bearer) || !bytes) {
         fileDownloads.refused += 1;
@@ -574,6 +641,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       res.end(Buffer.from(bytes));
       return;
     }
+    const upload = /^\/upload\/([A-Za-z0-9]+)$/.exec(path);
+    if (upload) return handleUpload(req, res, upload[1]!);
+    const rawBody = await readBody(req);
     const api = /^\/api\/([A-Za-z0-9_.]+)$/.exec(path);
     if (api) return handleApi(req, res, api[1]!, rawBody);
     const response = /^\/response\/([A-Za-z0-9_-]+)$/.exec(path);
@@ -594,6 +664,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     messages: (channel) => (channel === undefined ? [...messages] : messages.filter((m) => m.channel === channel)),
     ephemerals: (channel) => (channel === undefined ? [...ephemerals] : ephemerals.filter((e) => e.channel === channel)),
     views: () => [...views],
+    files: () => [...files.values()],
     responses: (idOrUrl) => {
       if (idOrUrl === undefined) return [...responsePosts];
       const id = idOrUrl.split("/").pop() ?? idOrUrl;
@@ -621,7 +692,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
     shareFile: (name, bytes) => {
       const id = `F${String(++idCounter).padStart(8, "0")}`;
-      files.set(id, bytes);
+      sharedFiles.set(id, bytes);
       const url = `${server.origin}/files-pri/${teamId}-${id}/download/${encodeURIComponent(name)}`;
       return { id, name, size: bytes.length, url_private: url, url_private_download: url };
     },
@@ -764,4 +835,13 @@ function asObject(value: unknown): Record<string, unknown> | undefined {
 
 function truthy(value: unknown): boolean {
   return value === true || value === "true" || value === "1" || value === 1;
+}
+
+/** The slack_file ids image blocks refer to. */
+function slackFileIds(blocks: unknown): string[] {
+  if (!Array.isArray(blocks)) return [];
+  return blocks.flatMap((b) => {
+    const file = (b as { type?: string; slack_file?: { id?: unknown } }).slack_file;
+    return (b as { type?: string }).type === "image" && typeof file?.id === "string" ? [file.id] : [];
+  });
 }

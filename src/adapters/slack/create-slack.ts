@@ -1,5 +1,6 @@
 import { App, HTTPReceiver, SocketModeReceiver, type RespondFn, type types, type ViewResponseAction, type webApi } from "@slack/bolt";
-import { ANSWER_ACTION, FORM_ACTION, MODAL_CALLBACK, modalValues, renderBlockKit, renderSlackModal } from "../../cards/render-block-kit.js";
+import { ANSWER_ACTION, DIGEST_SHOW_ALL, FORM_ACTION, MODAL_CALLBACK, modalValues, renderBlockKit, renderDigestModal, renderSlackModal } from "../../cards/render-block-kit.js";
+import { findSentCard } from "../../store/find-sent-card.js";
 import { AnswerPayload, type Card } from "../../conversation/card.js";
 import type { ChatAddress, ChatUser } from "../../conversation/chat-user.js";
 import { replySent } from "../../conversation/deliver.js";
@@ -74,7 +75,7 @@ export async function createSlack(options: SlackOptions): Promise<Slack> {
     : new HTTPReceiver({ signingSecret: config.signingSecret, signatureVerification: true, endpoints: [SLACK_EVENTS_PATH], logger });
   // Deferred, so auth.test runs once, in start(), rather than in the constructor unawaited.
   const app = new App({ token: config.botToken, receiver, logger, clientOptions, deferInitialization: true });
-  const channel = new SlackChannel(app.client);
+  const channel = new SlackChannel(app.client, deps.log.child({ platform: "slack" }));
   const users = new SlackUserDirectory(app.client, log);
   let started = false;
 
@@ -151,6 +152,11 @@ export async function createSlack(options: SlackOptions): Promise<Slack> {
         const action = press.actions[0]!;
         const isAnswer = hasPrefix(action.action_id, ANSWER_ACTION);
         const isForm = hasPrefix(action.action_id, FORM_ACTION);
+        if (action.action_id === DIGEST_SHOW_ALL) {
+          // Opening a modal records nothing: acknowledged at once, with the trigger still fresh.
+          await ackOnce();
+          return showAllDigest(press.trigger_id ?? null, messageOf(press), press.user.id);
+        }
         // Buttons Chaser did not make (another app's, or from a future version) are not its to answer.
         if (!isAnswer && !isForm) return log.debug({ actionId: action.action_id }, "slack: ignored an action that is not Chaser's");
         const userId = press.user.id;
@@ -192,6 +198,19 @@ export async function createSlack(options: SlackOptions): Promise<Slack> {
       }),
     );
   });
+
+  /** A digest's "Show all": the full lists recorded with the sent digest, in a modal. */
+  const showAllDigest = async (triggerId: string | null, where: SlackMessageRef | null, userId: string) => {
+    if (!triggerId || !where) return;
+    const sent = await findSentCard(deps.store, "slack", JSON.stringify(where));
+    if (sent?.card.type !== "digest") return log.debug({ where }, "slack: show all for a message with no digest");
+    const t = translator(pickLocale(sent.locale));
+    try {
+      await app.client.views.open({ trigger_id: triggerId, view: renderDigestModal(sent.card, t("digest.show_all_title"), t("digest.close")) as unknown as types.View });
+    } catch (error) {
+      log.warn({ err: error, userId }, "slack: views.open failed for a digest");
+    }
+  };
 
   app.view({ type: "view_submission" }, async ({ ack, body }) => {
     // The core is the judge of what was entered: the modal closes, and its answer comes by DM.

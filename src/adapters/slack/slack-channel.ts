@@ -1,7 +1,9 @@
 import type { types, webApi } from "@slack/bolt";
 import { findSlackUserByEmail } from "./find-slack-user-by-email.js";
-import { renderBlockKit } from "../../cards/render-block-kit.js";
-import type { Card } from "../../conversation/card.js";
+import { digestImageBlock, renderBlockKit } from "../../cards/render-block-kit.js";
+import type { Card, DigestCard } from "../../conversation/card.js";
+import { digestChartAlt, digestChartPng } from "../../digest/render-digest-chart.js";
+import type { Logger } from "../../log.js";
 import { UnreachableError, type ChatChannel } from "../../conversation/chat-channel.js";
 import { ChaserError } from "../../domain/chaser-error.js";
 import { parseJson, SlackMessageRef } from "./slack-payloads.js";
@@ -33,11 +35,19 @@ export class SlackChannel implements ChatChannel {
   /** DM channel ids never change for a user; remembering them saves a tier-3 call per message. */
   private readonly dms = new Map<string, string>();
 
-  constructor(private readonly client: webApi.WebClient) {}
+  constructor(
+    private readonly client: webApi.WebClient,
+    private readonly log?: Logger,
+  ) {}
 
   async send(address: string, card: Card): Promise<{ messageRef: string }> {
     const channel = await this.channelFor(address);
     const { text, blocks } = renderBlockKit(card);
+    if (card.type === "digest") {
+      const image = await this.uploadDigestChart(card);
+      // After the header and subtitle; the numbers are in the text too.
+      if (image) blocks.splice(2, 0, image);
+    }
     const posted = await this.call(() => this.client.chat.postMessage({ channel, text, blocks: blocks as unknown as types.KnownBlock[] }), address);
     const ref = SlackMessageRef.safeParse({ channel: posted.channel ?? channel, ts: posted.ts });
     if (!ref.success) throw new ChaserError("slack.unexpected_response", { method: "chat.postMessage" });
@@ -53,6 +63,25 @@ export class SlackChannel implements ChatChannel {
 
   findUser(email: string): Promise<{ userId: string; locale: string | null } | null> {
     return findSlackUserByEmail(this.client, email);
+  }
+
+  /**
+   * The digest's charts as a PNG uploaded with Slack's external upload (files.getUploadURLExternal,
+   * the bytes, files.completeUploadExternal, all through the SDK's filesUploadV2) and shown by an
+   * image block. A digest without its picture is still a digest: a failed upload is logged, not fatal.
+   */
+  private async uploadDigestChart(card: DigestCard): Promise<Record<string, unknown> | null> {
+    const alt = digestChartAlt(card);
+    try {
+      const png = digestChartPng(card);
+      if (!png) return null;
+      const uploaded = await this.client.filesUploadV2({ file: png, filename: "digest-charts.png", title: card.chart.title, alt_text: alt.slice(0, 1000) });
+      const id = (uploaded.files as { files?: { id?: string }[] }[] | undefined)?.[0]?.files?.[0]?.id;
+      return id ? digestImageBlock(id, alt, card.chart.title) : null;
+    } catch (error) {
+      this.log?.warn({ err: error }, "slack: the digest's chart could not be uploaded; sending the digest without it");
+      return null;
+    }
   }
 
   /** The channel to post to: a user's DM (opened once), or the channel named. */

@@ -92,8 +92,9 @@ function bars(items) {
 }
 function renderDigest(card) {
   const box = el("div", {}, el("strong", { textContent: card.title }), el("p", { textContent: card.subtitle, style: "font-size:.85rem" }));
-  if (card.chart.slices.length) box.append(el("div", { textContent: card.chart.title, style: "font-weight:bold" }), bars(card.chart.slices));
-  const sections = (list) => list.map((s) => el("div", { className: "item" }, el("div", { textContent: s.heading, style: "font-weight:bold" }), el("div", { textContent: s.summary }), bars(s.bars),
+  if (card.note) box.append(el("p", { textContent: card.note, style: "font-size:.85rem" }));
+  if (card.chart.slices.length) box.append(el("div", { textContent: card.chart.title, style: "font-weight:bold" }), bars(card.chart.slices), el("p", { textContent: card.trendText }));
+  const sections = (list) => list.map((s) => el("div", { className: "item" }, el("div", { textContent: s.heading, style: "font-weight:bold" }), el("div", { textContent: s.summary }), el("div", { textContent: s.ragLine || "", style: "font-size:.85rem" }), bars(s.bars),
     ...s.lines.map((l) => el("div", {}, el("em", { textContent: l.label }), el("ul", {}, ...l.items.map((i) => el("li", { textContent: i })), l.more ? el("li", { textContent: l.more }) : null)))));
   box.append(...sections(card.sections));
   if (card.footer) box.append(el("p", { textContent: card.footer, style: "font-size:.8rem;color:#555" }));
