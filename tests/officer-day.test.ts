@@ -60,8 +60,8 @@ describe.each(PROVIDERS)("every card tells the truth (%s)", (provider) => {
     deps = { store, log: pino({ level: "silent" }), channels: { web }, later: (task) => void pending.push(task()) };
     await importPlan(store, await parseSeed("procurement"), { sourceDocument: "procurement.tsv", via: "cli", actorLabel: "test", now: new Date("2020-12-01T09:00:00Z") });
     for (const name of ["Sam Jones", "Mo Khan"]) await handleEvent(deps, { type: "contact", user: user(name), address: { platform: "web", address: name } }, NOW);
-    await mapRole(store.db, { role: "CDAI", personName: "Sam Jones", via: "cli", actorLabel: "test" });
-    await mapRole(store.db, { role: "Monitoring Officer", personName: "Mo Khan", via: "cli", actorLabel: "test" });
+    await mapRole(store.db, { role: "CDAI", personName: "Sam Jones", via: "cli", actorLabel: "test", playground: true });
+    await mapRole(store.db, { role: "Monitoring Officer", personName: "Mo Khan", via: "cli", actorLabel: "test", playground: true });
   });
   afterEach(async () => {
     await settle();
@@ -273,8 +273,8 @@ describe.each(PROVIDERS)("the schedule after answers (%s)", (provider) => {
     for (const name of ["Sam Jones", "Mo Khan", "Dee Director", "Pat Planadmin"]) {
       await handleEvent(deps, { type: "contact", user: { platform: "web", userId: name }, address: { platform: "web", address: name } }, at("2020-12-01T09:00:00Z"));
     }
-    await mapRole(store.db, { role: "CDAI", personName: "Sam Jones", via: "cli", actorLabel: "test" });
-    await mapRole(store.db, { role: "Monitoring Officer", personName: "Mo Khan", via: "cli", actorLabel: "test" });
+    await mapRole(store.db, { role: "CDAI", personName: "Sam Jones", via: "cli", actorLabel: "test", playground: true });
+    await mapRole(store.db, { role: "Monitoring Officer", personName: "Mo Khan", via: "cli", actorLabel: "test", playground: true });
   });
   afterEach(async () => store.drop());
 
