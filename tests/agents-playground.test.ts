@@ -2,8 +2,8 @@
  * Chaser in Microsoft 365 Agents Playground (Microsoft's Teams emulator, npm
  * @microsoft/m365agentsplayground), driven in Debian's headless Chromium: the emulator posts real
  * Teams activities to Chaser's /api/messages and renders the cards with Microsoft's renderer.
- * Screenshots go to test-artifacts/agents-playground/ (gitignored). Runs only where Chromium is
- * installed and AGENTS_PLAYGROUND=1 (see README, "Microsoft 365 Agents Playground").
+ * Screenshots go to test-artifacts/agents-playground/ (gitignored). Runs wherever Chromium is
+ * installed, unless AGENTS_PLAYGROUND=0 (see README, "Microsoft 365 Agents Playground").
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, openSync } from "node:fs";
@@ -27,7 +27,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const PLAYGROUND = resolve("node_modules/@microsoft/m365agentsplayground/cli.js");
 const ARTIFACTS = resolve("test-artifacts/agents-playground");
 const NOW = new Date("2020-12-20T09:30:00Z");
-const run = existsSync(CHROMIUM) && existsSync(PLAYGROUND) && process.env.AGENTS_PLAYGROUND === "1";
+const run = existsSync(CHROMIUM) && existsSync(PLAYGROUND) && process.env.AGENTS_PLAYGROUND !== "0";
 
 async function freePort(): Promise<number> {
   const server: Server = createServer();
@@ -79,8 +79,9 @@ describe.skipIf(!run)("Chaser in Microsoft 365 Agents Playground", () => {
     await page.goto(`http://127.0.0.1:${port}/`, { waitUntil: "commit" });
     // Map the person the emulator plays to CDAI once Teams' install events have introduced them.
     await page.getByText(/I'm Chaser/).first().waitFor({ timeout: 60_000 });
-    const person = await store.db.person.findFirstOrThrow();
-    await mapRole(store.db, { role: "CDAI", personName: person.name, via: "cli", actorLabel: "test" });
+    // Identity is never a display name: the admin maps the role by the email the person is known by.
+    const person = await store.db.person.update({ where: { id: (await store.db.person.findFirstOrThrow()).id }, data: { email: "emulator.user@example.gov.uk" } });
+    await mapRole(store.db, { role: "CDAI", personName: person.name, email: person.email, via: "cli", actorLabel: "test" });
   }, 120_000);
 
   afterAll(async () => {
