@@ -100,14 +100,14 @@ describe("a 30-second PostgreSQL outage", () => {
     const people: [string, Json, string][] = [
       [SAM.realName, { slackUserId: SAM.id, slackTeamId: slackFake.teamId, preferredPlatform: "slack" }, "CDAI"],
       [ALICE.name!, { teamsUserId: ALICE.id, teamsTenantId: TENANT, teamsConversation: reference(ALICE), preferredPlatform: "teams" }, "CDAI"],
-      [PAT, { preferredPlatform: "web" }, "CDAI"],
+      [PAT, { preferredPlatform: "web", origin: "playground", webUserId: PAT }, "CDAI"],
       // Asked only by the schedule, on Monday: 4.2 is theirs and overdue.
       [MO.realName, { slackUserId: MO.id, slackTeamId: slackFake.teamId, preferredPlatform: "slack" }, "Monitoring Officer"],
       [BOB.name!, { teamsUserId: BOB.id, teamsTenantId: TENANT, teamsConversation: reference(BOB), preferredPlatform: "teams" }, "CEDR"],
     ];
     for (const [name, data, role] of people) {
       await store.db.person.create({ data: { name, ...data } });
-      await mapRole(store.db, { role, personName: name, via: "cli", actorLabel: "test" });
+      await mapRole(store.db, { role, personName: name, via: "cli", actorLabel: "test", playground: name === PAT });
     }
   }, 120_000);
 

@@ -182,7 +182,9 @@ describe("the Dockerfile", () => {
 
   it("runs: the CMD serves /healthz, the HEALTHCHECK passes, logs are JSON, the CLI works from dist, SIGTERM stops it cleanly", async () => {
     const port = String(await freePort());
-    const env = { PORT: port, DATABASE_URL: `file:${join(dir, "data", "chaser.db")}` };
+    // The image listens on 0.0.0.0, where the playground is served only with its sign-in secret.
+    const secret = "deploy-check-playground-secret";
+    const env = { PORT: port, DATABASE_URL: `file:${join(dir, "data", "chaser.db")}`, CHASER_PLAYGROUND_SECRET: secret };
     const server = await startImage(env);
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
@@ -191,15 +193,15 @@ describe("the Dockerfile", () => {
     expect(await healthcheck(env)).toEqual({ code: 0, stderr: "" });
     const failing = await healthcheck(env, ["/healthz", "/no-such-page"]);
     expect(failing.code).toBe(1);
-    expect(failing.stderr).toContain(`http://127.0.0.1:${port}/no-such-page: HTTP 404`);
+    expect(failing.stderr).toMatch(new RegExp(`http://127\\.0\\.0\\.1:${port}/no-such-page: HTTP 40[134]`));
     // The playground page needs locales/ found from dist/.
-    const page = await fetch(`http://127.0.0.1:${port}/`);
+    const page = await fetch(`http://127.0.0.1:${port}/`, { headers: { authorization: `Bearer ${secret}` } });
     expect(page.status).toBe(200);
 
     // `chaser` in the image (bin/ with no src/) runs dist/cli.js against the same store.
     const imported = await run(process.execPath, ["bin/chaser.js", "import", SEED, "--plan", "Deploy check"], { cwd: app, env: { PATH: process.env.PATH ?? "", ...IMAGE_ENV, ...env } });
     expect(imported.stdout).toMatch(/deploy-check/);
-    const plans = (await (await fetch(`http://127.0.0.1:${port}/api/plans`)).json()) as Array<{ slug: string }>;
+    const plans = (await (await fetch(`http://127.0.0.1:${port}/api/plans`, { headers: { authorization: `Bearer ${secret}` } })).json()) as Array<{ slug: string }>;
     expect(plans.map((p) => p.slug)).toContain("deploy-check");
 
     expect(await stop(server)).toBe(0);

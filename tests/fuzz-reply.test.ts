@@ -43,6 +43,8 @@ const WellFormed = z.strictObject({
   intent: Intent.nullable(),
   ref: z.string().min(1).refine((s) => s.trim() === s && !/\s{2}/.test(s), "untidy ref").nullable(),
   confident: z.boolean(),
+  /** Status words that did not agree ("nearly done"): asked back, never recorded. */
+  statusWords: z.literal(true).optional(),
 });
 
 /** Reads `text` in the worker and checks what came back. */

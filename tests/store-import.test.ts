@@ -151,7 +151,7 @@ describe.each(PROVIDERS)("importing into the store (%s)", (provider) => {
   it("maps an owner role to a person, once, with a history entry", async () => {
     await importPlan(store, await parseSeed("procurement"), options());
     const first = await mapRole(store.db, { role: "monitoring officer", personName: "Sam Jones", email: "Sam@Example.gov.uk", via: "cli", actorLabel: "test" });
-    expect(first).toEqual({ role: "Monitoring Officer", person: "Sam Jones", created: true });
+    expect(first).toEqual({ role: "Monitoring Officer", person: "Sam Jones", created: true, claims: 0 });
     const second = await mapRole(store.db, { role: "Monitoring Officer", personName: "Sam Jones", email: "sam@example.gov.uk", via: "cli", actorLabel: "test" });
     expect(second.created).toBe(false);
     expect(await store.db.history.count({ where: { entity: "role-assignment" } })).toBe(1);

@@ -224,7 +224,7 @@ describe.each(PROVIDERS)("Teams, end to end (%s)", (provider) => {
 
   it("'my actions' in a group chat: a short pointer there, the list in the person's 1:1 chat", async () => {
     await install(rig, ALICE);
-    await mapRole(rig.store.db, { role: "CDAI", personName: ALICE.name!, via: "cli", actorLabel: "test" });
+    await mapRole(rig.store.db, { role: "CDAI", personName: ALICE.name!, email: ALICE.email, via: "cli", actorLabel: "test" });
     const mention = { type: "mention", text: "<at>Chaser</at>", mentioned: { id: BOT.id, name: BOT.name } };
     expect((await say(rig, ALICE, "<at>Chaser</at> my actions", { entities: [mention] }, GROUP)).status).toBe(200);
     const inGroup = rig.connector.activities(GROUP.id);
