@@ -121,6 +121,12 @@ describe("the Slack app manifest", () => {
     expect([...scopes]).toContain("files:write");
   });
 
+  it("grants files:read when the adapter downloads a plan file shared in the DM", () => {
+    // Slack serves url_private_download only to a bot token with files:read.
+    expect(adapterSource).toMatch(/url_private_download/);
+    expect([...scopes]).toContain("files:read");
+  });
+
   it("subscribes to every event the adapter listens to, with its scope", () => {
     expect(events.sort()).toEqual(["app_home_opened", "message"]);
     for (const name of events) {
@@ -141,6 +147,7 @@ describe("the Slack app manifest", () => {
   it("asks for no scope the adapter does not use", () => {
     const used = new Set<string>(["commands"]);
     if (/\bclient\.filesUploadV2\(/.test(adapterSource)) used.add("files:write");
+    if (/url_private_download/.test(adapterSource)) used.add("files:read");
     for (const method of methods) if (METHOD_SCOPES[method]) used.add(METHOD_SCOPES[method]!);
     for (const name of events) if (EVENT_SUBSCRIPTIONS[name]?.scope) used.add(EVENT_SUBSCRIPTIONS[name]!.scope!);
     expect([...scopes].sort()).toEqual([...used].sort());
