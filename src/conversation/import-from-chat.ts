@@ -3,7 +3,7 @@ import type { TFunction } from "i18next";
 import { z } from "zod";
 import { ChaserError } from "../domain/chaser-error.js";
 import type { Via } from "../domain/vocabulary.js";
-import type { Person } from "../generated/sqlite/client.js";
+import type { Person } from "../store/people.js";
 import { pickLocale } from "../i18n.js";
 import { importPlanFile } from "../import/import-plan-file.js";
 import { previewLines } from "../import/preview-lines.js";

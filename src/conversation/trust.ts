@@ -2,16 +2,11 @@ import type { TFunction } from "i18next";
 import { londonDate } from "../domain/london-date.js";
 import type { Via } from "../domain/vocabulary.js";
 import { pickLocale, translator } from "../i18n.js";
-import { decideClaim, findClaim, namesakes, openClaims, type Person } from "../store/people.js";
+import { decideClaim, findClaim, isPrivileged, namesakes, openClaims, reachableAdmins, type Person } from "../store/people.js";
 import type { ClaimPayload } from "./card.js";
 import type { ChatUser } from "./chat-user.js";
 import { deliver } from "./deliver.js";
 import type { ConversationDeps, Outcome } from "./handle-event.js";
-
-/** Chaser's admins who can be told something now (not the person it is about). */
-async function reachableAdmins(deps: ConversationDeps, except?: string): Promise<Person[]> {
-  return deps.store.db.person.findMany({ where: { isAdmin: true, unreachableAt: null, ...(except ? { id: { not: except } } : {}) } });
-}
 
 /**
  * A request from a Teams tenant or Slack workspace Chaser does not serve: refused before anyone is
@@ -22,7 +17,7 @@ export async function refuseTenant(deps: ConversationDeps, user: ChatUser, reaso
   const tenant = user.tenantId ?? "none";
   deps.log.warn({ platform: user.platform, tenantId: user.tenantId ?? null, userId: user.userId, name: user.name ?? null, reason }, "refused a request from a tenant or workspace that is not allowed");
   deps.later(async () => {
-    for (const admin of await reachableAdmins(deps)) {
+    for (const admin of await reachableAdmins(deps.store.db)) {
       const t = translator(pickLocale(admin.locale));
       await deliver(deps, {
         key: `tenant-refused:${user.platform}:${tenant.slice(0, 100)}:${londonDate(now)}:${admin.id}`,
@@ -47,10 +42,10 @@ export async function checkNamesakes(deps: ConversationDeps, person: Person, now
   const claims = unclaimed.length > 0 ? await openClaims(db, person, unclaimed, now) : [];
   const privileged = [];
   for (const other of others) {
-    if (other.isAdmin || (await db.planAdmin.findFirst({ where: { personId: other.id } }))) privileged.push(other);
+    if (await isPrivileged(db, other)) privileged.push(other);
   }
   if (claims.length === 0 && privileged.length === 0) return;
-  const admins = await reachableAdmins(deps, person.id);
+  const admins = await reachableAdmins(deps.store.db, person.id);
   let told = 0;
   for (const admin of admins) {
     const t = translator(pickLocale(admin.locale));

@@ -406,3 +406,13 @@ export async function recordDelivery(db: Db, key: string, now: Date): Promise<vo
   }
   if (++recorded % 500 === 0) await db.inboundDelivery.deleteMany({ where: { at: { lt: new Date(now.getTime() - KEEP_DELIVERIES_MS) } } });
 }
+
+/** Chaser's admins who can be told something now (not `except`, the person it is about). */
+export async function reachableAdmins(db: Db, except?: string): Promise<Person[]> {
+  return db.person.findMany({ where: { isAdmin: true, unreachableAt: null, ...(except ? { id: { not: except } } : {}) } });
+}
+
+/** Whether a person holds rights a namesake must never be taken to have: Chaser admin or plan admin. */
+export async function isPrivileged(db: Db, person: Person): Promise<boolean> {
+  return person.isAdmin || (await db.planAdmin.findFirst({ where: { personId: person.id }, select: { personId: true } })) !== null;
+}
