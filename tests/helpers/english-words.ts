@@ -30,7 +30,8 @@ export function wordsOf(text: string): string[] {
     .replace(/\.[a-z]{2,4}\b/g, " ")
     .replace(/:[a-z_]+:/g, " ")
     .replace(/\b[A-Z][A-Z0-9_]+\b/g, " ");
-  return (plain.toLowerCase().match(/\p{L}(?:[\p{L}'’-]*\p{L})?/gu) ?? []).map((w) => w.replace(/’/g, "'"));
+  // A letter alone is a column ("G"), an initial, or Welsh ("a", "i", "y", "o"): no sign of English.
+  return (plain.toLowerCase().match(/\p{L}[\p{L}'’-]*\p{L}/gu) ?? []).map((w) => w.replace(/’/g, "'"));
 }
 
 /**
