@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { localeKeys, pickLocale, translator } from "../src/i18n.js";
+import { dayName, longDate } from "../src/domain/calendar-words.js";
 import { englishIn, englishStrings, isCommandSyntax, welshStrings, wordsOf } from "./helpers/english-words.js";
 
 // Welsh has more plural forms than English; a key's plural family counts as one key.
@@ -56,5 +57,14 @@ describe("locales", () => {
     expect(englishIn("Cynllun: Procurement review · Yn hwyr o 21 diwrnod", ["Procurement review"])).toEqual([]);
     expect(englishIn(translator("cy")("card.prompt.title"))).toEqual([]);
     expect(englishIn(translator("en-GB")("card.prompt.title")).length).toBeGreaterThan(0);
+  });
+
+  it("writes dates and day names in Welsh from Node's own ICU data", () => {
+    expect(longDate("2020-12-21", "cy")).toBe("21 Rhagfyr 2020");
+    expect(longDate("2021-03-01", "cy")).toBe("1 Mawrth 2021");
+    expect(dayName("2020-12-21", "cy")).toBe("Dydd Llun");
+    expect(dayName("2020-12-26", "cy")).toBe("Dydd Sadwrn");
+    expect(longDate("2020-12-21", "en-GB")).toBe("21 December 2020");
+    expect(dayName("2020-12-21", "en-GB")).toBe("Monday");
   });
 });
