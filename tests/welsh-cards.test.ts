@@ -23,7 +23,7 @@ import { freshStore, type TestStore } from "./helpers/test-store.js";
  * (the view model the playground shows, the Adaptive Card for Teams, Block Kit and its modals for
  * Slack, the digest's chart): none may hold a word of English. The plan is written in Welsh, as a
  * Welsh council's would be, so that any English found is Chaser's own; the few words the file's
- * headings and statuses bring are data, taken out before looking. The same run in English proves
+ * headings bring, quoted in the import preview, are data, taken out before looking. The same run in English proves
  * each card was really read.
  */
 
@@ -31,16 +31,19 @@ const PLAN = [
   "Ref\tRecommendation\tAction Ref\tAction\tResponsible Officer\tAccountable\tTarget Date\tStatus\tProgress",
   "R1\tGwella trefniadau caffael\t1.1\tAdolygu'r strategaeth gaffael\tSwyddog Monitro\tPrif Weithredwr\t30/11/2020\t\tCyfarfod â'r cyflenwyr",
   "R1\tGwella trefniadau caffael\t1.2\tHyfforddi staff y gwasanaethau\tSwyddog Monitro\tPrif Weithredwr\t31/12/2020\t\t",
-  "R2\tCryfhau llywodraethu\t2.1\tCyhoeddi'r gofrestr risg\tSwyddog Monitro\tPrif Weithredwr\t31/03/2021\tDelayed\tAros am y Cabinet",
-  "R2\tCryfhau llywodraethu\t2.2\tPenodi cadeirydd annibynnol\tSwyddog Monitro\tPrif Weithredwr\t31/10/2020\tComplete\tWedi'i benodi",
+  "R2\tCryfhau llywodraethu\t2.1\tCyhoeddi'r gofrestr risg\tSwyddog Monitro\tPrif Weithredwr\t31/03/2021\tWedi'i oedi\tAros am y Cabinet",
+  "R2\tCryfhau llywodraethu\t2.2\tPenodi cadeirydd annibynnol\tSwyddog Monitro\tPrif Weithredwr\t31/10/2020\tWedi'i gwblhau\tWedi'i benodi",
   "R2\tCryfhau llywodraethu\t2.3\tSefydlu fforwm y tenantiaid\tSwyddog Monitro\tPrif Weithredwr\t30/06/2021\t\t",
   "R3\tArbed arian\t3.1\tCau'r swyddfa yn y dref\tSwyddog Monitro\tCyfarwyddwr Cyllid\t01/12/2020\t\t",
 ].join("\n");
 
-/** What the plan file and people wrote: data, in whatever language they wrote it. */
+/**
+ * What the plan file says that is not Welsh: its headings, which Chaser's column vocabulary knows
+ * in English, quoted in the import preview as the file has them, and its file names.
+ */
 const DATA = [
-  "Ref", "Recommendation", "Action Ref", "Action", "Responsible Officer", "Accountable", "Target Date", "Status", "Progress",
-  "Delayed", "Complete", "cynllun.tsv", "cynllun-arall.tsv",
+  ...["Ref", "Recommendation", "Action Ref", "Action", "Responsible Officer", "Accountable", "Target Date", "Status", "Progress"].map((h) => `"${h}"`),
+  "cynllun.tsv", "cynllun-arall.tsv",
 ];
 
 const IMPORTED = new Date("2020-11-02T09:00:00Z");
