@@ -110,8 +110,8 @@ describe.each(PROVIDERS)("each person's language (%s)", (provider) => {
     const plan = await store.db.plan.findFirstOrThrow();
     await handleEvent(deps, { type: "contact", user: teams("en-GB"), address: { platform: "teams", address: "{}" } }, NOW);
     await store.db.person.update({ where: { teamsUserId: "29:nia" }, data: { isAdmin: true } });
-    expect(await say(teams("en-GB"), `subscribe ${plan.slug} cy`, { room: "19:leadership" })).toMatch(/will get the weekly digest/);
-    expect(await say(teams("en-GB"), `subscribe ${plan.slug}`, { room: "19:board" })).toMatch(/will get the weekly digest/);
+    expect(await say(teams("en-GB"), `subscribe ${plan.slug} cy`, { room: "19:leadership" })).toMatch(/will get the weekly digest.* It will come in Welsh\.$/);
+    expect(await say(teams("en-GB"), `subscribe ${plan.slug}`, { room: "19:board" })).toMatch(/will get the weekly digest.* It will come in English\.$/);
     const subs = await store.db.digestSubscription.findMany({ orderBy: { address: "asc" } });
     expect(subs.map((s) => [s.address, s.locale])).toEqual([["19:board", "en-GB"], ["19:leadership", "cy"]]);
     // Naming the language again changes it; leaving it out keeps it.

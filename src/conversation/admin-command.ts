@@ -58,13 +58,14 @@ export async function runAdminCommand(db: Db, t: TFunction, person: Person, comm
       if (!room) return t("admin.subscribe_in_channel");
       const theme = command.theme ? await db.theme.findFirst({ where: { planId: plan!.id, name: { equals: command.theme } } }) : null;
       if (command.theme && !theme) return t("admin.unknown_theme", { plan: plan!.title, theme: command.theme });
-      await db.digestSubscription.upsert({
+      const subscription = await db.digestSubscription.upsert({
         where: { planId_platform_address: { planId: plan!.id, platform: room.platform, address: room.address } },
         create: { planId: plan!.id, themeId: theme?.id ?? null, platform: room.platform, address: room.address, locale: command.locale ?? person.locale },
         update: { themeId: theme?.id ?? null, ...(command.locale ? { locale: command.locale } : {}) },
       });
       await record("digest-subscription", { plan: plan!.slug, theme: theme?.name ?? null, platform: room.platform, ...(command.locale ? { locale: command.locale } : {}) });
-      return t("admin.subscribed", { plan: plan!.title });
+      // Said every time, so an admin subscribing in one language sees which one the channel will read.
+      return `${t("admin.subscribed", { plan: plan!.title })} ${t(subscription.locale === "cy" ? "language.digest_in_cy" : "language.digest_in_en")}`;
     }
     case "unsubscribe": {
       if (!room) return t("admin.subscribe_in_channel");
