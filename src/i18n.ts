@@ -38,6 +38,11 @@ export function pickLocale(tag: string | null | undefined): Locale {
   return "en-GB";
 }
 
+/** The locale a translator is bound to. */
+export function localeOf(t: TFunction): Locale {
+  return pickLocale((t as unknown as { lng?: string }).lng);
+}
+
 /** A translator bound to one locale. */
 export function translator(locale: Locale = "en-GB"): TFunction {
   return init().getFixedT(locale);

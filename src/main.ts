@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   // Teams tenants and Slack workspaces served; with no app id (the emulator, loopback only) no
   // token is checked, so a tenant id proves nothing and any is let in unless some are listed.
   const tenancy = new Tenancy({ teamsTenants: config.teams.tenants ?? [], anyTeamsTenant: !config.teams.appId, slackTeams: config.slack?.teams ?? [] });
-  const deps: ConversationDeps = { store, log, channels: { web }, later: background.run, pacer: new Pacer(), tenancy };
+  const deps: ConversationDeps = { store, log, channels: { web }, later: background.run, pacer: new Pacer(), tenancy, defaultLocale: config.locale };
   const routes: Route[] = [];
   const playgroundRoutes = playgroundChatRoutes({ ...deps, web, locale: config.locale, now, settle: () => background.settle() });
   if (config.playground.mode === "off") log.warn(`The playground is off: HOST=${config.host} is not a loopback address and CHASER_PLAYGROUND_SECRET is not set`);

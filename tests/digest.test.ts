@@ -196,7 +196,7 @@ describe.each(PROVIDERS)("seed 003 imported, compared theme by theme with its ow
     const culturalSection = card.detail[0]!.lines.concat(...card.sections.map((s) => s.lines)).flatMap((l) => l.items);
     expect(culturalSection).toContain("Approval of document / statement setting out desired organisational culture: On track for Jan 2023");
     expect(culturalSection).toContain("Corporate Governance Training Delivery: Commenced");
-    expect(card.note).toBe("Main actions and slippage are as the theme summary of 01/10/2022 states them.");
+    expect(card.note).toBe("Main actions and slippage are as the theme summary of 1 October 2022 states them.");
     const oc = card.sections.find((s) => s.heading === "Organisational Culture")!;
     expect(oc.summary).toContain("Of the 16 main actions, 0 are rated red, 7 amber and 9 green");
   });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { localeKeys, pickLocale, translator } from "../src/i18n.js";
+import { dayName, longDate } from "../src/domain/calendar-words.js";
+import { englishIn, englishStrings, isCommandSyntax, welshStrings, wordsOf } from "./helpers/english-words.js";
 
 // Welsh has more plural forms than English; a key's plural family counts as one key.
 const family = (key: string) => key.replace(/_(zero|one|two|few|many|other)$/, "");
@@ -31,5 +33,38 @@ describe("locales", () => {
     expect(pickLocale("cy")).toBe("cy");
     expect(pickLocale("en-US")).toBe("en-GB");
     expect(pickLocale(undefined)).toBe("en-GB");
+  });
+
+  it("Welsh strings are Welsh: no English word is left in any of them", () => {
+    const english = welshStrings()
+      .filter(([key]) => !isCommandSyntax(key))
+      .map(([key, text]) => [key, englishIn(text)] as const)
+      .filter(([, words]) => words.length > 0);
+    expect(english).toEqual([]);
+  });
+
+  it("no Welsh string is a copy of its English one", () => {
+    const en = new Map(englishStrings());
+    // A string of placeholders and names only ("{{ref}}: {{answer}}", "Slack") is the same in both.
+    const copies = welshStrings().filter(([key, text]) => en.get(key) === text && englishIn(text).length + wordsOf(text).filter((w) => !["chaser", "microsoft", "teams", "slack"].includes(w)).length > 0);
+    expect(copies).toEqual([]);
+  });
+
+  it("the English detector finds English, and only outside what the plan's data says", () => {
+    expect(englishIn("Mae angen diweddariad ar eich camau gweithredu: overdue by 3 days")).toEqual(["overdue", "by", "days"]);
+    expect(englishIn("Your actions need an update")).toEqual(expect.arrayContaining(["your", "actions", "need", "update"]));
+    expect(englishIn("Wythnos hyd at Monday 21/12/2020")).toEqual(["monday"]);
+    expect(englishIn("Cynllun: Procurement review · Yn hwyr o 21 diwrnod", ["Procurement review"])).toEqual([]);
+    expect(englishIn(translator("cy")("card.prompt.title"))).toEqual([]);
+    expect(englishIn(translator("en-GB")("card.prompt.title")).length).toBeGreaterThan(0);
+  });
+
+  it("writes dates and day names in Welsh from Node's own ICU data", () => {
+    expect(longDate("2020-12-21", "cy")).toBe("21 Rhagfyr 2020");
+    expect(longDate("2021-03-01", "cy")).toBe("1 Mawrth 2021");
+    expect(dayName("2020-12-21", "cy")).toBe("Dydd Llun");
+    expect(dayName("2020-12-26", "cy")).toBe("Dydd Sadwrn");
+    expect(longDate("2020-12-21", "en-GB")).toBe("21 December 2020");
+    expect(dayName("2020-12-21", "en-GB")).toBe("Monday");
   });
 });

@@ -463,7 +463,7 @@ describe.each(PROVIDERS)("Chaser on Slack (%s)", (provider) => {
     await store.db.person.update({ where: { slackUserId: SAM.id }, data: { isAdmin: true } });
     await subscribe(SAM.id);
     await settle();
-    expect(dm(SAM.id).at(-1)?.text).toBe("This channel will get the weekly digest for procurement.tsv, on Mondays at 08:30.");
+    expect(dm(SAM.id).at(-1)?.text).toBe("This channel will get the weekly digest for procurement.tsv, on Mondays at 08:30. It will come in English.");
     expect(await store.db.digestSubscription.findMany()).toMatchObject([{ platform: "slack", address: "C0LEADERS" }]);
 
     // Monday's digest is a new message in the channel, not a reply in the thread of anything.

@@ -526,7 +526,7 @@ describe.each(PROVIDERS)("Teams, end to end (%s)", (provider) => {
     expect(headline(cardOf(rig.connector.activities(THREAD.id)[0]))).toMatch(/^Only Chaser's admins can do that/);
     await rig.store.db.person.update({ where: { teamsUserId: ALICE.id }, data: { isAdmin: true } });
     await say(rig, ALICE, "<at>Chaser</at> subscribe procurement.tsv", { entities: [mention] }, THREAD);
-    expect(headline(cardOf(rig.connector.activities(THREAD.id)[1]))).toBe("This channel will get the weekly digest for procurement.tsv, on Mondays at 08:30.");
+    expect(headline(cardOf(rig.connector.activities(THREAD.id)[1]))).toBe("This channel will get the weekly digest for procurement.tsv, on Mondays at 08:30. It will come in English.");
     const subscription = await rig.store.db.digestSubscription.findFirstOrThrow();
     expect(subscription.platform).toBe("teams");
     expect(JSON.parse(subscription.address)).toMatchObject({ conversation: { id: THREAD.id }, serviceUrl: rig.connector.url });

@@ -5,9 +5,12 @@ import { mapRole } from "../store/map-role.js";
 import { ChaserError } from "../domain/chaser-error.js";
 import { SCHEDULE_SETTING } from "../schedule/scheduler.js";
 import type { ChatAddress } from "./chat-user.js";
+import type { Locale } from "../i18n.js";
+import { trailingLanguage } from "./language-command.js";
 
 export type AdminCommand =
-  | { kind: "subscribe"; plan: string; theme: string | null }
+  /** `locale`: the language the channel reads, when named ("subscribe PLAN cy"); else the subscriber's. */
+  | { kind: "subscribe"; plan: string; theme: string | null; locale: Locale | null }
   | { kind: "unsubscribe"; plan: string }
   | { kind: "pause" }
   | { kind: "resume" }
@@ -15,12 +18,18 @@ export type AdminCommand =
 
 // English and Welsh; the words are commands, so they are matched whole and at the start.
 const PATTERNS: [RegExp, (m: RegExpExecArray) => AdminCommand][] = [
-  [/^(?:subscribe|tanysgrifio)\s+(.+?)(?:\s+(?:theme|thema)\s+(.+))?$/i, (m) => ({ kind: "subscribe", plan: m[1]!.trim(), theme: m[2]?.trim() ?? null })],
+  [/^(?:subscribe|tanysgrifio)\s+(.+?)(?:\s+(?:theme|thema)\s+(.+))?$/i, (m) => subscribeCommand(m[1]!, m[2] ?? null)],
   [/^(?:unsubscribe|dad-danysgrifio)\s+(.+)$/i, (m) => ({ kind: "unsubscribe", plan: m[1]!.trim() })],
   [/^(?:pause|oedi)$/i, () => ({ kind: "pause" })],
   [/^(?:resume|ailddechrau)$/i, () => ({ kind: "resume" })],
   [/^(?:map|cysylltu)\s+(.+?)\s+(?:to|â|a)\s+(\S+@\S+\.\S+)$/i, (m) => ({ kind: "map", role: m[1]!.trim(), email: m[2]!.toLowerCase() })],
 ];
+
+/** "subscribe PLAN [theme THEME] [LANGUAGE]": a language word at the end is the channel's language. */
+function subscribeCommand(plan: string, theme: string | null): AdminCommand {
+  const last = trailingLanguage(theme ?? plan);
+  return { kind: "subscribe", plan: theme === null ? last.rest : plan.trim(), theme: theme === null ? null : last.rest, locale: last.locale };
+}
 
 /** An admin's command typed in chat, or null when the text is something else (an answer). */
 export function parseAdminCommand(text: string): AdminCommand | null {
@@ -49,13 +58,14 @@ export async function runAdminCommand(db: Db, t: TFunction, person: Person, comm
       if (!room) return t("admin.subscribe_in_channel");
       const theme = command.theme ? await db.theme.findFirst({ where: { planId: plan!.id, name: { equals: command.theme } } }) : null;
       if (command.theme && !theme) return t("admin.unknown_theme", { plan: plan!.title, theme: command.theme });
-      await db.digestSubscription.upsert({
+      const subscription = await db.digestSubscription.upsert({
         where: { planId_platform_address: { planId: plan!.id, platform: room.platform, address: room.address } },
-        create: { planId: plan!.id, themeId: theme?.id ?? null, platform: room.platform, address: room.address, locale: person.locale },
-        update: { themeId: theme?.id ?? null },
+        create: { planId: plan!.id, themeId: theme?.id ?? null, platform: room.platform, address: room.address, locale: command.locale ?? person.locale },
+        update: { themeId: theme?.id ?? null, ...(command.locale ? { locale: command.locale } : {}) },
       });
-      await record("digest-subscription", { plan: plan!.slug, theme: theme?.name ?? null, platform: room.platform });
-      return t("admin.subscribed", { plan: plan!.title });
+      await record("digest-subscription", { plan: plan!.slug, theme: theme?.name ?? null, platform: room.platform, ...(command.locale ? { locale: command.locale } : {}) });
+      // Said every time, so an admin subscribing in one language sees which one the channel will read.
+      return `${t("admin.subscribed", { plan: plan!.title })} ${t(subscription.locale === "cy" ? "language.digest_in_cy" : "language.digest_in_en")}`;
     }
     case "unsubscribe": {
       if (!room) return t("admin.subscribe_in_channel");

@@ -254,7 +254,7 @@ async function findByEmail(deps: Deliverer, person: Person): Promise<Person> {
     if (taken && taken.id !== person.id) return person;
     return deps.store.db.person.update({
       where: { id: person.id },
-      data: { slackUserId: found.userId, preferredPlatform: "slack", ...(found.locale ? { locale: pickLocale(found.locale) } : {}) },
+      data: { slackUserId: found.userId, preferredPlatform: "slack", ...(found.locale && !person.localeChosenAt ? { locale: pickLocale(found.locale) } : {}) },
     });
   }
   return person;

@@ -4,7 +4,9 @@ import { londonDate, ukDate } from "../domain/london-date.js";
 import { normaliseRef, parseReply, type ParsedReply, type ReplyIntent } from "../domain/parse-reply.js";
 import type { Via } from "../domain/vocabulary.js";
 import { deliverySeen, identifyChatUser, playgroundPersona, findByPlatformId, recordDelivery, type Person } from "../store/people.js";
-import { pickLocale, translator } from "../i18n.js";
+import { pickLocale, translator, type Locale } from "../i18n.js";
+import { choosePersonLocale } from "../store/person-locale.js";
+import { parseLanguageCommand, type LanguageCommand } from "./language-command.js";
 import { buildPromptCard, MAX_CARD_ITEMS } from "./build-card.js";
 import { AnswerInputs, AnswerPayload, ClaimPayload, type AnswerKind, type Card } from "./card.js";
 import { ChatUser, type ChatAddress } from "./chat-user.js";
@@ -58,6 +60,8 @@ export interface ConversationDeps extends Deliverer {
   later: (task: () => Promise<unknown>) => void;
   /** Which Teams tenants and Slack workspaces are served; without it every one is (tests, playground only). */
   tenancy?: Tenancy;
+  /** The language of someone new whose platform reports none (CHASER_LOCALE); English without it. */
+  defaultLocale?: Locale;
 }
 
 /** Free text longer than this is not a status update; it is refused with a clear answer. */
@@ -117,7 +121,7 @@ function deliveryKey(event: Extract<InboundEvent, { type: "text" | "file" }>): s
  */
 async function identify(deps: ConversationDeps, user: ChatUser, event: Exclude<InboundEvent, { type: "gone" }>, now: Date): Promise<Person> {
   const { db } = deps.store;
-  if (user.platform === "web") return playgroundPersona(db, user.userId, user.locale ? pickLocale(user.locale) : null);
+  if (user.platform === "web") return playgroundPersona(db, user.userId, user.locale ? pickLocale(user.locale) : null, now, deps.defaultLocale);
   const address = event.address;
   const { person, boundBy } = await identifyChatUser(
     db,
@@ -127,6 +131,7 @@ async function identify(deps: ConversationDeps, user: ChatUser, event: Exclude<I
       tenantId: user.tenantId ?? null,
       name: user.name ?? null,
       locale: user.locale ? pickLocale(user.locale) : null,
+      ...(deps.defaultLocale ? { defaultLocale: deps.defaultLocale } : {}),
       teamsConversation: user.platform === "teams" && address?.platform === "teams" ? address.address : null,
     },
     async () => user.email ?? (await event.vouchEmail?.()) ?? null,
@@ -150,7 +155,7 @@ async function handleFor(deps: ConversationDeps, person: Person, event: Exclude<
       return { pressed: null, reply: first.count === 1 ? { type: "notice", text: t("chat.welcome", { name: person.name }) } : null };
     }
     case "help":
-      return { pressed: null, reply: { type: "notice", text: t("chat.help") } };
+      return { pressed: null, reply: { type: "notice", text: helpText(t) } };
     case "list":
       return { pressed: null, reply: await listCard(deps, person, t, now) };
     case "text":
@@ -252,18 +257,35 @@ async function handleText(
   if (seen) return { type: "notice", text: t("answer.duplicate", { ref: seen.action.ref ?? seen.action.key }) };
   if (handled) return null;
   if (text.length > MAX_TEXT_REPLY) return { type: "notice", text: t("chat.too_long", { max: MAX_TEXT_REPLY }) };
+  const language = parseLanguageCommand(text);
+  if (language) return languageChosen(deps, person, language, via, now);
   const command = parseAdminCommand(text);
   if (command) return { type: "notice", text: await runAdminCommand(deps.store.db, t, person, command, event.room, via as "chat:teams" | "chat:slack" | "chat:web") };
   const today = londonDate(now);
   const parsed = parseReply(text, { today });
   const intent = parsed.intent;
-  if (intent?.kind === "help") return { type: "notice", text: t("chat.help") };
+  if (intent?.kind === "help") return { type: "notice", text: helpText(t) };
   // A list of someone's actions is for them alone: in a group chat or channel, a pointer.
   if (event.room && intent?.kind === "my_actions") return roomPointer(deps, person, t, now);
   if (intent?.kind === "my_actions") return listCard(deps, person, t, now);
   const card = await answerInWords(deps, person, t, via, parsed, text, key, now, Boolean(event.room));
   if (event.room && card && card.type !== "notice") return roomPointer(deps, person, t, now);
   return card;
+}
+
+function helpText(t: TFunction): string {
+  return `${t("chat.help")}\n${t("language.help_line")}`;
+}
+
+/**
+ * "language Welsh", "iaith Saesneg": stored as the person's own choice, which the platform's locale
+ * no longer overrides, and answered in the language chosen. Without a language Chaser speaks, the
+ * person is told which language they have and how to change it.
+ */
+async function languageChosen(deps: ConversationDeps, person: Person, command: LanguageCommand, via: Via, now: Date): Promise<Card> {
+  if (!command.locale) return { type: "notice", text: translator(pickLocale(person.locale))("language.current") };
+  const chosen = await choosePersonLocale(deps.store.db, person, command.locale, via, now);
+  return { type: "notice", text: translator(pickLocale(chosen.locale))("language.chosen") };
 }
 
 /** Free text read as an answer: recorded when it is clear, asked back (with buttons) when not. */

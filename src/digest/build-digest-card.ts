@@ -1,5 +1,7 @@
 import type { TFunction } from "i18next";
 import { ukDate } from "../domain/london-date.js";
+import { longDate } from "../domain/calendar-words.js";
+import { localeOf } from "../i18n.js";
 import type { DigestBar, DigestCard, DigestSection } from "../conversation/card.js";
 import type { DigestView, ListedItem, Milestone, ThemeView } from "./digest-view.js";
 import { DIGEST_RAGS, type DigestRag } from "./rag-rule.js";
@@ -13,6 +15,7 @@ export const CHART_THEMES = 10;
 /** The digest in the reader's words: a short card, and the full lists behind "Show all". */
 export function buildDigestCard(view: DigestView, input: { t: TFunction; top: number }): DigestCard {
   const { t, top } = input;
+  const locale = localeOf(t);
   const themes = needingAttention(view.themes.map((th) => ({ th, red: th.main.red, amber: th.main.amber, significant: th.slippage.significant, overdue: th.counts.overdue })))
     .slice(0, MAX_THEMES)
     .map((x) => x.th);
@@ -20,7 +23,7 @@ export function buildDigestCard(view: DigestView, input: { t: TFunction; top: nu
   const derived = view.totals.main.derived > 0;
   const note =
     view.source === "stated"
-      ? t("digest.stated_note", { date: ukDate(view.statedAsOf ?? view.asOf) })
+      ? t("digest.stated_note", { date: longDate(view.statedAsOf ?? view.asOf, locale) })
       : derived
         ? t("digest.derived_note", { count: view.totals.main.derived })
         : null;
@@ -29,8 +32,8 @@ export function buildDigestCard(view: DigestView, input: { t: TFunction; top: nu
     type: "digest",
     title: t("digest.title", { plan: view.theme ? `${view.plan.title}: ${view.theme}` : view.plan.title }),
     subtitle: t(view.previousAsOf ? "digest.subtitle_since" : "digest.subtitle_first", {
-      date: ukDate(view.asOf),
-      since: view.previousAsOf ? ukDate(view.previousAsOf) : "",
+      date: longDate(view.asOf, locale),
+      since: view.previousAsOf ? longDate(view.previousAsOf, locale) : "",
       count: view.totals.main.total,
       actions: view.totals.counts.actions,
       open: view.totals.counts.open,
@@ -138,7 +141,7 @@ function section(th: ThemeView, t: TFunction, limit: number, view: DigestView): 
     lines.push(list(t("digest.slippage", { onTrack: slip.onTrack, medium: slip.medium, significant: slip.significant }), slip.medium + slip.significant, th.slipping.map(slipLine)));
   }
   for (const group of th.achievements) {
-    const label = group.weekOf ? t("digest.achievements_week", { date: ukDate(group.weekOf), count: group.items.length }) : t("digest.achievements_period", { period: group.period || t("digest.this_period"), count: group.items.length });
+    const label = group.weekOf ? t("digest.achievements_week", { date: longDate(group.weekOf, localeOf(t)), count: group.items.length }) : t("digest.achievements_period", { period: group.period || t("digest.this_period"), count: group.items.length });
     const items = group.items.map((a) =>
       a.ref ? t(a.kind === "completed" ? "digest.achieved_completed" : "digest.achieved_note", { item: name(a), note: clip(a.note ?? "", 120) }) : clip(a.title, 140),
     );

@@ -1,5 +1,7 @@
 import { Prisma } from "../generated/sqlite/client.js";
+import type { Locale } from "../i18n.js";
 import type { Db, Tx } from "./open-store.js";
+import { choosePersonLocale } from "./person-locale.js";
 
 /** A person as Chaser knows them. */
 export interface Person {
@@ -7,6 +9,8 @@ export interface Person {
   name: string;
   email: string | null;
   locale: string;
+  /** When the person chose their language (by command or the playground's switch); null while it follows the platform. */
+  localeChosenAt: Date | null;
   teamsUserId: string | null;
   teamsTenantId: string | null;
   teamsConversation: string | null;
@@ -34,6 +38,8 @@ export interface ChatIdentity {
   /** The platform's display name: shown, never used to decide who someone is. */
   name: string | null;
   locale: string | null;
+  /** The language of a person Chaser makes when the platform reports none (CHASER_LOCALE). */
+  defaultLocale?: string;
   /** Teams: the 1:1 ConversationReference to reach them by. */
   teamsConversation?: string | null;
 }
@@ -94,7 +100,7 @@ async function bindOrCreate(tx: Tx, identity: ChatIdentity, email: string | null
   if (holder && holder[ID_FIELD[identity.platform]] === null && holder.origin !== "playground") {
     const person = await tx.person.update({
       where: { id: holder.id },
-      data: { ...platformFields(identity), ...(identity.locale ? { locale: identity.locale } : {}), preferredPlatform: identity.platform, unreachableAt: null },
+      data: { ...platformFields(identity), ...platformLocale(holder, identity), preferredPlatform: identity.platform, unreachableAt: null },
     });
     await tx.history.create({
       data: {
@@ -116,7 +122,7 @@ async function bindOrCreate(tx: Tx, identity: ChatIdentity, email: string | null
       // A vouched email already held by someone else stays theirs.
       email: holder ? null : email,
       origin: identity.platform,
-      ...(identity.locale ? { locale: identity.locale } : {}),
+      ...((identity.locale ?? identity.defaultLocale) ? { locale: (identity.locale ?? identity.defaultLocale)! } : {}),
       preferredPlatform: identity.platform,
     },
   });
@@ -134,6 +140,11 @@ async function bindOrCreate(tx: Tx, identity: ChatIdentity, email: string | null
   return { person, boundBy: "new" };
 }
 
+/** The platform's locale, which a language the person chose themselves outranks. */
+function platformLocale(person: Pick<Person, "localeChosenAt">, identity: ChatIdentity): { locale?: string } {
+  return identity.locale && !person.localeChosenAt ? { locale: identity.locale } : {};
+}
+
 /**
  * Keeps what the platform says of a known person current. The name follows the platform only for
  * people Chaser met there: a name an admin gave is theirs, so a renamed account cannot take another
@@ -143,7 +154,7 @@ async function refresh(db: Db, person: Person, identity: ChatIdentity): Promise<
   const data: Record<string, unknown> = {
     ...platformFields(identity),
     ...(identity.name && person.origin === identity.platform ? { name: identity.name } : {}),
-    ...(identity.locale ? { locale: identity.locale } : {}),
+    ...platformLocale(person, identity),
     preferredPlatform: identity.platform,
     unreachableAt: null,
   };
@@ -358,11 +369,13 @@ async function foldInto(tx: Tx, from: Person, to: Person): Promise<void> {
  * A playground persona: a person of the playground only, found by the name typed there. Personas
  * have no email and no platform id, so they never bind to, or act as, a real Teams or Slack person.
  */
-export async function playgroundPersona(db: Db, name: string, locale: string | null): Promise<Person> {
+export async function playgroundPersona(db: Db, name: string, locale: Locale | null, now: Date = new Date(), defaultLocale?: Locale): Promise<Person> {
   const found = await db.person.findUnique({ where: { webUserId: name } });
-  if (found) return locale && found.locale !== locale ? db.person.update({ where: { id: found.id }, data: { locale } }) : found;
+  // The playground's language switch is the persona's own choice, like the language command.
+  if (found) return locale && found.locale !== locale ? choosePersonLocale(db, found, locale, "chat:web", now) : found;
   try {
-    return await db.person.create({ data: { name, webUserId: name, origin: "playground", preferredPlatform: "web", ...(locale ? { locale } : {}) } });
+    const created = await db.person.create({ data: { name, webUserId: name, origin: "playground", preferredPlatform: "web", ...((locale ?? defaultLocale) ? { locale: (locale ?? defaultLocale)! } : {}) } });
+    return locale ? choosePersonLocale(db, created, locale, "chat:web", now) : created;
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     return db.person.findUniqueOrThrow({ where: { webUserId: name } });

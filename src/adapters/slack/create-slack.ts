@@ -166,7 +166,9 @@ export async function createSlack(options: SlackOptions): Promise<Slack> {
         const payload = parseJson(action.value);
         if (isForm) {
           const answer = AnswerPayload.safeParse(payload);
-          const { form, cancelLabel } = answer.success ? formForAnswer(answer.data, user.locale, londonDate(now())) : { form: null, cancelLabel: "" };
+          // The modal speaks the card's language (the person's choice when it was sent), not Slack's.
+          const sent = where ? await findSentCard(deps.store, "slack", JSON.stringify(where)).catch(() => null) : null;
+          const { form, cancelLabel } = answer.success ? formForAnswer(answer.data, sent?.locale ?? user.locale, londonDate(now())) : { form: null, cancelLabel: "" };
           if (answer.success && form && press.trigger_id) {
             const view = renderSlackModal(form, answer.data, cancelLabel);
             // The modal also carries the message it came from, so that message shows the answer.
@@ -175,7 +177,7 @@ export async function createSlack(options: SlackOptions): Promise<Slack> {
               await app.client.views.open({ trigger_id: press.trigger_id, view: view as unknown as types.View });
             } catch (error) {
               log.warn({ err: error, userId }, "slack: views.open failed");
-              await tell(userId, { type: "notice", text: translator(pickLocale(user.locale))("slack.form_failed") });
+              await tell(userId, { type: "notice", text: translator(pickLocale(sent?.locale ?? user.locale))("slack.form_failed") });
             }
             return;
           }

@@ -8,7 +8,7 @@ import { readBody, sendJson, type Route } from "../../http/route.js";
 import { mapRole } from "../../store/map-role.js";
 import { findPlaygroundPersona } from "../../store/people.js";
 import { ChaserError } from "../../domain/chaser-error.js";
-import { translator, type Locale } from "../../i18n.js";
+import { pickLocale, translator, type Locale } from "../../i18n.js";
 import type { WebChannel } from "./web-channel.js";
 
 const Name = z.string().trim().min(1).max(80);
@@ -97,7 +97,7 @@ export function playgroundChatRoutes(deps: PlaygroundDeps): Route[] {
         if (!who) return sendJson(res, 404, { error: "unknown_person" });
         // The playground sends a prompt whenever asked; the schedule sends one a period.
         const result = await sendPrompt(deps, who.id, deps.now(), { key: `prompt:playground:${who.id}:${Date.now()}` });
-        if (result.status === "nothing_to_ask") await deps.web.send(name, { type: "notice", text: translator(deps.locale)("web.nothing_to_ask") });
+        if (result.status === "nothing_to_ask") await deps.web.send(name, { type: "notice", text: translator(pickLocale(who.locale))("web.nothing_to_ask") });
         sendJson(res, 200, { messages: deps.web.messages(name) });
       }),
     },
@@ -106,12 +106,13 @@ export function playgroundChatRoutes(deps: PlaygroundDeps): Route[] {
       path: chatAction("digest"),
       handle: guarded(async (_req, res, match) => {
         const name = person(match);
-        // The playground shows each plan's digest on request; the schedule sends them on Mondays.
+        // The playground shows each plan's digest on request, in the persona's language; the schedule sends them on Mondays.
+        const locale = (await findPlaygroundPersona(deps.store.db, name))?.locale ?? deps.locale;
         for (const plan of await deps.store.db.plan.findMany({ orderBy: { slug: "asc" } })) {
           await deps.store.db.digestSubscription.upsert({
             where: { planId_platform_address: { planId: plan.id, platform: "web", address: name } },
-            create: { planId: plan.id, platform: "web", address: name, locale: deps.locale },
-            update: {},
+            create: { planId: plan.id, platform: "web", address: name, locale },
+            update: { locale },
           });
         }
         await runDigests(deps, { key: `digest:playground:${Date.now()}` }, deps.now(), await loadScheduleSettings(deps.store.db));

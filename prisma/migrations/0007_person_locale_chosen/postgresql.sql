@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Person" ADD COLUMN     "localeChosenAt" TIMESTAMP(3);
+
