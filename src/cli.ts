@@ -22,6 +22,8 @@ import { listPlans } from "./store/list-plans.js";
 import { mapRole } from "./store/map-role.js";
 import { openStore } from "./store/open-store.js";
 import { userInfo } from "node:os";
+import { exportCommand } from "./cli-export.js";
+import { personCommand } from "./cli-person.js";
 import { digestCommand } from "./cli-digest.js";
 import { adminCommand, claimCommand, delegateCommand, outboxCommand, pauseCommand, settingsCommand, subscribeCommand } from "./cli-admin.js";
 
@@ -105,6 +107,10 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         return await claimCommand(rest, config, io);
       case "digest":
         return await digestCommand(rest, config, io);
+      case "export":
+        return await exportCommand(rest, config, io);
+      case "person":
+        return await personCommand(rest, config, io);
       case undefined:
       case "help":
       case "--help":
