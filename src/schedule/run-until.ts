@@ -1,0 +1,25 @@
+import type { Deliverer } from "../conversation/deliver.js";
+import { loadScheduleSettings, tick, type TickOptions, type TickReport } from "./scheduler.js";
+import { nextDigestAt, nextPromptAt } from "./slots.js";
+
+/** More slot openings than this in one move of a clock is a mistake, not a plan to catch up. */
+const MAX_SLOTS = 200;
+
+/**
+ * Runs the schedule from `from` to `to` as if the clock had passed through it: a tick at every
+ * prompt and digest slot opening on the way, in order, then one at `to`. The playground's clock
+ * moves this way, so prompts, escalations and digests arrive as they would over those days.
+ */
+export async function runScheduleUntil(deps: Deliverer, from: Date, to: Date, options: TickOptions = {}): Promise<TickReport[]> {
+  const reports: TickReport[] = [];
+  let at = from;
+  for (let i = 0; i < MAX_SLOTS; i++) {
+    const settings = await loadScheduleSettings(deps.store.db);
+    const next = [nextPromptAt(at, settings), nextDigestAt(at, settings)].filter((d): d is Date => d !== null && d <= to).sort((a, b) => a.getTime() - b.getTime())[0];
+    if (!next) break;
+    reports.push(await tick(deps, next, options));
+    at = next;
+  }
+  reports.push(await tick(deps, to, options));
+  return reports;
+}
