@@ -1,6 +1,6 @@
 import type { Deliverer } from "../conversation/deliver.js";
-import { loadScheduleSettings, tick, type TickOptions, type TickReport } from "./scheduler.js";
-import { nextDigestAt, nextPromptAt } from "./slots.js";
+import { finished, loadScheduleSettings, tick, type TickOptions, type TickReport } from "./scheduler.js";
+import { digestSlot, nextDigestAt, nextPromptAt, promptSlot } from "./slots.js";
 
 /** More slot openings than this in one move of a clock is a mistake, not a plan to catch up. */
 const MAX_SLOTS = 200;
@@ -22,4 +22,16 @@ export async function runScheduleUntil(deps: Deliverer, from: Date, to: Date, op
   }
   reports.push(await tick(deps, to, options));
   return reports;
+}
+
+/**
+ * When the next prompt run (or digest) happens for a clock at `now`: now, if today's slot is open
+ * and this clock has not run it yet; else when the next slot opens. Null while paused.
+ */
+export async function nextRunAt(deps: Deliverer, now: Date, kind: "prompt" | "digest", options: TickOptions = {}): Promise<Date | null> {
+  const settings = await loadScheduleSettings(deps.store.db);
+  const open = kind === "prompt" ? promptSlot(now, settings) : digestSlot(now, settings);
+  const key = open && (options.namespace ? `${options.namespace}:${open.key}` : open.key);
+  if (key && !(await finished(deps.store.db, key))) return now;
+  return kind === "prompt" ? nextPromptAt(now, settings) : nextDigestAt(now, settings);
 }

@@ -52,7 +52,8 @@ export async function tick(deps: Deliverer, now: Date, options: TickOptions = {}
   return report;
 }
 
-async function finished(db: Db, key: string): Promise<boolean> {
+/** Whether the run with this key has finished (a slot already done needs no second tick). */
+export async function finished(db: Db, key: string): Promise<boolean> {
   const run = await db.scheduleRun.findUnique({ where: { key }, select: { finishedAt: true } });
   return Boolean(run?.finishedAt);
 }
