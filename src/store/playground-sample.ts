@@ -74,3 +74,8 @@ export async function subscribeDigest(db: Db, input: { slug: string; platform: s
 export async function setChannelLocale(db: Db, platform: string, address: string, locale: string): Promise<number> {
   return (await db.digestSubscription.updateMany({ where: { platform, address }, data: { locale } })).count;
 }
+
+/** The language a channel's digests come in (its first subscription's), or null when it has none. */
+export async function channelLocale(db: Db, platform: string, address: string): Promise<string | null> {
+  return (await db.digestSubscription.findFirst({ where: { platform, address }, orderBy: { createdAt: "asc" }, select: { locale: true } }))?.locale ?? null;
+}

@@ -13,7 +13,7 @@ import { nextRunAt, runScheduleUntil } from "../../schedule/run-until.js";
 import { readBody, sendJson, type Route } from "../../http/route.js";
 import { mapRole } from "../../store/map-role.js";
 import { findPlaygroundPersona } from "../../store/people.js";
-import { setChannelLocale } from "../../store/playground-sample.js";
+import { channelLocale, setChannelLocale } from "../../store/playground-sample.js";
 import { createSample, SAMPLE, SAMPLE_SCOPE, summarise, type SampleSummary } from "../../sample/create-sample.js";
 import { ChaserError } from "../../domain/chaser-error.js";
 import { LOCALES, pickLocale, translator, type Locale } from "../../i18n.js";
@@ -36,6 +36,8 @@ export interface PlaygroundSample {
   clock: PlaygroundClock;
   /** Set once the sample is made: how far its dates were moved. */
   shiftedDays: number | null;
+  /** When it was made: the day its dates were moved to. */
+  madeAt?: Date | null;
 }
 
 export interface PlaygroundDeps extends ConversationDeps {
@@ -53,6 +55,7 @@ export async function remakeSample(deps: PlaygroundDeps & { sample: PlaygroundSa
   const summary = await createSample(deps.store, deps.sample.clock.now());
   deps.web.clear([...SAMPLE_SCOPE.personas, SAMPLE.channel]);
   deps.sample.shiftedDays = summary.shiftedDays;
+  deps.sample.madeAt = deps.sample.clock.now();
   return summary;
 }
 
@@ -125,11 +128,12 @@ export function playgroundChatRoutes(deps: PlaygroundDeps): Route[] {
       nextText: [nextPrompt && t("sample.next_prompt", { when: playgroundTime(nextPrompt, locale) }), nextDigest && t("sample.next_digest", { when: playgroundTime(nextDigest, locale) })].filter(Boolean).join(" "),
       sample: summary && {
         ...summary,
-        text: t("sample.banner", { title: summary.title, seed: summary.seed, days: summary.shiftedDays, today: playgroundTime(now, locale).replace(/,.*$/, "") }),
+        text: t("sample.banner", { title: summary.title, seed: summary.seed, days: summary.shiftedDays, today: playgroundTime(sample?.madeAt ?? now, locale).replace(/,.*$/, "") }),
         counts: t("sample.counts", summary.counts),
       },
       people: sample ? people : [],
       channel: SAMPLE.channel,
+      channelLocale: pickLocale(await channelLocale(deps.store.db, "web", SAMPLE.channel)),
     };
   };
 

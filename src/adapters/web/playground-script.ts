@@ -224,6 +224,7 @@ function drawState(s) {
   $("clock").hidden = !s.clock;
   $("channel").hidden = !s.clock;
   $("clock-now").textContent = s.nowText;
+  if (s.channelLocale) $("channel-lang").value = s.channelLocale;
   $("clock-next").textContent = s.nextText;
   const select = $("who");
   select.textContent = "";
