@@ -89,6 +89,9 @@ describe.skipIf(!haveBrowser)("the playground's sample in a real browser, in Eng
     expect(await page.locator("#who option").allTextContents()).toEqual(["Sam Jones, officer (CDAI)", "Dana Price, director (CEDR)", "Alex Morgan, admin (Monitoring Officer)", "Someone else…"]);
     await page.click("#hello");
     await page.locator("#log .msg.chaser", { hasText: "Hello Sam Jones" }).waitFor(WAIT);
+    // The digest on request, in the person's own chat.
+    await page.click("#digest");
+    await page.locator("#log .msg.chaser", { hasText: "Weekly digest: Procurement review (sample)" }).waitFor(WAIT);
 
     await page.click("#clock-prompt");
     await teamsItem("2.6").waitFor(WAIT);
@@ -163,6 +166,15 @@ describe.skipIf(!haveBrowser)("the playground's sample in a real browser, in Eng
     await page.locator("#log .msg.problem[role=alert]", { hasText: "Chaser could not read that request from the page" }).waitFor(WAIT);
     expect(dialogs).toEqual([]);
     await snap("error-in-words-en");
+
+    // Someone else, by name: a persona of the playground only, welcomed as anyone new is.
+    await page.selectOption("#who", "");
+    await page.fill("#other-name", "Rhys Evans");
+    await page.click("#other button");
+    await until(async () => (await page.locator("#log .msg").count()) === 0);
+    await page.click("#hello");
+    await page.locator("#log .msg.chaser", { hasText: "Hello Rhys Evans" }).waitFor(WAIT);
+    expect(await store.db.person.findUniqueOrThrow({ where: { webUserId: "Rhys Evans" } })).toMatchObject({ origin: "playground", email: null });
   }, STEP);
 
   it("is the admin when chosen: escalations reach them, commands work in chat and in the leadership channel, the digest arrives there", async () => {
@@ -215,14 +227,21 @@ describe.skipIf(!haveBrowser)("the playground's sample in a real browser, in Eng
     await page.click("#prompt");
     const card = page.locator("#log .msg.chaser", { hasText: "3.3 ·" }).last();
     await card.waitFor(WAIT);
-    const item = card.locator(".teams-card .ac-container", { hasText: "3.3 ·" }).last();
+    const a33 = await actionId("3.3");
+    await card.locator(`.sk-button[data-action-id="chaser.answer.on_track.${a33}"]`).click();
+    await until(async () => (await answers("3.3")).some((a) => a.kind === "on_track"));
+    // 2.6 fell overdue yesterday, so it is asked about again.
+    const item = page.locator("#log .msg.chaser", { hasText: "2.6 ·" }).last().locator(".teams-card .ac-container", { hasText: "2.6 ·" }).last();
     const more = item.locator("button.ac-pushButton", { hasText: "Mwy…" });
     await more.click();
     await item.locator("select").selectOption("note");
     await item.locator("textarea").fill("Cyfarfod wedi'i drefnu");
     await item.locator("button.ac-pushButton", { hasText: "Cadw" }).click();
-    await until(async () => (await answers("3.3")).some((a) => a.kind === "note"));
+    await until(async () => (await answers("2.6")).some((a) => a.kind === "note"));
+    await item.getByText(/Cofnodwyd nodyn: Cyfarfod wedi.i drefnu \(Sam Jones, 07\/12\/2026\)/).waitFor(WAIT);
     await snap("prompt-cy");
+    await page.evaluate("call('/say', { text: 42 })");
+    await page.locator("#log .msg.problem[role=alert]", { hasText: "Ni allai Chaser ddarllen y cais hwnnw" }).waitFor(WAIT);
 
     await page.selectOption("#channel-lang", "cy");
     await until(async () => (await store.db.digestSubscription.findFirstOrThrow({ where: { address: "#leadership" } })).locale === "cy");

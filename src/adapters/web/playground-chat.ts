@@ -66,6 +66,9 @@ export function playgroundTime(when: Date, locale: Locale): string {
 
 const require = createRequire(import.meta.url);
 
+/** The header the page names its language in, so even a request that cannot be read is answered in it. */
+export const PAGE_LANGUAGE = "x-chaser-language";
+
 /**
  * The playground's chat, over plain JSON: a person is named in the URL, says things and presses
  * buttons exactly as they would in Teams or Slack, and sees Chaser's cards as both render them.
@@ -93,7 +96,9 @@ export function playgroundChatRoutes(deps: PlaygroundDeps): Route[] {
     sendJson(res, 200, { messages: await messages(address) });
   };
   const guarded = (handle: Route["handle"]): Route["handle"] => async (req, res, match) => {
-    const t = translator(deps.locale);
+    // In the language the page speaks (the person's), which it names on every request.
+    const asked = req.headers[PAGE_LANGUAGE];
+    const t = translator(typeof asked === "string" ? pickLocale(asked) : deps.locale);
     try {
       await handle(req, res, match);
     } catch (error) {
@@ -222,7 +227,8 @@ export function playgroundChatRoutes(deps: PlaygroundDeps): Route[] {
             update: { locale },
           });
         }
-        await runDigests(deps, { key: `digest:playground:${Date.now()}` }, deps.now(), await loadScheduleSettings(deps.store.db));
+        // Under the playground's namespace, so resetting the sample forgets these runs too.
+        await runDigests(deps, { key: `${SAMPLE.namespace}:digest-now:${Date.now()}` }, deps.now(), await loadScheduleSettings(deps.store.db));
         await dispatchPending(deps, deps.now());
         sendJson(res, 200, { messages: await messages(name) });
       }),

@@ -188,7 +188,7 @@ function problem(box, text) { box.append(el("div", { className: "msg problem", r
 async function api(path, body) {
   let res;
   try {
-    res = await fetch(path, body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    res = await fetch(path, body === undefined ? { headers: { "x-chaser-language": S.lang } } : { method: "POST", headers: { "content-type": "application/json", "x-chaser-language": S.lang }, body: JSON.stringify(body) });
   } catch (e) {
     return { ok: false, message: S.offline };
   }
