@@ -11,6 +11,7 @@ import { WebChannel } from "../src/adapters/web/web-channel.js";
 import { Background } from "../src/conversation/background.js";
 import { SAMPLE_SLUG } from "../src/sample/create-sample.js";
 import { startServer } from "../src/web/start-server.js";
+import { translator } from "../src/i18n.js";
 import { freshStore, type TestStore } from "./helpers/test-store.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -22,6 +23,7 @@ const ARTEFACTS = resolve(__dirname, "../test-artifacts/playground");
 /** Generous: a loaded two-core machine runs Chromium slowly; every wait is for a condition. */
 const WAIT = { timeout: 90_000 };
 const STEP = 600_000;
+const NOT_ADMIN = translator("en-GB")("admin.not_admin");
 
 describe.skipIf(!haveBrowser)("the playground's sample in a real browser, in English and in Welsh", () => {
   let store: TestStore;
@@ -30,6 +32,7 @@ describe.skipIf(!haveBrowser)("the playground's sample in a real browser, in Eng
   let page: Page;
   let base: string;
   const dialogs: string[] = [];
+  const scriptErrors: string[] = [];
   let shot = 0;
   const snap = async (name: string) => page.screenshot({ path: resolve(ARTEFACTS, `${String(++shot).padStart(2, "0")}-${name}.png`), fullPage: true });
 
@@ -51,6 +54,7 @@ describe.skipIf(!haveBrowser)("the playground's sample in a real browser, in Eng
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.setDefaultTimeout(WAIT.timeout);
+    page.on("pageerror", (e) => scriptErrors.push(e.message));
     // An alert() is exactly what the playground must never show.
     page.on("dialog", (d) => {
       dialogs.push(d.message());
@@ -160,6 +164,10 @@ describe.skipIf(!haveBrowser)("the playground's sample in a real browser, in Eng
     await page.fill("#text", "7.3 delayed to end of March, waiting for Cabinet");
     await page.click("#say button");
     await page.locator("#log .msg.chaser", { hasText: "Recorded for 7.3: delayed" }).waitFor(WAIT);
+    // An officer is not an admin: the command is refused, in words.
+    await page.fill("#text", "pause");
+    await page.click("#say button");
+    await page.locator("#log .msg.chaser", { hasText: NOT_ADMIN }).waitFor(WAIT);
     // A request the server cannot read: the person is told so, in the conversation.
     await page.evaluate(() => fetch("/api/chat/Sam%20Jones/say", { method: "POST", headers: { "content-type": "application/json" }, body: "{" }).then(() => undefined));
     await page.evaluate("call('/say', { text: 42 })");
@@ -260,5 +268,6 @@ describe.skipIf(!haveBrowser)("the playground's sample in a real browser, in Eng
     expect(await answers("2.7")).toEqual([]);
     expect(await store.db.scheduleRun.count()).toBe(0);
     await snap("reset-cy");
+    expect(scriptErrors).toEqual([]);
   }, STEP);
 });

@@ -9,19 +9,37 @@ import { runScheduleUntil } from "../src/schedule/run-until.js";
 import { nextDigestAt, nextPromptAt } from "../src/schedule/slots.js";
 import { loadScheduleSettings } from "../src/schedule/scheduler.js";
 import { importPlanFile } from "../src/import/import-plan-file.js";
+import { shiftPlanDates } from "../src/sample/shift-plan-dates.js";
+import type { ParsedPlan } from "../src/import/parsed-plan.js";
 import { SEEDS, SEED_FILES } from "./helpers/seeds.js";
-import { freshStore, type TestStore } from "./helpers/test-store.js";
+import { freshStore, PROVIDERS, type TestStore } from "./helpers/test-store.js";
 
-describe("the playground's sample", () => {
+describe("shiftPlanDates", () => {
+  const plan = (targets: ParsedPlan["recommendations"][number]["actions"][number]["target"][]): ParsedPlan => ({
+    title: null, kind: "action-table", roles: [], warnings: [],
+    recommendations: [{ ref: "1", text: "", theme: null, body: null, detail: null, line: 1, actions: targets.map((target, i) => ({ ref: `1.${i}`, refGenerated: false, title: "", detail: null, owners: [], accountable: [], target, status: null, statusText: null, rag: null, progress: null, impact: null, crossRefs: [], line: 1 })) }],
+  });
+  it.each([
+    ["one day, its words rewritten", { text: "31/12/20", from: "2020-12-31", to: "2020-12-31", ongoing: false }, { text: "10/01/2021", from: "2021-01-10", to: "2021-01-10", ongoing: false }],
+    ["a range, across a year end", { text: "Autumn 2020", from: "2020-09-01", to: "2020-11-30", ongoing: false }, { text: "11/09/2020 – 10/12/2020", from: "2020-09-11", to: "2020-12-10", ongoing: false }],
+    ["ongoing, with no date to move", { text: "Ongoing", from: null, to: null, ongoing: true }, { text: "Ongoing", from: null, to: null, ongoing: true }],
+    ["none", null, null],
+  ])("moves %s", (_name, before, after) => {
+    expect(shiftPlanDates(plan([before]), 10).recommendations[0]!.actions[0]!.target).toEqual(after);
+  });
+});
+
+describe.each(PROVIDERS)("the playground's sample on %s", (provider) => {
   let store: TestStore;
   // A Wednesday morning, before the day's prompts.
   const start = new Date("2026-11-25T08:00:00Z");
   let clock = start;
-  const web = new WebChannel(() => clock);
+  let web: WebChannel;
   const deps = () => ({ store, log: pino({ level: "silent" }), channels: { web }, later: new Background(pino({ level: "silent" })).run });
 
   beforeAll(async () => {
-    store = await freshStore("sqlite");
+    store = await freshStore(provider);
+    web = new WebChannel(() => clock);
   }, 60_000);
   afterAll(async () => store?.drop());
 
