@@ -74,9 +74,9 @@ describe.each(PROVIDERS)("the playground's sample on %s", (provider) => {
     expect(await store.db.scheduleRun.findMany({ select: { key: true } })).toEqual([{ key: "playground:prompt:2026-11-25" }]);
 
     const digest = nextDigestAt(clock, settings)!;
-    await runScheduleUntil(deps(), clock, digest, { namespace: SAMPLE.namespace });
-    clock = digest;
-    expect(web.messages(SAMPLE.channel).map((m) => m.card?.type)).toEqual(["digest"]);
+    // The clock is set to each slot as it is reached, so the digest is dated Monday 08:30, not whenever the run ended.
+    await runScheduleUntil(deps(), clock, new Date(digest.getTime() + 3_600_000), { namespace: SAMPLE.namespace, reached: (when) => (clock = when) });
+    expect(web.messages(SAMPLE.channel).map((m) => [m.card?.type, m.at])).toEqual([["digest", digest.toISOString()]]);
   });
 
   it("resets to the same sample, and leaves a real plan alone", async () => {

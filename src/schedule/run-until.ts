@@ -10,16 +10,20 @@ const MAX_SLOTS = 200;
  * prompt and digest slot opening on the way, in order, then one at `to`. The playground's clock
  * moves this way, so prompts, escalations and digests arrive as they would over those days.
  */
-export async function runScheduleUntil(deps: Deliverer, from: Date, to: Date, options: TickOptions = {}): Promise<TickReport[]> {
+export async function runScheduleUntil(deps: Deliverer, from: Date, to: Date, options: TickOptions & { reached?: (when: Date) => void } = {}): Promise<TickReport[]> {
   const reports: TickReport[] = [];
+  // A clock of its own is set to each tick's time first, so what is sent then is dated then.
+  const reachedAt = (when: Date) => options.reached?.(when);
   let at = from;
   for (let i = 0; i < MAX_SLOTS; i++) {
     const settings = await loadScheduleSettings(deps.store.db);
     const next = [nextPromptAt(at, settings), nextDigestAt(at, settings)].filter((d): d is Date => d !== null && d <= to).sort((a, b) => a.getTime() - b.getTime())[0];
     if (!next) break;
+    reachedAt(next);
     reports.push(await tick(deps, next, options));
     at = next;
   }
+  reachedAt(to);
   reports.push(await tick(deps, to, options));
   return reports;
 }

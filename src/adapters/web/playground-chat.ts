@@ -295,8 +295,7 @@ export function playgroundChatRoutes(deps: PlaygroundDeps): Route[] {
         const locale = pickLocale(new URL(req.url ?? "/", "http://localhost").searchParams.get("lang") ?? deps.locale);
         if (!to) return sendJson(res, 409, { error: "paused", message: translator(locale)("sample.paused") });
         // The real schedule, run through the days the clock passes, on the playground's time.
-        sample.clock.moveTo(to);
-        await runScheduleUntil(deps, from, to, clockTick);
+        await runScheduleUntil(deps, from, to, { ...clockTick, reached: (when) => sample.clock.moveTo(when) });
         await deps.settle();
         sendJson(res, 200, await state(locale));
       }),
