@@ -49,8 +49,10 @@ async function main(): Promise<void> {
   const playgroundDeps = { ...deps, web, locale: config.locale, now: playgroundNow, settle: () => background.settle(), sample };
   const playgroundRoutes = playgroundChatRoutes(playgroundDeps);
   if (sample) {
-    const summary = await remakeSample({ ...playgroundDeps, sample });
-    log.info({ plan: summary.slug, shiftedDays: summary.shiftedDays, ...summary.counts }, "playground sample made for today");
+    // A sample that cannot be made (sample/ missing from a copy) leaves the playground empty, not Chaser down.
+    await remakeSample({ ...playgroundDeps, sample })
+      .then((summary) => log.info({ plan: summary.slug, shiftedDays: summary.shiftedDays, ...summary.counts }, "playground sample made for today"))
+      .catch((error: unknown) => log.error({ err: error }, "could not make the playground's sample; the playground opens without it"));
   }
   if (config.playground.mode === "off") log.warn(`The playground is off: HOST=${config.host} is not a loopback address and CHASER_PLAYGROUND_SECRET is not set`);
 

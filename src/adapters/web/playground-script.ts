@@ -235,7 +235,7 @@ function drawState(s) {
   select.value = who;
 }
 
-async function clock(step, button) {
+async function clock(step) {
   const buttons = document.querySelectorAll("#clock button");
   for (const b of buttons) b.disabled = true;
   $("clock-status").textContent = S.working;
