@@ -31,6 +31,7 @@ COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY locales ./locales
 COPY cards ./cards
+COPY sample ./sample
 COPY prisma/migrations ./prisma/migrations
 COPY scripts/healthcheck.js ./scripts/healthcheck.js
 RUN mkdir -p /data && chown node:node /data

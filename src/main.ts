@@ -1,6 +1,7 @@
 import { createSlack } from "./adapters/slack/create-slack.js";
 import { createTeams } from "./adapters/teams/create-teams.js";
-import { playgroundChatRoutes } from "./adapters/web/playground-chat.js";
+import { playgroundChatRoutes, remakeSample, type PlaygroundSample } from "./adapters/web/playground-chat.js";
+import { PlaygroundClock } from "./adapters/web/playground-clock.js";
 import { WebChannel } from "./adapters/web/web-channel.js";
 import { isLoopback } from "./config/is-loopback.js";
 import { ConfigError, loadConfig, type Config } from "./config/load-config.js";
@@ -34,13 +35,25 @@ async function main(): Promise<void> {
 
   const now = () => new Date();
   const background = new Background(log);
-  const web = new WebChannel(now);
+  // With no Teams or Slack credentials the playground offers its sample and a clock of its own.
+  const connectedTeams = Boolean(config.teams.appId);
+  const withSample = config.playground.mode !== "off" && !connectedTeams && !config.slack;
+  const sample: PlaygroundSample | undefined = withSample ? { clock: new PlaygroundClock(now), shiftedDays: null } : undefined;
+  const playgroundNow = sample?.clock.now ?? now;
+  const web = new WebChannel(playgroundNow);
   // Teams tenants and Slack workspaces served; with no app id (the emulator, loopback only) no
   // token is checked, so a tenant id proves nothing and any is let in unless some are listed.
   const tenancy = new Tenancy({ teamsTenants: config.teams.tenants ?? [], anyTeamsTenant: !config.teams.appId, slackTeams: config.slack?.teams ?? [] });
   const deps: ConversationDeps = { store, log, channels: { web }, later: background.run, pacer: new Pacer(), tenancy, defaultLocale: config.locale };
   const routes: Route[] = [];
-  const playgroundRoutes = playgroundChatRoutes({ ...deps, web, locale: config.locale, now, settle: () => background.settle() });
+  const playgroundDeps = { ...deps, web, locale: config.locale, now: playgroundNow, settle: () => background.settle(), sample };
+  const playgroundRoutes = playgroundChatRoutes(playgroundDeps);
+  if (sample) {
+    // A sample that cannot be made (sample/ missing from a copy) leaves the playground empty, not Chaser down.
+    await remakeSample({ ...playgroundDeps, sample })
+      .then((summary) => log.info({ plan: summary.slug, shiftedDays: summary.shiftedDays, ...summary.counts }, "playground sample made for today"))
+      .catch((error: unknown) => log.error({ err: error }, "could not make the playground's sample; the playground opens without it"));
+  }
   if (config.playground.mode === "off") log.warn(`The playground is off: HOST=${config.host} is not a loopback address and CHASER_PLAYGROUND_SECRET is not set`);
 
   // Without an app id the Bot Framework token check is off, so Teams is only offered on loopback
@@ -57,7 +70,7 @@ async function main(): Promise<void> {
   }
 
   const connected = { teams: Boolean(config.teams.appId), slack: Boolean(slack) };
-  const server = await startServer(config.port, { store, log, locale: config.locale, routes, playgroundRoutes, playground: config.playground, connected }, config.host);
+  const server = await startServer(config.port, { store, log, locale: config.locale, now: playgroundNow, routes, playgroundRoutes, playground: config.playground, connected }, config.host);
   await slack?.start();
   const scheduler = startScheduler(deps, now);
   log.info(

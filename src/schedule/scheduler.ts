@@ -22,18 +22,27 @@ export async function loadScheduleSettings(db: Db): Promise<ScheduleSettings> {
   return parseScheduleSettings(row?.value);
 }
 
+export interface TickOptions {
+  /**
+   * Prefixes the slots' keys: a clock of its own (the playground's, moved by hand) claims its own
+   * runs and messages, never the deployment's day or week.
+   */
+  namespace?: string;
+}
+
 /**
  * One look at the clock: run today's prompts and this week's digest if their slots are open and
  * unclaimed, then send what the outbox holds, unless it is quiet hours. Every replica does this;
  * the slot and message keys make sure each thing happens once.
  */
-export async function tick(deps: Deliverer, now: Date): Promise<TickReport> {
+export async function tick(deps: Deliverer, now: Date, options: TickOptions = {}): Promise<TickReport> {
   const settings = await loadScheduleSettings(deps.store.db);
   const report: TickReport = { paused: settings.paused, prompts: null, digests: null, sent: 0, failed: 0 };
   if (settings.paused) return report;
-  const prompt = promptSlot(now, settings);
+  const own = <T extends { key: string }>(slot: T | null): T | null => (slot && options.namespace ? { ...slot, key: `${options.namespace}:${slot.key}` } : slot);
+  const prompt = own(promptSlot(now, settings));
   if (prompt && !(await finished(deps.store.db, prompt.key))) report.prompts = await runPrompts(deps, prompt, now, settings);
-  const digest = digestSlot(now, settings);
+  const digest = own(digestSlot(now, settings));
   if (digest && !(await finished(deps.store.db, digest.key))) report.digests = await runDigests(deps, digest, now, settings);
   if (canSendAt(now, settings)) {
     const results = await dispatchPending(deps, now);
@@ -43,7 +52,8 @@ export async function tick(deps: Deliverer, now: Date): Promise<TickReport> {
   return report;
 }
 
-async function finished(db: Db, key: string): Promise<boolean> {
+/** Whether the run with this key has finished (a slot already done needs no second tick). */
+export async function finished(db: Db, key: string): Promise<boolean> {
   const run = await db.scheduleRun.findUnique({ where: { key }, select: { finishedAt: true } });
   return Boolean(run?.finishedAt);
 }

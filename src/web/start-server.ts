@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { z } from "zod";
 import { ChaserError } from "../domain/chaser-error.js";
-import { translator, type Locale } from "../i18n.js";
+import { pickLocale, translator, type Locale } from "../i18n.js";
 import { importPlanFile } from "../import/import-plan-file.js";
 import { COLUMN_ROLES } from "../import/match-columns.js";
 import { parseColumnChoice } from "../import/read-columns.js";
@@ -97,7 +97,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   }
   const chat = findRoute(deps.playgroundRoutes ?? [], req, url);
   if (chat) return chat.route.handle(req, res, chat.match);
-  if (req.method === "GET" && url.pathname === "/") return sendHtml(res, await playgroundPage(deps.store, deps.locale, now(), deps.connected));
+  // The page speaks the language asked for (the person's own, chosen on the page), else the deployment's.
+  const lang = url.searchParams.get("lang");
+  if (req.method === "GET" && url.pathname === "/") return sendHtml(res, await playgroundPage(deps.store, lang ? pickLocale(lang) : deps.locale, now(), deps.connected));
   if (req.method === "GET" && url.pathname === "/api/plans") return send(res, 200, await listPlans(deps.store.db, now()));
   const actions = /^\/api\/plans\/([^/]+)\/actions$/.exec(url.pathname);
   if (req.method === "GET" && actions) {
@@ -161,6 +163,6 @@ function findRoute(routes: Route[], req: IncomingMessage, url: URL): { route: Ro
 }
 
 function sendHtml(res: ServerResponse, html: string, status = 200): void {
-  res.writeHead(status, { "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'" });
+  res.writeHead(status, { "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'" });
   res.end(html);
 }

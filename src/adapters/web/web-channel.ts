@@ -7,6 +7,8 @@ export interface WebMessage {
   from: "chaser" | "person";
   card: Card | null;
   text: string | null;
+  /** Who said it, in a channel where several people speak. */
+  author?: string;
   at: string;
   updatedAt: string | null;
 }
@@ -35,9 +37,14 @@ export class WebChannel implements ChatChannel {
     message.updatedAt = this.now().toISOString();
   }
 
-  /** What the person typed, shown in their conversation. */
-  said(address: string, text: string): void {
-    this.push(address, { id: randomUUID(), from: "person", card: null, text, at: this.now().toISOString(), updatedAt: null });
+  /** What the person typed, shown in their conversation (or the channel, with who said it). */
+  said(address: string, text: string, author?: string): void {
+    this.push(address, { id: randomUUID(), from: "person", card: null, text, ...(author ? { author } : {}), at: this.now().toISOString(), updatedAt: null });
+  }
+
+  /** Forgets these conversations (the playground's sample was reset). */
+  clear(addresses: readonly string[]): void {
+    for (const address of addresses) this.conversations.delete(address);
   }
 
   messages(address: string): WebMessage[] {
