@@ -46,7 +46,7 @@ describe("locales", () => {
   it("no Welsh string is a copy of its English one", () => {
     const en = new Map(englishStrings());
     // A string of placeholders and names only ("{{ref}}: {{answer}}", "Slack") is the same in both.
-    const copies = welshStrings().filter(([key, text]) => en.get(key) === text && englishIn(text).length + wordsOf(text).filter((w) => !["chaser", "microsoft", "teams", "slack"].includes(w)).length > 0);
+    const copies = welshStrings().filter(([key, text]) => !isCommandSyntax(key) && en.get(key) === text && englishIn(text).length + wordsOf(text).filter((w) => !["chaser", "microsoft", "teams", "slack"].includes(w)).length > 0);
     expect(copies).toEqual([]);
   });
 

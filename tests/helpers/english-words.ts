@@ -44,7 +44,9 @@ export const SHARED = new Set([
   // (there is not), "go" (quite), "e" (in "e.e."), "to" (roof), "hen" (old), "dim", "man".
   "a", "i", "at", "all", "does", "go", "e", "hen", "man", "cell", "person",
   // Names of products and bodies, the same in both languages.
-  "chaser", "microsoft", "teams", "slack", "word", "excel", "opendocument", "cabinet", "zip", "loopback",
+  "chaser", "microsoft", "teams", "slack", "word", "excel", "opendocument", "cabinet", "zip", "loopback", "block", "kit",
+  // Loanwords Welsh computing uses as they are: "id" (a record's id), "log" (a server's log).
+  "id", "log",
   // Welsh written in English strings (the language command is said in Welsh too).
   "iaith", "cymraeg", "dywedwch", "gael",
 ]);
@@ -69,6 +71,8 @@ export const ENGLISH: ReadonlySet<string> = new Set(
  * they are in either language: not checked for English.
  */
 export function isCommandSyntax(key: string): boolean {
+  // A language is offered in its own name ("English", "Cymraeg") whichever language the page is in.
+  if (key.startsWith("sample.lang.")) return true;
   return key === "cli.help" || /^cli\.\w+_usage$/.test(key) || key.startsWith("reading.cli.") || key === "reading.unknown_role" || key === "reading.bad_map";
 }
 
