@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WebChannel } from "../src/adapters/web/web-channel.js";
 import { renderAdaptiveCard } from "../src/cards/render-adaptive-card.js";
 import { renderBlockKit } from "../src/cards/render-block-kit.js";
-import type { AnswerPayload, Card, NoticeCard, PromptCard } from "../src/conversation/card.js";
+import type { AnswerPayload, Card, DigestCard, NoticeCard, PromptCard } from "../src/conversation/card.js";
 import { handleEvent, type ConversationDeps } from "../src/conversation/handle-event.js";
 import { messageCard } from "../src/conversation/message-card.js";
 import { sendPrompt } from "../src/conversation/send-prompt.js";
@@ -157,6 +157,79 @@ describe.each(PROVIDERS)("every card tells the truth (%s)", (provider) => {
     const all = (await messageCard(store.db, sent.messageId!, LATER))!;
     expect(all.intro).toBe("Every action on this card has an answer: thank you.");
     await expectTrue(all, "Sam Jones", LATER);
+  });
+
+  it("an officer's day and a director's Monday in the playground read true at every step", async () => {
+    // As the playground runs it: its channel, the core's events, and the real schedule's tick.
+    const MONDAY_DIGEST = new Date("2020-12-21T08:31:00Z");
+    const MONDAY_PROMPTS = new Date("2020-12-21T09:31:00Z");
+    const MONDAY_LATER = new Date("2020-12-21T10:15:00Z");
+    const WEEK_LATER = new Date("2020-12-29T09:31:00Z"); // Monday 28th is a bank holiday
+    const stepTo = async (at: Date) => {
+      const report = await tick(deps, at);
+      await settle();
+      return report;
+    };
+    const answer = async (ref: string, kind: string, inputs: Record<string, string> = {}) => {
+      const card = shown();
+      await handleEvent(deps, { type: "answer", user: user("Sam Jones"), address: { platform: "web", address: "Sam Jones" }, deliveryId: `${ref}:${kind}`, payload: buttonOf(card, ref, kind), inputs, inline: false }, MONDAY_LATER);
+      await settle();
+    };
+    const prompts = () => web.messages("Sam Jones").filter((m) => m.card?.type === "prompt" && m.card.title === "Your actions need an update");
+    const shown = () => prompts().at(-1)!.card as PromptCard;
+    /** The card in the chat is the card drawn afresh from the store, and every part of it is true. */
+    const readsTrue = async (at: Date) => {
+      const card = shown();
+      expect(card).toEqual(await messageCard(store.db, card.messageId!, at));
+      await expectTrue(card, "Sam Jones", at);
+      return card;
+    };
+
+    // Sunday: Sam was welcomed on first contact (beforeEach), and is not welcomed again; Sam, an
+    // admin, subscribes a room.
+    expect((await person("Sam Jones")).welcomedAt).toEqual(NOW);
+    const again = await handleEvent(deps, { type: "contact", user: user("Sam Jones"), address: { platform: "web", address: "Sam Jones" } }, NOW);
+    expect(textOf(again.reply)).not.toMatch(/^Hello/);
+    await store.db.person.update({ where: { id: (await person("Sam Jones")).id }, data: { isAdmin: true } });
+    expect(textOf((await say("Sam Jones", "subscribe procurement", { room: "Leadership" })).reply)).toBe("This channel will get the weekly digest for procurement.tsv, on Mondays at 08:30.");
+
+    // Monday 08:30: the digest is a new message in the room, as the store has it.
+    expect((await stepTo(MONDAY_DIGEST)).digests).toEqual({ claimed: true, digests: 1 });
+    const digests = () => web.messages("Leadership").filter((m) => m.card?.type === "digest");
+    expect(digests()).toHaveLength(1);
+    const sent = await store.db.chatMessage.findFirstOrThrow({ where: { kind: "digest" } });
+    expect(digests()[0]!.card).toEqual(JSON.parse(sent.card!));
+    const plan = await store.db.plan.findFirstOrThrow();
+    const all = await store.db.action.count({ where: { planId: plan.id } });
+    const open = await store.db.action.count({ where: { planId: plan.id, OR: [{ status: null }, { status: { notIn: ["complete", "cancelled"] } }] } });
+    expect((digests()[0]!.card as DigestCard).subtitle).toContain(`${all} actions, ${open} open`);
+
+    // Monday 09:30: the prompt; each button, the More… form and words; one card, updated in place.
+    expect((await stepTo(MONDAY_PROMPTS)).prompts?.prompts).toBe(2); // Sam's, and Mo's
+    expect((await readsTrue(MONDAY_PROMPTS)).intro).toMatch(/^\d+ actions need an answer\.$/);
+    await answer("2.7", "on_track");
+    expect(itemOf(await readsTrue(MONDAY_LATER), "2.7").recorded).toMatch(/^Recorded: on track/);
+    await answer("5", "complete");
+    expect(fact(await readsTrue(MONDAY_LATER), "5", "Target")).toBe("30/11/2020");
+    await answer("2.6", "note", { kind: "delayed", date: "2021-03-31", text: "waiting for Cabinet" });
+    expect(await action("2.6")).toMatchObject({ status: "delayed", targetTo: "2021-03-31", statusText: "waiting for Cabinet" });
+    expect(fact(await readsTrue(MONDAY_LATER), "2.6", "Status")).toBe("Delayed");
+    await answer("3.3", "note", { kind: "blocked", text: "no budget" });
+    expect(itemOf(await readsTrue(MONDAY_LATER), "3.3").recorded).toMatch(/^Recorded: blocked: no budget/);
+    expect(textOf((await say("Sam Jones", "7.1 on track", { at: MONDAY_LATER })).reply)).toBe("Recorded for 7.1: on track.");
+    await settle();
+    expect(itemOf(await readsTrue(MONDAY_LATER), "7.1").recorded).toMatch(/^Recorded: on track/);
+    expect(prompts()).toHaveLength(1);
+
+    // A week later: another digest, a new message; a second prompt that reads true.
+    const week = await stepTo(WEEK_LATER);
+    expect(week.digests).toEqual({ claimed: true, digests: 1 });
+    expect(digests()).toHaveLength(2);
+    expect((digests()[1]!.card as DigestCard).subtitle).toContain("compared with the digest of 21/12/2020");
+    expect(prompts()).toHaveLength(2);
+    const second = await readsTrue(WEEK_LATER);
+    expect(second.items.map((i) => i.heading.split(" · ")[0])).not.toContain("5");
+    expect(fact(second, "2.6", "Target")).toBe("31/03/2021, in 92 days (was 31/12/2020)");
   });
 
   it("a list card keeps its 'N more actions' footer and its header counts the open actions now", async () => {
