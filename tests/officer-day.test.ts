@@ -225,7 +225,11 @@ describe.each(PROVIDERS)("every card tells the truth (%s)", (provider) => {
     const week = await stepTo(WEEK_LATER);
     expect(week.digests).toEqual({ claimed: true, digests: 1 });
     expect(digests()).toHaveLength(2);
-    expect((digests()[1]!.card as DigestCard).subtitle).toContain("compared with the digest of 21/12/2020");
+    const weekly = digests()[1]!.card as DigestCard;
+    expect(weekly.subtitle).toContain("compared with the digest of 21/12/2020");
+    // The delay reads as an extension: ref and title, from → to, and the reason.
+    const extensions = [...weekly.sections, ...weekly.detail].flatMap((sec) => sec.lines).find((l) => l.label.startsWith("Target extensions"))!;
+    expect(extensions.items).toContain("2.6 A new permanent Head of Procurement and Contract Management starts in March. (CDAI): 31/12/2020 → 31/03/2021 (waiting for Cabinet)");
     expect(prompts()).toHaveLength(2);
     const second = await readsTrue(WEEK_LATER);
     expect(second.items.map((i) => i.heading.split(" · ")[0])).not.toContain("5");
@@ -264,6 +268,7 @@ describe.each(PROVIDERS)("every card tells the truth (%s)", (provider) => {
     ["2.6 nearly done", "en-GB", /^I'm not sure what "2\.6 nearly done" should record/],
     ["bron wedi gorffen", "cy", /^Dydw i ddim yn siŵr beth ddylai "bron wedi gorffen" ei gofnodi/],
     ["heb ei wneud", "cy", /^Dydw i ddim yn siŵr beth ddylai "heb ei wneud" ei gofnodi/],
+    ["wedi'i wneud ond wedi'i oedi", "cy", /^Dydw i ddim yn siŵr beth ddylai "wedi'i wneud ond wedi'i oedi" ei gofnodi/],
   ])("'%s' (%s) is asked back with the actions' buttons, not 'Sorry, I didn't understand'", async (text, locale, intro) => {
     const { reply } = await say("Sam Jones", text, { locale });
     expect(reply?.type).toBe("prompt");
@@ -287,6 +292,41 @@ describe.each(PROVIDERS)("every card tells the truth (%s)", (provider) => {
     // The More… form offers the answer the words point to.
     const more = card.items[0]!.buttons.find((b) => b.form)!;
     expect(more.label).toBe(locale === "cy" ? "Mwy…" : "More…");
+  });
+
+  it.each([
+    ["snooze 2.6 until 1 March", "en-GB", "2.6 is snoozed: I'll ask again then."],
+    ["atgoffa fi am 2.6 tan 1 Mawrth", "cy", "Mae 2.6 wedi'i ohirio: byddaf yn gofyn eto bryd hynny."],
+  ])("'%s' (%s) snoozes 2.6 until the date said, with no button to find", async (text, locale, told) => {
+    expect(textOf((await say("Sam Jones", text, { locale })).reply)).toBe(told);
+    const answer = await store.db.answer.findFirstOrThrow({ where: { actionId: (await action("2.6")).id } });
+    expect(answer).toMatchObject({ kind: "snooze" });
+    expect(JSON.parse(answer.payload)).toMatchObject({ date: "2021-03-01" });
+  });
+
+  it.each([
+    ["2.6 delayed to 31 March 2021, waiting for Cabinet", "en-GB", "Status", "Delayed", /^Recorded: delayed to 31\/03\/2021: waiting for Cabinet/],
+    ["2.6 wedi'i oedi tan 31 Mawrth 2021, aros am y Cabinet", "cy", "Statws", "Wedi'i oedi", /^Cofnodwyd: .*31\/03\/2021: aros am y Cabinet/],
+  ])("'%s' (%s) after On track: the card shows the delay, status and recorded line alike", async (text, locale, statusLabel, status, recorded) => {
+    await handleEvent(deps, { type: "contact", user: user("Sam Jones", locale), address: { platform: "web", address: "Sam Jones" } }, NOW);
+    await store.db.person.update({ where: { id: (await person("Sam Jones")).id }, data: { locale } });
+    await sendPrompt(deps, (await person("Sam Jones")).id, NOW);
+    const sent = web.messages("Sam Jones").find((m) => m.card?.type === "prompt")!.card as PromptCard;
+    await press("Sam Jones", buttonOf(sent, "2.6", "on_track"));
+    await say("Sam Jones", text, { at: LATER, locale });
+    await settle();
+    const after = (await messageCard(store.db, sent.messageId!, LATER))!;
+    expect(fact(after, "2.6", statusLabel)).toBe(status);
+    expect(itemOf(after, "2.6").recorded).toMatch(recorded);
+    expect(web.messages("Sam Jones").find((m) => m.card?.type === "prompt")!.card).toEqual(after);
+  });
+
+  it.each([
+    ["my actions", "en-GB", "Sam Jones, I've sent your actions to our 1:1 chat: a list of someone's actions is only shown there."],
+    ["fy ngweithredoedd", "cy", "Sam Jones, rwyf wedi anfon eich camau gweithredu i'n sgwrs 1:1: dim ond yno y dangosir rhestr camau gweithredu rhywun."],
+  ])("'%s' (%s) in a room gets the pointer in the person's language, and the room sees no list", async (text, locale, pointer) => {
+    expect(textOf((await say("Sam Jones", text, { room: "Leadership", locale })).reply)).toBe(pointer);
+    expect(web.messages("Leadership")).toEqual([]);
   });
 
   it.each([
