@@ -9,7 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WebChannel } from "../src/adapters/web/web-channel.js";
 import { renderAdaptiveCard } from "../src/cards/render-adaptive-card.js";
 import { renderBlockKit } from "../src/cards/render-block-kit.js";
-import type { AnswerPayload, Card, DigestCard, NoticeCard, PromptCard } from "../src/conversation/card.js";
+import type { AnswerPayload, Card, ChooseCard, DigestCard, NoticeCard, PromptCard } from "../src/conversation/card.js";
+import { findPersonActions } from "../src/conversation/find-person-actions.js";
 import { handleEvent, type ConversationDeps } from "../src/conversation/handle-event.js";
 import { messageCard } from "../src/conversation/message-card.js";
 import { sendPrompt } from "../src/conversation/send-prompt.js";
@@ -234,6 +235,30 @@ describe.each(PROVIDERS)("every card tells the truth (%s)", (provider) => {
     const second = await readsTrue(WEEK_LATER);
     expect(second.items.map((i) => i.heading.split(" · ")[0])).not.toContain("5");
     expect(fact(second, "2.6", "Target")).toBe("31/03/2021, in 92 days (was 31/12/2020)");
+  });
+
+  it("a choose card offers the person's open actions as the store has them, before and after an answer", async () => {
+    const sam = await person("Sam Jones");
+    const expectTrueChoice = async (card: Card | null, kind: string) => {
+      const choose = card as ChooseCard;
+      expect(choose.type).toBe("choose");
+      expect(choose.text).toBe("Which action is that for? Nothing is recorded until you choose.");
+      const open = await findPersonActions(store.db, sam.id, "2020-12-20");
+      expect(choose.options.map((o) => (o.answer as AnswerPayload).a)).toEqual(open.map((a) => a.id));
+      for (const [i, o] of choose.options.entries()) {
+        expect(o.label.startsWith(`${open[i]!.ref ?? open[i]!.key}: ${kind} (`)).toBe(true);
+        expect((o.answer as AnswerPayload).k).toBe(kind === "Complete" ? "complete" : "on_track");
+      }
+      return choose;
+    };
+    const first = await expectTrueChoice((await say("Sam Jones", "done")).reply, "Complete");
+    const five = first.options.find((o) => o.label.startsWith("5:"))!.answer as AnswerPayload;
+    await press("Sam Jones", five);
+    expect(await action("5")).toMatchObject({ status: "complete" });
+    // Asked again: the finished action is no longer offered.
+    const again = await expectTrueChoice((await handleEvent(deps, { type: "text", user: user("Sam Jones"), deliveryId: "done-again", text: "done" }, NOW)).reply, "Complete");
+    expect(again.options.map((o) => o.label.split(":")[0])).not.toContain("5");
+    expect(again.options).toHaveLength(first.options.length - 1);
   });
 
   it("a list card keeps its 'N more actions' footer and its header counts the open actions now", async () => {
