@@ -152,6 +152,13 @@ describe.skipIf(!run)("an officer's day and a director's Monday in Microsoft 365
   async function expectReadsTrue(shown: Locator, messageId: string) {
     const truth = (await messageCard(store.db, messageId, clock)) as PromptCard;
     const text = words(await shown.innerText());
+    // The header, counted straight from the store: the actions on a prompt not answered since it was sent.
+    const sent = await store.db.chatMessage.findUniqueOrThrow({ where: { id: messageId } });
+    if (sent.kind === "prompt") {
+      const answered = new Set((await store.db.answer.findMany({ where: { createdAt: { gte: sent.createdAt } } })).map((a) => a.actionId));
+      const waiting = (JSON.parse(sent.actionIds) as string[]).filter((id) => !answered.has(id)).length;
+      if (waiting > 0) expect(text).toContain(waiting === 1 ? "1 action needs an answer." : `${waiting} actions need an answer.`);
+    }
     for (const part of [truth.title, truth.intro, ...(truth.footer ? truth.footer.split("\n\n") : [])]) expect(text).toContain(words(part));
     for (const item of truth.items) {
       const ref = item.heading.split(" · ")[0]!;

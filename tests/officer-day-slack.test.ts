@@ -111,10 +111,17 @@ describe.each(PROVIDERS)("an officer's day and a director's Monday on Slack (%s)
     await settle();
     return report;
   };
-  /** The message as Slack holds it is the card drawn afresh from the store, block for block. */
+  /**
+   * The message as Slack holds it is the card drawn afresh from the store, block for block; and its
+   * header counts, straight from the store, the actions on it not yet answered since it was sent.
+   */
   const expectReadsTrue = async (message: SlackMessage, messageId: string) => {
     const truth = (await messageCard(store.db, messageId, clock))!;
     expect(message.blocks).toEqual(renderBlockKit(truth).blocks);
+    const sent = await store.db.chatMessage.findUniqueOrThrow({ where: { id: messageId } });
+    const answered = new Set((await store.db.answer.findMany({ where: { createdAt: { gte: sent.createdAt } } })).map((a) => a.actionId));
+    const waiting = (JSON.parse(sent.actionIds) as string[]).filter((id) => !answered.has(id)).length;
+    if (waiting > 0) expect(truth.intro).toBe(waiting === 1 ? "1 action needs an answer." : `${waiting} actions need an answer.`);
     return truth;
   };
 
