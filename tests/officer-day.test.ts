@@ -204,6 +204,10 @@ describe.each(PROVIDERS)("every card tells the truth (%s)", (provider) => {
     const all = await store.db.action.count({ where: { planId: plan.id } });
     const open = await store.db.action.count({ where: { planId: plan.id, OR: [{ status: null }, { status: { notIn: ["complete", "cancelled"] } }] } });
     expect((digests()[0]!.card as DigestCard).subtitle).toContain(`${all} actions, ${open} open`);
+    // A status cell that only names the status is not given as the reason for slipping.
+    const monday = digests()[0]!.card as DigestCard;
+    expect(JSON.stringify(monday)).not.toMatch(/because (?:In progress|Delayed|Not started)\.|\((?:In progress|Delayed)\)/);
+    expect(monday.sections.map((sec) => sec.summary).join(" ")).toMatch(/the most serious is (?:4\.2|5) /);
 
     // Monday 09:30: the prompt; each button, the More… form and words; one card, updated in place.
     expect((await stepTo(MONDAY_PROMPTS)).prompts?.prompts).toBe(2); // Sam's, and Mo's
