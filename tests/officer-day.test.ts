@@ -9,7 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WebChannel } from "../src/adapters/web/web-channel.js";
 import { renderAdaptiveCard } from "../src/cards/render-adaptive-card.js";
 import { renderBlockKit } from "../src/cards/render-block-kit.js";
-import type { AnswerPayload, Card, NoticeCard, PromptCard } from "../src/conversation/card.js";
+import type { AnswerPayload, Card, ChooseCard, DigestCard, NoticeCard, PromptCard } from "../src/conversation/card.js";
+import { findPersonActions } from "../src/conversation/find-person-actions.js";
 import { handleEvent, type ConversationDeps } from "../src/conversation/handle-event.js";
 import { messageCard } from "../src/conversation/message-card.js";
 import { sendPrompt } from "../src/conversation/send-prompt.js";
@@ -159,6 +160,111 @@ describe.each(PROVIDERS)("every card tells the truth (%s)", (provider) => {
     await expectTrue(all, "Sam Jones", LATER);
   });
 
+  it("an officer's day and a director's Monday in the playground read true at every step", async () => {
+    // As the playground runs it: its channel, the core's events, and the real schedule's tick.
+    const MONDAY_DIGEST = new Date("2020-12-21T08:31:00Z");
+    const MONDAY_PROMPTS = new Date("2020-12-21T09:31:00Z");
+    const MONDAY_LATER = new Date("2020-12-21T10:15:00Z");
+    const WEEK_LATER = new Date("2020-12-29T09:31:00Z"); // Monday 28th is a bank holiday
+    const stepTo = async (at: Date) => {
+      const report = await tick(deps, at);
+      await settle();
+      return report;
+    };
+    const answer = async (ref: string, kind: string, inputs: Record<string, string> = {}) => {
+      const card = shown();
+      await handleEvent(deps, { type: "answer", user: user("Sam Jones"), address: { platform: "web", address: "Sam Jones" }, deliveryId: `${ref}:${kind}`, payload: buttonOf(card, ref, kind), inputs, inline: false }, MONDAY_LATER);
+      await settle();
+    };
+    const prompts = () => web.messages("Sam Jones").filter((m) => m.card?.type === "prompt" && m.card.title === "Your actions need an update");
+    const shown = () => prompts().at(-1)!.card as PromptCard;
+    /** The card in the chat is the card drawn afresh from the store, and every part of it is true. */
+    const readsTrue = async (at: Date) => {
+      const card = shown();
+      expect(card).toEqual(await messageCard(store.db, card.messageId!, at));
+      await expectTrue(card, "Sam Jones", at);
+      return card;
+    };
+
+    // Sunday: Sam was welcomed on first contact (beforeEach), and is not welcomed again; Sam, an
+    // admin, subscribes a room.
+    expect((await person("Sam Jones")).welcomedAt).toEqual(NOW);
+    const again = await handleEvent(deps, { type: "contact", user: user("Sam Jones"), address: { platform: "web", address: "Sam Jones" } }, NOW);
+    expect(textOf(again.reply)).not.toMatch(/^Hello/);
+    await store.db.person.update({ where: { id: (await person("Sam Jones")).id }, data: { isAdmin: true } });
+    expect(textOf((await say("Sam Jones", "subscribe procurement", { room: "Leadership" })).reply)).toBe("This channel will get the weekly digest for procurement.tsv, on Mondays at 08:30.");
+
+    // Monday 08:30: the digest is a new message in the room, as the store has it.
+    expect((await stepTo(MONDAY_DIGEST)).digests).toEqual({ claimed: true, digests: 1 });
+    const digests = () => web.messages("Leadership").filter((m) => m.card?.type === "digest");
+    expect(digests()).toHaveLength(1);
+    const sent = await store.db.chatMessage.findFirstOrThrow({ where: { kind: "digest" } });
+    expect(digests()[0]!.card).toEqual(JSON.parse(sent.card!));
+    const plan = await store.db.plan.findFirstOrThrow();
+    const all = await store.db.action.count({ where: { planId: plan.id } });
+    const open = await store.db.action.count({ where: { planId: plan.id, OR: [{ status: null }, { status: { notIn: ["complete", "cancelled"] } }] } });
+    expect((digests()[0]!.card as DigestCard).subtitle).toContain(`${all} actions, ${open} open`);
+    // A status cell that only names the status is not given as the reason for slipping.
+    const monday = digests()[0]!.card as DigestCard;
+    expect(JSON.stringify(monday)).not.toMatch(/because (?:In progress|Delayed|Not started)\.|\((?:In progress|Delayed)\)/);
+    expect(monday.sections.map((sec) => sec.summary).join(" ")).toMatch(/the most serious is (?:4\.2|5) /);
+
+    // Monday 09:30: the prompt; each button, the More… form and words; one card, updated in place.
+    expect((await stepTo(MONDAY_PROMPTS)).prompts?.prompts).toBe(2); // Sam's, and Mo's
+    expect((await readsTrue(MONDAY_PROMPTS)).intro).toMatch(/^\d+ actions need an answer\.$/);
+    await answer("2.7", "on_track");
+    expect(itemOf(await readsTrue(MONDAY_LATER), "2.7").recorded).toMatch(/^Recorded: on track/);
+    await answer("5", "complete");
+    expect(fact(await readsTrue(MONDAY_LATER), "5", "Target")).toBe("30/11/2020");
+    await answer("2.6", "note", { kind: "delayed", date: "2021-03-31", text: "waiting for Cabinet" });
+    expect(await action("2.6")).toMatchObject({ status: "delayed", targetTo: "2021-03-31", statusText: "waiting for Cabinet" });
+    expect(fact(await readsTrue(MONDAY_LATER), "2.6", "Status")).toBe("Delayed");
+    await answer("3.3", "note", { kind: "blocked", text: "no budget" });
+    expect(itemOf(await readsTrue(MONDAY_LATER), "3.3").recorded).toMatch(/^Recorded: blocked: no budget/);
+    expect(textOf((await say("Sam Jones", "7.1 on track", { at: MONDAY_LATER })).reply)).toBe("Recorded for 7.1: on track.");
+    await settle();
+    expect(itemOf(await readsTrue(MONDAY_LATER), "7.1").recorded).toMatch(/^Recorded: on track/);
+    expect(prompts()).toHaveLength(1);
+
+    // A week later: another digest, a new message; a second prompt that reads true.
+    const week = await stepTo(WEEK_LATER);
+    expect(week.digests).toEqual({ claimed: true, digests: 1 });
+    expect(digests()).toHaveLength(2);
+    const weekly = digests()[1]!.card as DigestCard;
+    expect(weekly.subtitle).toContain("compared with the digest of 21/12/2020");
+    // The delay reads as an extension: ref and title, from → to, and the reason.
+    const extensions = [...weekly.sections, ...weekly.detail].flatMap((sec) => sec.lines).find((l) => l.label.startsWith("Target extensions"))!;
+    expect(extensions.items).toContain("2.6 A new permanent Head of Procurement and Contract Management starts in March. (CDAI): 31/12/2020 → 31/03/2021 (waiting for Cabinet)");
+    expect(prompts()).toHaveLength(2);
+    const second = await readsTrue(WEEK_LATER);
+    expect(second.items.map((i) => i.heading.split(" · ")[0])).not.toContain("5");
+    expect(fact(second, "2.6", "Target")).toBe("31/03/2021, in 92 days (was 31/12/2020)");
+  });
+
+  it("a choose card offers the person's open actions as the store has them, before and after an answer", async () => {
+    const sam = await person("Sam Jones");
+    const expectTrueChoice = async (card: Card | null, kind: string) => {
+      const choose = card as ChooseCard;
+      expect(choose.type).toBe("choose");
+      expect(choose.text).toBe("Which action is that for? Nothing is recorded until you choose.");
+      const open = await findPersonActions(store.db, sam.id, "2020-12-20");
+      expect(choose.options.map((o) => (o.answer as AnswerPayload).a)).toEqual(open.map((a) => a.id));
+      for (const [i, o] of choose.options.entries()) {
+        expect(o.label.startsWith(`${open[i]!.ref ?? open[i]!.key}: ${kind} (`)).toBe(true);
+        expect((o.answer as AnswerPayload).k).toBe(kind === "Complete" ? "complete" : "on_track");
+      }
+      return choose;
+    };
+    const first = await expectTrueChoice((await say("Sam Jones", "done")).reply, "Complete");
+    const five = first.options.find((o) => o.label.startsWith("5:"))!.answer as AnswerPayload;
+    await press("Sam Jones", five);
+    expect(await action("5")).toMatchObject({ status: "complete" });
+    // Asked again: the finished action is no longer offered.
+    const again = await expectTrueChoice((await handleEvent(deps, { type: "text", user: user("Sam Jones"), deliveryId: "done-again", text: "done" }, NOW)).reply, "Complete");
+    expect(again.options.map((o) => o.label.split(":")[0])).not.toContain("5");
+    expect(again.options).toHaveLength(first.options.length - 1);
+  });
+
   it("a list card keeps its 'N more actions' footer and its header counts the open actions now", async () => {
     // Six is the most a card shows: give Sam a seventh open action.
     await store.db.action.update({ where: { id: (await action("2.5")).id }, data: { status: "in_progress" } });
@@ -191,6 +297,7 @@ describe.each(PROVIDERS)("every card tells the truth (%s)", (provider) => {
     ["2.6 nearly done", "en-GB", /^I'm not sure what "2\.6 nearly done" should record/],
     ["bron wedi gorffen", "cy", /^Dydw i ddim yn siŵr beth ddylai "bron wedi gorffen" ei gofnodi/],
     ["heb ei wneud", "cy", /^Dydw i ddim yn siŵr beth ddylai "heb ei wneud" ei gofnodi/],
+    ["wedi'i wneud ond wedi'i oedi", "cy", /^Dydw i ddim yn siŵr beth ddylai "wedi'i wneud ond wedi'i oedi" ei gofnodi/],
   ])("'%s' (%s) is asked back with the actions' buttons, not 'Sorry, I didn't understand'", async (text, locale, intro) => {
     const { reply } = await say("Sam Jones", text, { locale });
     expect(reply?.type).toBe("prompt");
@@ -214,6 +321,41 @@ describe.each(PROVIDERS)("every card tells the truth (%s)", (provider) => {
     // The More… form offers the answer the words point to.
     const more = card.items[0]!.buttons.find((b) => b.form)!;
     expect(more.label).toBe(locale === "cy" ? "Mwy…" : "More…");
+  });
+
+  it.each([
+    ["snooze 2.6 until 1 March", "en-GB", "2.6 is snoozed: I'll ask again then."],
+    ["atgoffa fi am 2.6 tan 1 Mawrth", "cy", "Mae 2.6 wedi'i ohirio: byddaf yn gofyn eto bryd hynny."],
+  ])("'%s' (%s) snoozes 2.6 until the date said, with no button to find", async (text, locale, told) => {
+    expect(textOf((await say("Sam Jones", text, { locale })).reply)).toBe(told);
+    const answer = await store.db.answer.findFirstOrThrow({ where: { actionId: (await action("2.6")).id } });
+    expect(answer).toMatchObject({ kind: "snooze" });
+    expect(JSON.parse(answer.payload)).toMatchObject({ date: "2021-03-01" });
+  });
+
+  it.each([
+    ["2.6 delayed to 31 March 2021, waiting for Cabinet", "en-GB", "Status", "Delayed", /^Recorded: delayed to 31\/03\/2021: waiting for Cabinet/],
+    ["2.6 wedi'i oedi tan 31 Mawrth 2021, aros am y Cabinet", "cy", "Statws", "Wedi'i oedi", /^Cofnodwyd: .*31\/03\/2021: aros am y Cabinet/],
+  ])("'%s' (%s) after On track: the card shows the delay, status and recorded line alike", async (text, locale, statusLabel, status, recorded) => {
+    await handleEvent(deps, { type: "contact", user: user("Sam Jones", locale), address: { platform: "web", address: "Sam Jones" } }, NOW);
+    await store.db.person.update({ where: { id: (await person("Sam Jones")).id }, data: { locale } });
+    await sendPrompt(deps, (await person("Sam Jones")).id, NOW);
+    const sent = web.messages("Sam Jones").find((m) => m.card?.type === "prompt")!.card as PromptCard;
+    await press("Sam Jones", buttonOf(sent, "2.6", "on_track"));
+    await say("Sam Jones", text, { at: LATER, locale });
+    await settle();
+    const after = (await messageCard(store.db, sent.messageId!, LATER))!;
+    expect(fact(after, "2.6", statusLabel)).toBe(status);
+    expect(itemOf(after, "2.6").recorded).toMatch(recorded);
+    expect(web.messages("Sam Jones").find((m) => m.card?.type === "prompt")!.card).toEqual(after);
+  });
+
+  it.each([
+    ["my actions", "en-GB", "Sam Jones, I've sent your actions to our 1:1 chat: a list of someone's actions is only shown there."],
+    ["fy ngweithredoedd", "cy", "Sam Jones, rwyf wedi anfon eich camau gweithredu i'n sgwrs 1:1: dim ond yno y dangosir rhestr camau gweithredu rhywun."],
+  ])("'%s' (%s) in a room gets the pointer in the person's language, and the room sees no list", async (text, locale, pointer) => {
+    expect(textOf((await say("Sam Jones", text, { room: "Leadership", locale })).reply)).toBe(pointer);
+    expect(web.messages("Leadership")).toEqual([]);
   });
 
   it.each([

@@ -154,7 +154,15 @@ describe("parseReply: snooze", () => {
     ["not now", reply(snooze())],
     // A time was given that could not be read: ask.
     ["snooze until after Christmas", unsure(snooze())],
+    // The ref right after the word, before the date (issue 13: this pointed to a Snooze button).
+    ["snooze 2.6 until 1 March", reply(snooze(target("1 March", "2027-03-01")), "2.6")],
+    ["snooze R 6 till 1 March", reply(snooze(target("1 March", "2027-03-01")), "R 6")],
+    ["atgoffa fi am 2.6 tan 1 Mawrth", reply(snooze(target("1 Mawrth", "2027-03-01")), "2.6")],
   ])("%j", expectReply);
+
+  it("takes no ref from a range after the status word ('delayed 2 to 3 weeks')", () => {
+    expect(parseReply("delayed 2 to 3 weeks", { today: TODAY }).ref).toBeNull();
+  });
 });
 
 describe("parseReply: not mine", () => {

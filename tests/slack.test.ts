@@ -454,16 +454,22 @@ describe.each(PROVIDERS)("Chaser on Slack (%s)", (provider) => {
   });
 
   it("lets an admin subscribe a channel to a plan's digest with /chaser in that channel, and no one else", async () => {
-    const subscribe = (userId: string) => post(slashCommandBody({ userId, command: "/chaser", text: "subscribe procurement.tsv", teamId: fake.teamId, channelId: "C0LEADERS", channelName: "leadership" }));
-    expect((await subscribe(MO.id)).status).toBe(200);
-    await settle();
-    expect(dm(MO.id).at(-1)?.text).toMatch(/^Only Chaser's admins can do that/);
+    // The answer is the command's own, in the channel and seen only by who typed it: its ack, or
+    // its response_url when the core took longer than Slack waits for the ack.
+    const subscribe = async (userId: string) => {
+      const responseUrl = fake.responseUrl();
+      const response = await post(slashCommandBody({ userId, command: "/chaser", text: "subscribe procurement.tsv", teamId: fake.teamId, channelId: "C0LEADERS", channelName: "leadership", responseUrl }));
+      expect(response.status).toBe(200);
+      await settle();
+      return (response.body ? JSON.parse(response.body) : fake.responses(responseUrl)[0]?.body) as unknown;
+    };
+    expect(await subscribe(MO.id)).toMatchObject({ response_type: "ephemeral", text: expect.stringMatching(/^Only Chaser's admins can do that/) });
+    expect(dm(MO.id)).toEqual([]);
     expect(await store.db.digestSubscription.count()).toBe(0);
 
     await store.db.person.update({ where: { slackUserId: SAM.id }, data: { isAdmin: true } });
-    await subscribe(SAM.id);
-    await settle();
-    expect(dm(SAM.id).at(-1)?.text).toBe("This channel will get the weekly digest for procurement.tsv, on Mondays at 08:30. It will come in English.");
+    expect(await subscribe(SAM.id)).toMatchObject({ response_type: "ephemeral", text: "This channel will get the weekly digest for procurement.tsv, on Mondays at 08:30. It will come in English." });
+    expect(fake.messages("C0LEADERS")).toEqual([]);
     expect(await store.db.digestSubscription.findMany()).toMatchObject([{ platform: "slack", address: "C0LEADERS" }]);
 
     // Monday's digest is a new message in the channel, not a reply in the thread of anything.

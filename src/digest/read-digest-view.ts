@@ -1,4 +1,5 @@
 import { addDays, londonDate } from "../domain/london-date.js";
+import { normaliseStatus } from "../domain/normalise-status.js";
 import type { ScheduleSettings } from "../schedule/schedule-settings.js";
 import type { Store } from "../store/open-store.js";
 import {
@@ -136,7 +137,7 @@ function themeView(
     owners: r.owners,
     days: r.days,
     targetTo: r.targetTo,
-    reason: r.statusText ?? r.progress ?? null,
+    reason: [r.statusText, r.progress].find((text): text is string => Boolean(text) && !onlyAStatus(text!)) ?? null,
     mainRef: r.mainRef,
     mainText: r.mainText,
     slip: r.slip,
@@ -243,4 +244,15 @@ function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
     else out.set(k, [item]);
   }
   return out;
+}
+
+/**
+ * A status cell that only names the status ("In progress", "Delayed", "On track") gives no reason
+ * for slipping: "because In progress" would read as one.
+ */
+function onlyAStatus(text: string): boolean {
+  const plain = text.replace(/[^\p{L}\p{N}\s]/gu, " ").trim();
+  if (plain.split(/\s+/).length > 2) return false;
+  const { status, rag } = normaliseStatus(text);
+  return status !== null || rag !== null;
 }

@@ -366,6 +366,25 @@ function introducedRefs(s: string): FoundRef[] {
   return found;
 }
 
+/** Words after which a date follows a ref named right after the status word. */
+const DATE_AFTER_REF = /^(?:until|till|til|to|by|tan|hyd|nes|erbyn)$/i;
+
+/**
+ * A ref right after the first word and before a date: "snooze 2.6 until 1 March", "delay 2.6 to
+ * end of March". Only the ref is taken out, leaving the status word and its date. A bare number
+ * before "to" is a range ("delayed 2 to 3 weeks"), not a ref.
+ */
+function verbLedRef(s: string): FoundRef | null {
+  const ws = words(s);
+  if (ws.length < 4 || !/^\p{L}+$/u.test(ws[0]!.text)) return null;
+  const found = refAt(ws, 1);
+  if (!found) return null;
+  const next = ws.find((w) => w.start > found.end);
+  if (!next || !DATE_AFTER_REF.test(next.text)) return null;
+  if (/^\d+$/.test(found.text) && /^to$/i.test(next.text)) return null;
+  return found;
+}
+
 /** `s` with the spans blanked out, spaces tidied. */
 function without(s: string, spans: Array<{ start: number; end: number }>): string {
   let out = s;
@@ -776,7 +795,7 @@ export function parseReply(text: string, options: ParseReplyOptions): ParsedRepl
   }
 
   // 5. Refs at the end and after "for"/"on"/"am".
-  const later = [trailingRef(body), ...introducedRefs(body)].filter((r): r is FoundRef => r !== null);
+  const later = [trailingRef(body), verbLedRef(body), ...introducedRefs(body)].filter((r): r is FoundRef => r !== null);
   body = without(body, dedupe(later));
   const ref = oneRef([...leading, ...later]);
 

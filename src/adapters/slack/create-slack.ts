@@ -259,8 +259,10 @@ export async function createSlack(options: SlackOptions): Promise<Slack> {
         // an admin's command, an answer). A channel other than the person's DM is the room it was said in.
         const room = channelId && !channelId.startsWith("D") ? { platform: "slack" as const, address: channelId } : undefined;
         const outcome = await forward({ type: "text", command: true, user, address: address(userId), ...(room ? { room } : {}), deliveryId: `command:${command.trigger_id ?? Date.now()}`, text });
-        if (outcome.notSaved && outcome.reply?.type === "notice") {
-          // Said in the command's own answer, where the person typed it.
+        // Said in the command's own answer, where the person typed it and seen by them alone: a
+        // refusal, and anything said to a command typed in a channel (its pointer to the DM, an
+        // admin's "this channel will get the digest"), which would read oddly in the DM.
+        if ((outcome.notSaved || room) && outcome.reply?.type === "notice") {
           if (await ackOnce({ response_type: "ephemeral", text: outcome.reply.text })) return;
           return respondOrTell(respond, userId, outcome.reply);
         }
