@@ -195,7 +195,7 @@ describe.skipIf(!run)("an officer's day and a director's Monday in Microsoft 365
   it("Sunday: an admin subscribes the Announcements channel by @mentioning Chaser there", async () => {
     await open(/Announcements/);
     await send("subscribe procurement", { mention: true });
-    await page.getByText("This channel will get the weekly digest for procurement.tsv, on Mondays at 08:30.").waitFor(WAIT);
+    await page.getByText("This channel will get the weekly digest for procurement.tsv, on Mondays at 08:30. It will come in English.").waitFor(WAIT);
     expect(await store.db.digestSubscription.findMany()).toMatchObject([{ platform: "teams" }]);
     await snap("subscribed");
   }, 180_000);
@@ -330,7 +330,7 @@ describe.skipIf(!run)("an officer's day and a director's Monday in Microsoft 365
     const digestPosts = page.locator(".fui-Card[role=group]").filter({ hasText: "Weekly digest: procurement.tsv" });
     await digestPosts.nth(1).waitFor(WAIT);
     expect(await digestPosts.count()).toBe(2);
-    expect(await digestPosts.filter({ hasText: "compared with the digest of 21/12/2020" }).count()).toBe(1);
+    expect(await digestPosts.filter({ hasText: "compared with the digest of 21 December 2020" }).count()).toBe(1);
     await snap("second-digest");
   }, 240_000);
 });

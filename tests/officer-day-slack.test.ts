@@ -161,7 +161,7 @@ describe.each(PROVIDERS)("an officer's day and a director's Monday on Slack (%s)
   });
 
   it("Sunday: Sam, an admin, subscribes the leadership channel; '/chaser' there gets a pointer, not the list", async () => {
-    expect(await command("subscribe procurement", LEADERS)).toMatchObject({ text: "This channel will get the weekly digest for procurement.tsv, on Mondays at 08:30." });
+    expect(await command("subscribe procurement", LEADERS)).toMatchObject({ text: "This channel will get the weekly digest for procurement.tsv, on Mondays at 08:30. It will come in English." });
     expect(await store.db.digestSubscription.findMany()).toMatchObject([{ platform: "slack", address: LEADERS }]);
     expect(await command("my actions", LEADERS)).toMatchObject({ response_type: "ephemeral", text: "Sam Jones, I've sent your actions to our 1:1 chat: a list of someone's actions is only shown there." });
     // Nothing about Sam's actions is posted in the channel for everyone.
@@ -232,7 +232,7 @@ describe.each(PROVIDERS)("an officer's day and a director's Monday on Slack (%s)
     const digests = fake.messages(LEADERS);
     expect(digests).toHaveLength(2);
     expect(digests.every((m) => m.threadTs === undefined)).toBe(true);
-    expect(JSON.stringify(digests[1]!.blocks)).toContain("compared with the digest of 21/12/2020");
+    expect(JSON.stringify(digests[1]!.blocks)).toContain("compared with the digest of 21 December 2020");
 
     const prompts = dm().filter((m) => m.text?.startsWith("Your actions need an update"));
     expect(prompts).toHaveLength(2);

@@ -192,7 +192,7 @@ describe.each(PROVIDERS)("every card tells the truth (%s)", (provider) => {
     const again = await handleEvent(deps, { type: "contact", user: user("Sam Jones"), address: { platform: "web", address: "Sam Jones" } }, NOW);
     expect(textOf(again.reply)).not.toMatch(/^Hello/);
     await store.db.person.update({ where: { id: (await person("Sam Jones")).id }, data: { isAdmin: true } });
-    expect(textOf((await say("Sam Jones", "subscribe procurement", { room: "Leadership" })).reply)).toBe("This channel will get the weekly digest for procurement.tsv, on Mondays at 08:30.");
+    expect(textOf((await say("Sam Jones", "subscribe procurement", { room: "Leadership" })).reply)).toBe("This channel will get the weekly digest for procurement.tsv, on Mondays at 08:30. It will come in English.");
 
     // Monday 08:30: the digest is a new message in the room, as the store has it.
     expect((await stepTo(MONDAY_DIGEST)).digests).toEqual({ claimed: true, digests: 1 });
@@ -231,7 +231,7 @@ describe.each(PROVIDERS)("every card tells the truth (%s)", (provider) => {
     expect(week.digests).toEqual({ claimed: true, digests: 1 });
     expect(digests()).toHaveLength(2);
     const weekly = digests()[1]!.card as DigestCard;
-    expect(weekly.subtitle).toContain("compared with the digest of 21/12/2020");
+    expect(weekly.subtitle).toContain("compared with the digest of 21 December 2020");
     // The delay reads as an extension: ref and title, from → to, and the reason.
     const extensions = [...weekly.sections, ...weekly.detail].flatMap((sec) => sec.lines).find((l) => l.label.startsWith("Target extensions"))!;
     expect(extensions.items).toContain("2.6 A new permanent Head of Procurement and Contract Management starts in March. (CDAI): 31/12/2020 → 31/03/2021 (waiting for Cabinet)");
