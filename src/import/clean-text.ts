@@ -39,8 +39,12 @@ function htmlFolded(html: string): string {
  * entities decoded, bullet glyphs unified to "•", runs of spaces folded. Lines are kept because
  * paragraphs and list items carry meaning (milestones, sub-activities).
  */
+// Most cells are one plain line: nothing below would change them but the trim.
+const NEEDS_CLEANING = /[\r\n\t<\u00A0\uF0B7\uF0A7\uF076\u2022\u25CB\u25AA\u25CF\u25E6\u2023\u2043\u00B7]| {2}/;
+
 export function cleanText(raw: string | null | undefined): string {
   if (!raw) return "";
+  if (!NEEDS_CLEANING.test(raw)) return raw.trim();
   let text = raw.replace(/\r\n?/g, "\n");
   if (TAG.test(text)) text = htmlFolded(text);
   return text
@@ -55,5 +59,6 @@ export function cleanText(raw: string | null | undefined): string {
 
 /** cleanText folded onto one line, for titles, refs and owners. */
 export function cleanLine(raw: string | null | undefined): string {
-  return cleanText(raw).replace(/\n+/g, " ").trim();
+  const text = cleanText(raw);
+  return text.includes("\n") ? text.replace(/\n+/g, " ").trim() : text;
 }

@@ -128,7 +128,11 @@ function roleAfresh(text: string): ColumnRole | null {
 const FIRST_WORDS = new Set([...EXACT.keys()].map((h) => h.split(" ")[0]!));
 const PLAIN_FIRST_WORD = /^\s*([A-Za-z0-9]+)(?![‘’'A-Za-z0-9])/;
 
+// Normalising only drops punctuation, asides and markup: a long cell with none of them is no heading.
+const LONGEST_EXACT = Math.max(...[...EXACT.keys()].map((h) => h.length));
+
 function isExactHeader(text: string): boolean {
+  if (text.length > LONGEST_EXACT * 2 && !/[(\[<&]/.test(text)) return false;
   const first = PLAIN_FIRST_WORD.exec(text);
   if (first && !FIRST_WORDS.has(singular(first[1]!.toLowerCase()))) return false;
   return EXACT.has(normaliseHeader(text));

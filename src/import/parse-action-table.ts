@@ -256,7 +256,7 @@ function newAction(line: number, f: Fields, text: string): ActionDraft {
 }
 
 function finish(recs: RecDraft[], titleLines: string[], warnings: WarningDraft[]): ParsedPlan {
-  const lexicon = buildOwnerLexicon(recs.flatMap((r) => r.actions.flatMap((a) => [a.owner, a.accountable])).filter(Boolean));
+  const lexicon = buildOwnerLexicon([...new Set(recs.flatMap((r) => r.actions.flatMap((a) => [a.owner, a.accountable])).filter(Boolean))]);
   const roles = new Map<string, ParsedRole>();
   const usedRefs = new Set<string>();
   // Plans name the same few owners and dates on row after row: each distinct text is read once.
