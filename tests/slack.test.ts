@@ -195,10 +195,12 @@ describe.each(PROVIDERS)("Chaser on Slack (%s)", (provider) => {
       const actions = await store.db.action.findMany({ where: { plan: { slug: "fire-tracker" } }, orderBy: { ref: "asc" } });
       expect(actions.map((a) => [a.ref, a.targetTo, a.status])).toEqual([["AFI 1", "2025-03-31", "in_progress"], ["AFI 2", "2025-06-30", "not_started"], ["AFI 3", "2025-09-30", "in_progress"]]);
       expect(JSON.stringify(fake.messages())).toContain("Imported fire-tracker.csv (fire-tracker)");
-      // A second press finds nothing waiting: the import is not repeated.
+      // A second press of the same button: the import is not repeated, and the person is told so.
+      const histories = await store.db.history.count();
       await press(SAM.id, card, buttons(card)[0]!);
       await settle();
-      expect(JSON.stringify(fake.messages())).toContain("This import is no longer waiting");
+      expect(JSON.stringify(fake.messages())).toContain("fire-tracker.csv has already been imported (as fire-tracker); it was not imported again.");
+      expect(await store.db.history.count()).toBe(histories);
     });
 
     it("cancels on Cancel, writing nothing", async () => {
