@@ -59,10 +59,15 @@ function previewCard(t: TFunction, id: string, fileName: string, plan: ParsedPla
     options: [
       button(t("reading.card.import"), { v: 1, imp: id, do: "import" }),
       ...(hasSuggestions ? [button(`${t("reading.card.import")}: ${t("reading.card.use_suggested")}`, { v: 1, imp: id, do: "import_suggested" })] : []),
-      ...unsure.map((q) => button(t("reading.card.correct", { column: q.column, heading: q.heading || t("reading.no_heading") }), { v: 1, imp: id, do: "column", col: q.column })),
+      ...unsure.map((q) => button(t("reading.card.correct", { column: q.column, heading: short(q.heading) || t("reading.no_heading") }), { v: 1, imp: id, do: "column", col: q.column })),
       button(t("reading.card.cancel"), { v: 1, imp: id, do: "cancel" }),
     ],
   };
+}
+
+/** A heading short enough for a button (Slack shows 75 characters of one). */
+function short(heading: string): string {
+  return heading.length > 30 ? `${heading.slice(0, 29)}…` : heading;
 }
 
 /** Asks what one column holds: a button per role (Chaser's guess first) and one to leave it out. */
