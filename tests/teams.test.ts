@@ -661,6 +661,18 @@ describe.each(PROVIDERS)("Teams: importing a plan sent in the 1:1 chat (%s)", (p
     expect(rig.connector.fileDownloads).toEqual({ served: 1, refused: 0 });
     expect(headline(lastCard(BOB))).toContain("Only Chaser admins can import plans.");
   });
+
+  it("says so when the file cannot be downloaded, and keeps nothing", async () => {
+    await rig.store.db.person.update({ where: { teamsUserId: ALICE.id }, data: { isAdmin: true } });
+    const file = rig.connector.uploadFile("fire-tracker.csv", new TextEncoder().encode(TRACKER));
+    // The address has expired by the time it is fetched (it is short-lived).
+    const expired = { ...file, content: { ...file.content, downloadUrl: file.content.downloadUrl.replace(/tempauth=[^&]+/, "tempauth=expired") } };
+    expect((await say(rig, ALICE, "", { attachments: [expired] })).status).toBe(200);
+    await rig.background.settle();
+    expect(rig.connector.fileDownloads).toEqual({ served: 0, refused: 1 });
+    expect(headline(lastCard(ALICE))).toBe("Chaser could not download fire-tracker.csv. Send it again, or import it with the command line.");
+    expect(await rig.store.db.pendingImport.count()).toBe(0);
+  });
 });
 
 describe.each(PROVIDERS)("Teams with an app id: only Teams may post (%s)", (provider) => {
