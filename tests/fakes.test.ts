@@ -237,6 +237,21 @@ describe("fake Bot Connector, driven by botbuilder's CloudAdapter with auth off"
     expect(fake.limitViolations).toBe(2);
   });
 
+  it("serves an uploaded file at its pre-authorised download address only, as Teams' file attachments point at", async () => {
+    const fake = await connector();
+    const attachment = fake.uploadFile("plan.xlsx", new Uint8Array([1, 2, 3]));
+    expect(attachment).toMatchObject({ contentType: "application/vnd.microsoft.teams.file.download.info", name: "plan.xlsx", content: { fileType: "xlsx" } });
+    const served = await fetch(attachment.content.downloadUrl);
+    expect(served.status).toBe(200);
+    expect([...new Uint8Array(await served.arrayBuffer())]).toEqual([1, 2, 3]);
+    const address = new URL(attachment.content.downloadUrl);
+    address.searchParams.set("tempauth", "guessed");
+    expect((await fetch(address)).status).toBe(401);
+    address.searchParams.delete("tempauth");
+    expect((await fetch(address)).status).toBe(401);
+    expect(fake.fileDownloads).toEqual({ served: 1, refused: 2 });
+  });
+
   it("answers 429 past 50 requests a second across the app, whatever the threads", async () => {
     const fake = await connector();
     const statuses = await Promise.all(

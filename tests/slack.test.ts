@@ -195,10 +195,37 @@ describe.each(PROVIDERS)("Chaser on Slack (%s)", (provider) => {
       const actions = await store.db.action.findMany({ where: { plan: { slug: "fire-tracker" } }, orderBy: { ref: "asc" } });
       expect(actions.map((a) => [a.ref, a.targetTo, a.status])).toEqual([["AFI 1", "2025-03-31", "in_progress"], ["AFI 2", "2025-06-30", "not_started"], ["AFI 3", "2025-09-30", "in_progress"]]);
       expect(JSON.stringify(fake.messages())).toContain("Imported fire-tracker.csv (fire-tracker)");
-      // A second press finds nothing waiting: the import is not repeated.
+      // A second press of the same button: the import is not repeated, and the person is told so.
+      const histories = await store.db.history.count();
       await press(SAM.id, card, buttons(card)[0]!);
       await settle();
-      expect(JSON.stringify(fake.messages())).toContain("This import is no longer waiting");
+      expect(JSON.stringify(fake.messages())).toContain("fire-tracker.csv has already been imported (as fire-tracker); it was not imported again.");
+      expect(await store.db.history.count()).toBe(histories);
+    });
+
+    it("lets the admin correct a column the preview is unsure of before Import", async () => {
+      await store.db.person.update({ where: { slackUserId: SAM.id }, data: { isAdmin: true } });
+      await openDm(SAM.id);
+      const withEscalation = TRACKER.split("\n").map((line, i) => `${line},${i === 0 ? "Escalation point" : ["Head of Finance", "Head of HR", "Estates Manager"][i - 1]}`).join("\n");
+      const file = fake.shareFile("fire-tracker.csv", new TextEncoder().encode(withEscalation));
+      const base = say(SAM.id, "");
+      const payload = { ...base.payload, event: { ...(base.payload.event as Record<string, unknown>), subtype: "file_share", files: [file] } };
+      expect((await post({ body: JSON.stringify(payload), contentType: "application/json" })).status).toBe(200);
+      await settle();
+      const preview = dm(SAM.id).at(-1)!;
+      expect(buttons(preview).map((b) => b.text.text)).toEqual(["Import", "Correct column G (Escalation point)", "Cancel"]);
+      await press(SAM.id, preview, buttons(preview)[1]!);
+      await settle();
+      const question = dm(SAM.id).at(-1)!;
+      expect(textOf(question)).toContain("What does column G (Escalation point) hold?");
+      await press(SAM.id, question, buttons(question).find((b) => b.text.text === "accountable")!);
+      await settle();
+      const corrected = dm(SAM.id).at(-1)!;
+      expect(textOf(corrected)).toContain("accountable (as you said)");
+      await press(SAM.id, corrected, buttons(corrected).find((b) => b.text.text === "Import")!);
+      await settle();
+      const accountable = await store.db.actionOwner.findMany({ where: { kind: "accountable", action: { plan: { slug: "fire-tracker" } } }, include: { role: true } });
+      expect(accountable.map((o) => o.role.name).sort()).toEqual(["Estates Manager", "Head of Finance", "Head of HR"]);
     });
 
     it("cancels on Cancel, writing nothing", async () => {

@@ -571,6 +571,110 @@ describe.each(PROVIDERS)("Teams, end to end (%s)", (provider) => {
   });
 });
 
+describe.each(PROVIDERS)("Teams: importing a plan sent in the 1:1 chat (%s)", (provider) => {
+  // "Escalation point" is a heading Chaser does not know, over names it cannot place: it asks.
+  const TRACKER = [
+    "AFI Ref,Area for Improvement,Action,Assigned To,Finish by,Where are we,Escalation point",
+    "AFI 1,The service should improve how it records audits.,Introduce one audit form.,Group Manager Prevention,31/03/2025,In progress,Head of Finance",
+    "AFI 2,The service should make sure staff understand the values.,Run values workshops.,Head of People,30/06/2025,Not started,Head of HR",
+    "AFI 3,The service should have a clear plan for its estate.,Agree an estates strategy.,Director of Corporate Services,30/09/2025,In progress,Estates Manager",
+  ].join("\n");
+  let rig: Rig;
+  beforeEach(async () => {
+    rig = await startRig(provider);
+    await install(rig, ALICE);
+  });
+  afterEach(async () => {
+    await rig.close();
+  });
+
+  /** Alice uploads the file in her chat with Chaser: Teams sends a message whose attachment points at the file. */
+  const upload = async (member: TeamsMember) => {
+    const file = rig.connector.uploadFile("fire-tracker.csv", new TextEncoder().encode(TRACKER));
+    // Teams adds an HTML rendering of the message beside the file; it is not a file.
+    const attachments = [file, { contentType: "text/html", content: "<p>fire-tracker.csv</p>" }];
+    expect((await say(rig, member, "", { attachments })).status).toBe(200);
+    await rig.background.settle();
+  };
+  const lastCard = (member: TeamsMember) => cardOf(sentTo(rig, member).at(-1));
+  const cardButtons = (card: Json): Json[] => card.body.find((e: Json) => e.type === "ActionSet")?.actions ?? [];
+  const pressButton = async (member: TeamsMember, card: Json, title: string, via: "execute" | "submit" = "execute") => {
+    const found = cardButtons(card).find((b) => b.title === title);
+    expect(found, `a button "${title}"`).toBeDefined();
+    const answered = via === "execute" ? await execute(rig, member, found!.data) : await submit(rig, member, found!.fallback.data);
+    expect(answered.status).toBe(200);
+    await rig.background.settle();
+    // Action.Execute answers with the card in the invoke response; Action.Submit replies with a message.
+    return via === "execute" ? (answered.json!.value as Json) : lastCard(member);
+  };
+  const plans = () => rig.store.db.plan.count();
+
+  it("downloads the file, previews it as a card, lets the admin correct a column, and imports on Import, once", async () => {
+    await rig.store.db.person.update({ where: { teamsUserId: ALICE.id }, data: { isAdmin: true } });
+    await upload(ALICE);
+    expect(rig.connector.fileDownloads).toEqual({ served: 1, refused: 0 });
+    const preview = lastCard(ALICE);
+    expect(headline(preview)).toContain("Import fire-tracker.csv?");
+    expect(headline(preview)).toContain("Found: 3 recommendations, 3 actions, 3 owners, 3 dated targets, 3 statuses.");
+    expect(headline(preview)).toContain("Column G (Escalation point) is left out");
+    expect(cardButtons(preview).map((b) => b.title)).toEqual(["Import", "Correct column G (Escalation point)", "Cancel"]);
+    expect(await plans()).toBe(1);
+
+    // The admin says what column G holds: a choice of roles, then the preview again with it applied.
+    const question = await pressButton(ALICE, preview, "Correct column G (Escalation point)");
+    expect(headline(question)).toBe('What does column G (Escalation point) hold? It has "Head of Finance", "Head of HR", "Estates Manager".');
+    expect(cardButtons(question).map((b) => b.title)).toContain("accountable");
+    const corrected = await pressButton(ALICE, question, "accountable");
+    expect(headline(corrected)).toContain("G \"Escalation point\" → accountable (as you said)");
+    expect(await plans()).toBe(1);
+
+    // Import, through the Action.Submit fallback this time: the plan is written with column G as accountable.
+    const done = await pressButton(ALICE, corrected, "Import", "submit");
+    expect(headline(done)).toMatch(/^Imported fire-tracker\.csv \(fire-tracker\): 3 recommendations, 3 actions\./);
+    const actions = await rig.store.db.action.findMany({
+      where: { plan: { slug: "fire-tracker" } },
+      orderBy: { ref: "asc" },
+      include: { owners: { include: { role: true }, orderBy: { position: "asc" } } },
+    });
+    expect(actions.map((a) => [a.ref, a.targetTo, a.status, a.owners.map((o) => `${o.kind}:${o.role.name}`)])).toEqual([
+      ["AFI 1", "2025-03-31", "in_progress", ["accountable:Head of Finance", "responsible:Group Manager Prevention"]],
+      ["AFI 2", "2025-06-30", "not_started", ["accountable:Head of HR", "responsible:Head of People"]],
+      ["AFI 3", "2025-09-30", "in_progress", ["accountable:Estates Manager", "responsible:Director of Corporate Services"]],
+    ].map(([ref, to, status, owners]) => [ref, to, status, expect.arrayContaining(owners as string[])]));
+
+    // The same Import pressed again (a double click, or Teams resending): nothing is imported twice.
+    const histories = await rig.store.db.history.count({ where: { entity: { not: "pending-import" } } });
+    const again = await pressButton(ALICE, corrected, "Import");
+    expect(headline(again)).toBe("fire-tracker.csv has already been imported (as fire-tracker); it was not imported again.");
+    expect(await rig.store.db.history.count({ where: { entity: { not: "pending-import" } } })).toBe(histories);
+  });
+
+  it("cancels on Cancel, writing nothing, and refuses someone who is not an admin without downloading", async () => {
+    await rig.store.db.person.update({ where: { teamsUserId: ALICE.id }, data: { isAdmin: true } });
+    await upload(ALICE);
+    const cancelled = await pressButton(ALICE, lastCard(ALICE), "Cancel");
+    expect(headline(cancelled)).toBe("Import of fire-tracker.csv cancelled: nothing was written.");
+    expect(await plans()).toBe(1);
+
+    await install(rig, BOB);
+    await upload(BOB);
+    expect(rig.connector.fileDownloads).toEqual({ served: 1, refused: 0 });
+    expect(headline(lastCard(BOB))).toContain("Only Chaser admins can import plans.");
+  });
+
+  it("says so when the file cannot be downloaded, and keeps nothing", async () => {
+    await rig.store.db.person.update({ where: { teamsUserId: ALICE.id }, data: { isAdmin: true } });
+    const file = rig.connector.uploadFile("fire-tracker.csv", new TextEncoder().encode(TRACKER));
+    // The address has expired by the time it is fetched (it is short-lived).
+    const expired = { ...file, content: { ...file.content, downloadUrl: file.content.downloadUrl.replace(/tempauth=[^&]+/, "tempauth=expired") } };
+    expect((await say(rig, ALICE, "", { attachments: [expired] })).status).toBe(200);
+    await rig.background.settle();
+    expect(rig.connector.fileDownloads).toEqual({ served: 0, refused: 1 });
+    expect(headline(lastCard(ALICE))).toBe("Chaser could not download fire-tracker.csv. Send it again, or import it with the command line.");
+    expect(await rig.store.db.pendingImport.count()).toBe(0);
+  });
+});
+
 describe.each(PROVIDERS)("Teams with an app id: only Teams may post (%s)", (provider) => {
   const APP_ID = "11111111-2222-3333-4444-555555555555";
   const PASSWORD = "fake-secret";

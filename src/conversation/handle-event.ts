@@ -163,7 +163,7 @@ async function handleFor(deps: ConversationDeps, person: Person, event: Exclude<
     case "file":
       // A file the platform delivers again (Slack retries) gets one preview, not two.
       if (await deliverySeen(db, deliveryKey(event))) return none;
-      return { ...none, reply: await fileReceived(deps, person, t, event.file, now) };
+      return { ...none, reply: await fileReceived(deps, person, t, via, event.file, now) };
     case "answer": {
       const imported = ImportPayload.safeParse(event.payload);
       if (imported.success) return { ...none, reply: await importPressed(deps, person, t, via, imported.data, now) };

@@ -41,6 +41,23 @@ function singular(word: string): string {
  * punctuation dropped, plurals made singular, single spaces.
  */
 export function normaliseHeader(text: string): string {
+  return remembered(normalised, text, normaliseAfresh);
+}
+
+// Header rows are read again at every page break and every row is tried as one: the same few
+// strings are normalised and matched thousands of times, so recent answers are kept.
+const normalised = new Map<string, string>();
+const roles = new Map<string, ColumnRole | null>();
+function remembered<T>(cache: Map<string, T>, key: string, compute: (key: string) => T): T {
+  const hit = cache.get(key);
+  if (hit !== undefined || cache.has(key)) return hit as T;
+  const value = compute(key);
+  if (cache.size >= 5000) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+function normaliseAfresh(text: string): string {
   return cleanLine(text)
     .toLowerCase()
     .replace(/[‘’']/g, "")
@@ -83,6 +100,10 @@ function matchWhole(h: string): ColumnRole | null {
  * date" goes by its first side); then cue words such as "by whom", "due", "lead" in a short heading.
  */
 export function roleOfHeader(text: string): ColumnRole | null {
+  return remembered(roles, text, roleAfresh);
+}
+
+function roleAfresh(text: string): ColumnRole | null {
   const h = normaliseHeader(text);
   const whole = matchWhole(h);
   if (whole) return whole;
@@ -102,7 +123,18 @@ export function roleOfHeader(text: string): ColumnRole | null {
   return null;
 }
 
+// The first word of every heading in the vocabulary: a cell starting with any other plain word is
+// not one, which spares normalising the thousands of data cells each row is tried with.
+const FIRST_WORDS = new Set([...EXACT.keys()].map((h) => h.split(" ")[0]!));
+const PLAIN_FIRST_WORD = /^\s*([A-Za-z0-9]+)(?![‘’'A-Za-z0-9])/;
+
+// Normalising only drops punctuation, asides and markup: a long cell with none of them is no heading.
+const LONGEST_EXACT = Math.max(...[...EXACT.keys()].map((h) => h.length));
+
 function isExactHeader(text: string): boolean {
+  if (text.length > LONGEST_EXACT * 2 && !/[(\[<&]/.test(text)) return false;
+  const first = PLAIN_FIRST_WORD.exec(text);
+  if (first && !FIRST_WORDS.has(singular(first[1]!.toLowerCase()))) return false;
   return EXACT.has(normaliseHeader(text));
 }
 
@@ -121,6 +153,9 @@ function looksLikeData(cell: string): boolean {
  * and they make up most of the row's non-empty cells. The first column naming a role wins it.
  */
 export function matchHeaderRow(cells: string[]): ColumnMap | null {
+  // Most rows are data: one exact heading is required, so a row without one is refused before the
+  // dearer reading of every cell.
+  if (!cells.some((c) => c && c.length < 300 && isExactHeader(c))) return null;
   const map: ColumnMap = {};
   let named = 0;
   let filled = 0;
@@ -134,7 +169,7 @@ export function matchHeaderRow(cells: string[]): ColumnMap | null {
     named += 1;
     if (map[role] === undefined) map[role] = index;
   });
-  if (named < 2 || named * 2 < filled || data > 0 || !cells.some((c) => c && isExactHeader(c))) return null;
+  if (named < 2 || named * 2 < filled || data > 0) return null;
   // A header row names what it holds; one without a recommendation or an action is some other table.
   if (map.recommendation === undefined && map.action === undefined) return null;
   return map;

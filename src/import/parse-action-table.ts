@@ -256,11 +256,18 @@ function newAction(line: number, f: Fields, text: string): ActionDraft {
 }
 
 function finish(recs: RecDraft[], titleLines: string[], warnings: WarningDraft[]): ParsedPlan {
-  const lexicon = buildOwnerLexicon(recs.flatMap((r) => r.actions.flatMap((a) => [a.owner, a.accountable])).filter(Boolean));
+  const lexicon = buildOwnerLexicon([...new Set(recs.flatMap((r) => r.actions.flatMap((a) => [a.owner, a.accountable])).filter(Boolean))]);
   const roles = new Map<string, ParsedRole>();
   const usedRefs = new Set<string>();
+  // Plans name the same few owners and dates on row after row: each distinct text is read once.
+  const ownersOf = new Map<string, string[]>();
+  const targets = new Map<string, ReturnType<typeof parseTarget>>();
+  const statuses = new Map<string, ReturnType<typeof normaliseStatus>[]>();
   const owned = (text: string): string[] => {
+    const seen = ownersOf.get(text);
+    if (seen) return seen;
     const { owners, roles: defined } = splitOwners(text, lexicon);
+    ownersOf.set(text, owners);
     for (const role of defined) {
       const known = roles.get(role.name);
       if (known) known.aliases = [...new Set([...known.aliases, ...role.aliases])];
@@ -296,7 +303,8 @@ function finish(recs: RecDraft[], titleLines: string[], warnings: WarningDraft[]
       if (owners.length > 0) inheritedOwners = owners;
       if (accountable.length > 0) inheritedAccountable = accountable;
       const targetText = cleanLine(draft.target);
-      const target = targetText ? parseTarget(targetText) : null;
+      let target = targetText ? targets.get(targetText) : null;
+      if (target === undefined) targets.set(targetText, (target = parseTarget(targetText)));
       if (target && !target.from && !target.ongoing) {
         warnings.push({ line: draft.line, code: "import.target_not_a_date", params: { text: clip(targetText) } });
       }
@@ -304,7 +312,8 @@ function finish(recs: RecDraft[], titleLines: string[], warnings: WarningDraft[]
       const textIsStatus = !draft.status && draft.text.split(/\s+/).length <= 3 && normaliseStatus(draft.text).status !== null;
       if (textIsStatus) [draft.status, draft.text] = [draft.text, ""];
       const statusText = cleanLine(draft.status) || null;
-      const parts = statusText ? splitStatuses(statusText).map(normaliseStatus) : [];
+      let parts = statusText ? statuses.get(statusText) : [];
+      if (parts === undefined) statuses.set(statusText!, (parts = splitStatuses(statusText!).map(normaliseStatus)));
       const ragFromColumn = draft.rag ? normaliseStatus(cleanLine(draft.rag)).rag : null;
       const rag = ragFromColumn ?? worstRag(parts.map((p) => p.rag));
       const full = draft.text.replace(/^•\s*/, "").trim();

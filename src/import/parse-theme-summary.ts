@@ -69,10 +69,11 @@ const HEADER_MILESTONES = /\bmilestones?\b/i;
 
 /** True for a header like seed 003's: "Theme" first, a (Key) Milestones column, and Summary/Achievements. */
 export function isThemeSummaryHeader(cells: string[]): boolean {
-  const names = cells.map((c) => cleanLine(c));
-  const first = names[0];
-  if (first === undefined || !HEADER_THEME.test(first) || first.length > 20) return false;
-  const rest = names.slice(1);
+  // Every row of every plan is asked this: the first cell decides most of them, so only it is cleaned first.
+  if (cells.length === 0 || !cells[0] || cells[0].length > 200) return false;
+  const first = cleanLine(cells[0]);
+  if (!HEADER_THEME.test(first) || first.length > 20) return false;
+  const rest = cells.slice(1).map((c) => cleanLine(c));
   const has = (re: RegExp): boolean => rest.some((n) => n.length <= 60 && re.test(n));
   return has(HEADER_MILESTONES) && (has(HEADER_SUMMARY) || has(HEADER_ACHIEVEMENTS));
 }

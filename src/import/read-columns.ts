@@ -227,12 +227,15 @@ export function readColumns(rows: Row[], choices: { remembered?: ColumnChoice[];
 
 /** The same header row again, cell for cell (blank cells included: a missing one moves the columns). */
 function sameHeadings(a: string[], b: string[]): boolean {
-  const norm = (cells: string[]) => {
-    const out = cells.map((c) => normaliseHeader(c ?? ""));
-    while (out.length > 0 && !out.at(-1)) out.pop();
-    return out;
-  };
-  const x = norm(a);
-  const y = norm(b);
-  return x.filter(Boolean).length >= 2 && x.length === y.length && x.every((c, i) => c === y[i]);
+  // Asked of every row: a data row differs from the header in its first cells, so compare lazily.
+  let last = b.length;
+  while (last > 0 && !normaliseHeader(b[last - 1] ?? "")) last -= 1;
+  let named = 0;
+  for (let i = 0; i < Math.max(a.length, last); i++) {
+    const x = a[i] ?? "";
+    const y = i < last ? (b[i] ?? "") : "";
+    if (x !== y && (x.length > 300 || normaliseHeader(x) !== normaliseHeader(y))) return false;
+    if (x && normaliseHeader(x)) named += 1;
+  }
+  return named >= 2;
 }

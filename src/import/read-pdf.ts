@@ -130,10 +130,10 @@ export async function readPdf(bytes: Uint8Array, budget: ReadBudget): Promise<{ 
       continue;
     }
     const cells = new Array<string>(columns.width).fill("");
-    for (const item of line.items) {
-      const c = columnOf(columns, item.x0 + 0.5);
-      cells[c] = joinItem(cells[c]!, item, line.items);
-    }
+    line.items.forEach((item, n) => {
+      const c = columnOf(columns!, item.x0 + 0.5);
+      cells[c] = joinItem(cells[c]!, item, line.items[n - 1]);
+    });
     push(cells.map((c) => c.trim()));
   }
   return { rows, notes: [] };
@@ -214,10 +214,10 @@ function borderedRows(lines: Line[], bands: Band[], current: Columns | null): { 
     }
     for (const line of group) {
       const texts = new Map<number, string>();
-      for (const item of line.items) {
-        const c = columnOf(columns, item.x0 + 0.5);
-        texts.set(c, joinItem(texts.get(c) ?? "", item, line.items));
-      }
+      line.items.forEach((item, n) => {
+        const c = columnOf(columns!, item.x0 + 0.5);
+        texts.set(c, joinItem(texts.get(c) ?? "", item, line.items[n - 1]));
+      });
       for (const [c, text] of texts) {
         // Walk up past borders that do not cross this column: the cell above is merged down to here.
         const middle = columnMiddle(columns, c);
@@ -398,9 +398,8 @@ function groupLines(items: Item[], page: number): Line[] {
 }
 
 /** Appends an item to a cell's text, with a space where the page shows a gap between them. */
-function joinItem(cell: string, item: Item, lineItems: Item[]): string {
+function joinItem(cell: string, item: Item, before: Item | undefined): string {
   if (!cell) return item.text;
-  const before = lineItems[lineItems.indexOf(item) - 1];
   const gap = before ? item.x0 - before.x1 : item.size;
   const spaced = gap > item.size * 0.15 && !cell.endsWith(" ") && !item.text.startsWith(" ");
   return spaced ? `${cell} ${item.text}` : cell + item.text;
@@ -414,7 +413,7 @@ function segmentsOf(line: Line): Segment[] {
     const last = segments.at(-1);
     // A word space is about a quarter of the font size; cell padding on both sides of a border is more.
     if (last && gap <= item.size * 0.9) {
-      last.text = joinItem(last.text, item, line.items);
+      last.text = joinItem(last.text, item, previous ?? undefined);
       last.x1 = Math.max(last.x1, item.x1);
     } else {
       segments.push({ text: item.text, x0: item.x0, x1: item.x1 });

@@ -182,8 +182,8 @@ function readSheet(zip: ZipArchive, path: string, strings: string[], dateStyles:
             break;
           }
           case "c": {
-            const ref = attrs.r ? cellRef(attrs.r) : null;
-            col = ref && ref.col < MAX_COLUMNS ? ref.col : col;
+            const at = attrs.r ? columnOfRef(attrs.r) : -1;
+            col = at >= 0 && at < MAX_COLUMNS ? at : col;
             type = attrs.t ?? "n";
             style = Number(attrs.s ?? 0);
             value = null;
@@ -298,6 +298,25 @@ function ukDate(d: Date): string {
 /** Number formats that show a date: d, m or y outside quoted text and [colour] or [$-locale] tags. */
 function isDateFormat(numFmt: string | undefined): boolean {
   return Boolean(numFmt && /[dmy]/i.test(numFmt.replace(/\[[^\]]*]/g, "").replace(/"[^"]*"/g, "")));
+}
+
+/** The 0-based column of a cell reference ("AB12", "$C$3"), or -1; read for every cell, so without a regex. */
+function columnOfRef(ref: string): number {
+  let col = 0;
+  let letters = 0;
+  let i = ref.charCodeAt(0) === 36 /* $ */ ? 1 : 0;
+  for (; i < ref.length; i++) {
+    const c = ref.charCodeAt(i) & ~32; // upper case
+    if (c < 65 || c > 90) break;
+    col = col * 26 + (c - 64);
+    letters++;
+  }
+  if (letters === 0 || letters > 3) return -1;
+  if (ref.charCodeAt(i) === 36) i++;
+  const digits = ref.length - i;
+  if (digits < 1 || digits > 7) return -1;
+  for (; i < ref.length; i++) if (ref.charCodeAt(i) < 48 || ref.charCodeAt(i) > 57) return -1;
+  return col - 1;
 }
 
 /** "AB12" as a 0-based column and 1-based row. */

@@ -108,7 +108,22 @@ export interface FakeConnector {
   /** Every send or update into this user's conversations answers 403 MessageWritesBlocked. */
   blockUser(userId: string): void;
   unblockUser(userId: string): void;
+  /**
+   * A file a person uploads in their 1:1 chat with the bot, as Teams puts it in the message's
+   * attachments: a pre-authorised, short-lived downloadUrl (OneDrive's, served here).
+   */
+  uploadFile(name: string, bytes: Uint8Array): TeamsFileAttachment;
+  /** Downloads of uploaded files served, and refused (no or a wrong tempauth). */
+  readonly fileDownloads: { served: number; refused: number };
   close(): Promise<void>;
+}
+
+/** A file attachment as Teams sends it to a bot whose manifest declares supportsFiles. */
+export interface TeamsFileAttachment {
+  contentType: "application/vnd.microsoft.teams.file.download.info";
+  contentUrl: string;
+  name: string;
+  content: { downloadUrl: string; uniqueId: string; fileType: string };
 }
 
 const WRITE_LIMITS: WindowLimit[] = [
@@ -165,6 +180,8 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
   const requests: RecordedConnectorRequest[] = [];
   const tokenRequests: RecordedConnectorRequest[] = [];
   let limitViolations = 0;
+  const files = new Map<string, { bytes: Uint8Array; tempauth: string }>();
+  const fileDownloads = { served: 0, refused: 0 };
   let nextActivity = Date.now();
   let nextConversation = 0;
 
@@ -371,6 +388,21 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
       }
     };
 
+    // An uploaded file's pre-authorised download address (OneDrive in Teams): no bearer token needed.
+    const file = method === "GET" ? /^\/files\/([A-Za-z0-9]+)$/.exec(url.pathname) : null;
+    if (file) {
+      const hosted = files.get(file[1]!);
+      if (!hosted || url.searchParams.get("tempauth") !== hosted.tempauth) {
+        fileDownloads.refused += 1;
+        return answer(401, { error: { code: "unauthenticated", message: "The download address is not valid." } });
+      }
+      fileDownloads.served += 1;
+      record.status = 200;
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": hosted.bytes.length });
+      res.end(Buffer.from(hosted.bytes));
+      return;
+    }
+
     // The token endpoint and OpenID configuration of the fake "login.microsoftonline.com".
     const login = answerLoginRequest(method, url.pathname, rawBody, server.origin, options);
     if (login) {
@@ -464,6 +496,18 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
     unblockUser: (userId) => {
       blocked.delete(userId);
     },
+    uploadFile: (name, bytes) => {
+      const id = randomBytes(8).toString("hex");
+      const tempauth = randomBytes(12).toString("hex");
+      files.set(id, { bytes, tempauth });
+      return {
+        contentType: "application/vnd.microsoft.teams.file.download.info",
+        contentUrl: `${server.origin}/personal/drive/${encodeURIComponent(name)}`,
+        name,
+        content: { downloadUrl: `${server.origin}/files/${id}?tempauth=${tempauth}`, uniqueId: id, fileType: name.split(".").pop() ?? "" },
+      };
+    },
+    fileDownloads,
     close: () => server.close(),
   };
 }
