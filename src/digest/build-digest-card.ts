@@ -139,10 +139,11 @@ function section(th: ThemeView, t: TFunction, limit: number, view: DigestView): 
   }
   for (const group of th.achievements) {
     const label = group.weekOf ? t("digest.achievements_week", { date: ukDate(group.weekOf), count: group.items.length }) : t("digest.achievements_period", { period: group.period || t("digest.this_period"), count: group.items.length });
-    const items = group.items.map((a) =>
+    // Worded only as far as the card shows them: a plan-wide week can hold thousands.
+    const items = group.items.slice(0, limit).map((a) =>
       a.ref ? t(a.kind === "completed" ? "digest.achieved_completed" : "digest.achieved_note", { item: name(a), note: clip(a.note ?? "", 120) }) : clip(a.title, 140),
     );
-    lines.push(list(label, items.length, items));
+    lines.push(list(label, group.items.length, items));
   }
   if (th.milestones.length > 0) {
     lines.push(list(t("digest.milestones", { count: th.milestones.length }), th.milestones.length, th.milestones.map((m) => `${clip(m.title, 90)}: ${milestoneWords(m, t)}`)));
@@ -151,8 +152,8 @@ function section(th: ThemeView, t: TFunction, limit: number, view: DigestView): 
   if (th.counts.dueSoon > 0) lines.push(list(t("digest.dueSoon", { count: th.counts.dueSoon }), th.counts.dueSoon, th.dueSoon.map((a) => t("digest.due", { item: name(a), date: a.targetTo ? ukDate(a.targetTo) : "?" }))));
   if (th.counts.silent > 0) lines.push(list(t("digest.silent", { count: th.counts.silent }), th.counts.silent, th.silent.map((a) => t("digest.quiet", { item: name(a), count: Math.floor((a.days ?? 0) / 7) }))));
   if (th.extensions.length > 0) {
-    const items = th.extensions.map((e) => t("digest.extension", { item: name(e), from: e.from ? ukDate(e.from) : "?", to: ukDate(e.to), reason: e.reason ? clip(e.reason, 120) : t("digest.no_reason") }));
-    lines.push(list(t("digest.extensions", { count: items.length }), items.length, items));
+    const items = th.extensions.slice(0, limit).map((e) => t("digest.extension", { item: name(e), from: e.from ? ukDate(e.from) : "?", to: ukDate(e.to), reason: e.reason ? clip(e.reason, 120) : t("digest.no_reason") }));
+    lines.push(list(t("digest.extensions", { count: th.extensions.length }), th.extensions.length, items));
   }
   const stated = view.source === "stated";
   return {
