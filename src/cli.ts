@@ -23,6 +23,7 @@ import { mapRole } from "./store/map-role.js";
 import { openStore } from "./store/open-store.js";
 import { userInfo } from "node:os";
 import { digestCommand } from "./cli-digest.js";
+import { milestoneCommand } from "./cli-milestone.js";
 import { adminCommand, claimCommand, delegateCommand, outboxCommand, pauseCommand, settingsCommand, subscribeCommand } from "./cli-admin.js";
 
 /** Files with more rows than this get a progress bar while they are written. */
@@ -105,6 +106,8 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         return await claimCommand(rest, config, io);
       case "digest":
         return await digestCommand(rest, config, io);
+      case "milestone":
+        return await milestoneCommand(rest, config, io);
       case undefined:
       case "help":
       case "--help":
