@@ -276,22 +276,27 @@ export async function readPeriodHistory(store: Store, planId: string, themeId: s
     (themeId ? ` AND h."actionId" IN (SELECT x.id FROM "Action" x JOIN "Recommendation" xr ON xr.id = x."recommendationId" WHERE xr."themeId" = {{theme}})` : "");
   const rows = await query<Record<string, unknown>>(
     store,
-    `SELECT h."actionId" AS "historyAction", h.at, h.before, h.after, h.note, h."actorLabel", ${DETAIL_COLUMNS}
+    // Only what achievements and extensions say of an action: thousands of rows in a busy week.
+    `SELECT h.at, h.before, h.after, h.note, h."actorLabel", a.id, a.key, a.ref, a.title, m."themeId"
      FROM "History" h JOIN "Action" a ON a.id = h."actionId" JOIN "Recommendation" m ON m.id = a."recommendationId"
      WHERE ${where} ORDER BY h.at, h.id`,
     bound,
   );
   const owners = rows.length > 0 ? await readOwners(store, [], { where, bound }) : new Map<string, string[]>();
+  // One brief per action, however many changes it had.
+  const briefs = new Map<string, ActionBrief>();
   return rows.map((row) => {
-    const d = detailOf(row, owners);
+    const id = String(row.id);
+    let action = briefs.get(id);
+    if (!action) briefs.set(id, (action = { id, ref: String(row.ref ?? row.key), title: String(row.title ?? ""), themeId: (row.themeId as string | null) ?? null, owners: owners.get(id) ?? [] }));
     return {
-      actionId: d.id,
+      actionId: id,
       at: new Date(row.at as string | Date),
       before: parseObject(row.before as string | null),
       after: parseObject(row.after as string | null),
       note: (row.note as string | null) ?? null,
       actorLabel: String(row.actorLabel),
-      action: { id: d.id, ref: d.ref, title: d.title, themeId: (row.themeId as string | null) ?? null, owners: d.owners },
+      action,
     };
   });
 }
