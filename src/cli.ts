@@ -25,6 +25,7 @@ import { userInfo } from "node:os";
 import { exportCommand } from "./cli-export.js";
 import { personCommand } from "./cli-person.js";
 import { digestCommand } from "./cli-digest.js";
+import { milestoneCommand } from "./cli-milestone.js";
 import { adminCommand, claimCommand, delegateCommand, outboxCommand, pauseCommand, settingsCommand, subscribeCommand } from "./cli-admin.js";
 
 /** Files with more rows than this get a progress bar while they are written. */
@@ -111,6 +112,8 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         return await exportCommand(rest, config, io);
       case "person":
         return await personCommand(rest, config, io);
+      case "milestone":
+        return await milestoneCommand(rest, config, io);
       case undefined:
       case "help":
       case "--help":

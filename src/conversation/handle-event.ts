@@ -15,6 +15,7 @@ import { ACTION_CARD_INCLUDE, findPersonActions, type CardAction } from "./find-
 import { answerClaim, checkNamesakes, refuseTenant } from "./trust.js";
 import type { Tenancy } from "./tenancy.js";
 import { parseAdminCommand, runAdminCommand } from "./admin-command.js";
+import { parseMilestoneCommand, runMilestoneCommand } from "./milestone-command.js";
 import { fileReceived, ImportPayload, importPressed, type ChatFile } from "./import-from-chat.js";
 import { cardEntries, messageCard } from "./message-card.js";
 import { recordAnswer, type AnswerInput, type AnswerResult } from "./record-answer.js";
@@ -261,6 +262,8 @@ async function handleText(
   if (language) return languageChosen(deps, person, language, via, now);
   const command = parseAdminCommand(text);
   if (command) return { type: "notice", text: await runAdminCommand(deps.store.db, t, person, command, event.room, via as "chat:teams" | "chat:slack" | "chat:web") };
+  const milestone = parseMilestoneCommand(text);
+  if (milestone) return { type: "notice", text: await runMilestoneCommand(deps.store.db, t, person, milestone, via) };
   const today = londonDate(now);
   const parsed = parseReply(text, { today });
   const intent = parsed.intent;

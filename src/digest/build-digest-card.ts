@@ -121,7 +121,8 @@ export function milestoneWords(m: Milestone, t: TFunction): string {
 function section(th: ThemeView, t: TFunction, limit: number, view: DigestView): DigestSection {
   const name = (a: { ref: string; title: string; owners: string[] }) =>
     `${a.ref ? `${a.ref} ` : ""}${clip(a.title, 90)}${a.owners.length ? ` (${clip(a.owners.join(", "), 40)})` : ""}`;
-  // "and N more" only under named items: a stated summary gives counts without names.
+  // "and N more" only under named items: a stated summary gives counts without names. Callers
+  // word only the first `limit` items (a translation costs about 0.1 ms; lists run to dozens).
   const list = (label: string, total: number, items: string[]) => ({
     label,
     items: items.slice(0, limit),
@@ -138,24 +139,25 @@ function section(th: ThemeView, t: TFunction, limit: number, view: DigestView): 
   const lines: DigestSection["lines"] = [];
   const slip = th.slippage;
   if (th.main.red + th.main.amber > 0 || slip.medium + slip.significant > 0) {
-    lines.push(list(t("digest.slippage", { onTrack: slip.onTrack, medium: slip.medium, significant: slip.significant }), slip.medium + slip.significant, th.slipping.map(slipLine)));
+    lines.push(list(t("digest.slippage", { onTrack: slip.onTrack, medium: slip.medium, significant: slip.significant }), slip.medium + slip.significant, th.slipping.slice(0, limit).map(slipLine)));
   }
   for (const group of th.achievements) {
     const label = group.weekOf ? t("digest.achievements_week", { date: longDate(group.weekOf, localeOf(t)), count: group.items.length }) : t("digest.achievements_period", { period: group.period || t("digest.this_period"), count: group.items.length });
-    const items = group.items.map((a) =>
+    // Worded only as far as the card shows them: a plan-wide week can hold thousands.
+    const items = group.items.slice(0, limit).map((a) =>
       a.ref ? t(a.kind === "completed" ? "digest.achieved_completed" : "digest.achieved_note", { item: name(a), note: clip(a.note ?? "", 120) }) : clip(a.title, 140),
     );
-    lines.push(list(label, items.length, items));
+    lines.push(list(label, group.items.length, items));
   }
   if (th.milestones.length > 0) {
-    lines.push(list(t("digest.milestones", { count: th.milestones.length }), th.milestones.length, th.milestones.map((m) => `${clip(m.title, 90)}: ${milestoneWords(m, t)}`)));
+    lines.push(list(t("digest.milestones", { count: th.milestones.length }), th.milestones.length, th.milestones.slice(0, limit).map((m) => `${clip(m.title, 90)}: ${milestoneWords(m, t)}`)));
   }
-  if (th.counts.overdue > 0) lines.push(list(t("digest.overdue", { count: th.counts.overdue }), th.counts.overdue, th.overdue.map((a) => t("digest.late", { item: name(a), count: a.days ?? 0 }))));
-  if (th.counts.dueSoon > 0) lines.push(list(t("digest.dueSoon", { count: th.counts.dueSoon }), th.counts.dueSoon, th.dueSoon.map((a) => t("digest.due", { item: name(a), date: a.targetTo ? ukDate(a.targetTo) : "?" }))));
-  if (th.counts.silent > 0) lines.push(list(t("digest.silent", { count: th.counts.silent }), th.counts.silent, th.silent.map((a) => t("digest.quiet", { item: name(a), count: Math.floor((a.days ?? 0) / 7) }))));
+  if (th.counts.overdue > 0) lines.push(list(t("digest.overdue", { count: th.counts.overdue }), th.counts.overdue, th.overdue.slice(0, limit).map((a) => t("digest.late", { item: name(a), count: a.days ?? 0 }))));
+  if (th.counts.dueSoon > 0) lines.push(list(t("digest.dueSoon", { count: th.counts.dueSoon }), th.counts.dueSoon, th.dueSoon.slice(0, limit).map((a) => t("digest.due", { item: name(a), date: a.targetTo ? ukDate(a.targetTo) : "?" }))));
+  if (th.counts.silent > 0) lines.push(list(t("digest.silent", { count: th.counts.silent }), th.counts.silent, th.silent.slice(0, limit).map((a) => t("digest.quiet", { item: name(a), count: Math.floor((a.days ?? 0) / 7) }))));
   if (th.extensions.length > 0) {
-    const items = th.extensions.map((e) => t("digest.extension", { item: name(e), from: e.from ? ukDate(e.from) : "?", to: ukDate(e.to), reason: e.reason ? clip(e.reason, 120) : t("digest.no_reason") }));
-    lines.push(list(t("digest.extensions", { count: items.length }), items.length, items));
+    const items = th.extensions.slice(0, limit).map((e) => t("digest.extension", { item: name(e), from: e.from ? ukDate(e.from) : "?", to: ukDate(e.to), reason: e.reason ? clip(e.reason, 120) : t("digest.no_reason") }));
+    lines.push(list(t("digest.extensions", { count: th.extensions.length }), th.extensions.length, items));
   }
   const stated = view.source === "stated";
   return {

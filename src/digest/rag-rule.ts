@@ -5,8 +5,9 @@ import type { Rag, Status } from "../domain/vocabulary.js";
  * The digest's rules, written once: the RAG of a sub-action (given by the plan or derived), the
  * RAG of a main action (from its sub-actions), a sub-action's slippage level and the trend between
  * two digests. Each rule is a pure function of the action and a context holding `today`, `now` and
- * the plan's thresholds; the store runs the same clauses as SQL (ragSql below, generated from the
- * same list) so a 100,000-action plan is counted in the database, not in memory.
+ * the plan's thresholds. This is the specification: the store runs the same clauses as SQL
+ * (src/store/digest-sql.ts, its CASE built from RAG_RULE's order) so a 100,000-action plan is
+ * counted in the database, and a test holds the two to the same answers.
  */
 
 /** A sub-action's or main action's state in the digest: a RAG, or complete (counted apart). */
@@ -44,17 +45,11 @@ export interface RuleContext {
   significantDays: number;
 }
 
-type Provider = "sqlite" | "postgresql";
-
-/** A condition on one action, as a TypeScript test and as the same test in SQL on "Action" a. */
+/** A condition on one action. */
 interface Fact {
   test(a: RuleAction, ctx: RuleContext): boolean;
-  sql(provider: Provider, ctx: RuleContext): string;
 }
 
-const stamp = (provider: Provider, d: Date) =>
-  provider === "sqlite" ? `'${d.toISOString().replace("Z", "+00:00")}'` : `TIMESTAMP '${d.toISOString().replace("T", " ").replace("Z", "")}'`;
-const LAST_HEARD = `COALESCE(a."lastUpdateAt", a."createdAt")`;
 const quietSince = (ctx: RuleContext) => new Date(ctx.now.getTime() - ctx.quietDays * 86_400_000);
 
 export type FactName = "closed" | "given" | "blocked" | "overdue" | "delayed" | "moved" | "dueSoonQuiet";
@@ -62,31 +57,24 @@ export type FactName = "closed" | "given" | "blocked" | "overdue" | "delayed" | 
 export const FACTS: Record<FactName, Fact> = {
   closed: {
     test: (a) => a.status === "complete" || a.status === "cancelled",
-    sql: () => `a.status IN ('complete', 'cancelled')`,
   },
   given: {
     test: (a) => a.rag !== null,
-    sql: () => `a.rag IN ('red', 'amber', 'green')`,
   },
   blocked: {
     test: (a) => a.status === "blocked",
-    sql: () => `a.status = 'blocked'`,
   },
   overdue: {
     test: (a, ctx) => a.status !== "ongoing" && a.targetTo !== null && a.targetTo < ctx.today,
-    sql: (_p, ctx) => `(a.status IS NULL OR a.status <> 'ongoing') AND a."targetTo" < '${ctx.today}'`,
   },
   delayed: {
     test: (a) => a.status === "delayed",
-    sql: () => `a.status = 'delayed'`,
   },
   moved: {
     test: (a) => a.targetTo !== null && a.originalTargetTo !== null && a.targetTo > a.originalTargetTo,
-    sql: () => `a."targetTo" > a."originalTargetTo"`,
   },
   dueSoonQuiet: {
     test: (a, ctx) => a.targetTo !== null && a.targetTo >= ctx.today && a.targetTo <= addDays(ctx.today, ctx.dueSoonDays) && a.lastHeard <= quietSince(ctx),
-    sql: (p, ctx) => `a."targetTo" >= '${ctx.today}' AND a."targetTo" <= '${addDays(ctx.today, ctx.dueSoonDays)}' AND ${LAST_HEARD} <= ${stamp(p, quietSince(ctx))}`,
   },
 };
 
@@ -122,6 +110,13 @@ export function mainActionRag(subActions: DigestRag[]): DigestRag | null {
   return RANK_RAG[Math.max(...subActions.map((r) => RAG_RANK[r]))]!;
 }
 
+/** A main action's RAG, and whether it rests on a derived one: any open sub-action's RAG derived. */
+export function mainActionFigures(subActions: { rag: DigestRag; derived: boolean }[]): { rag: DigestRag; derived: boolean } | null {
+  const rag = mainActionRag(subActions.map((s) => s.rag));
+  if (rag === null) return null;
+  return { rag, derived: rag !== "complete" && subActions.some((s) => s.rag !== "complete" && s.derived) };
+}
+
 /**
  * How far an open sub-action has slipped: days past its target, or days its target has moved
  * beyond the one first agreed, whichever is more. Delayed or blocked is at least medium.
@@ -135,24 +130,6 @@ export function slippage(a: RuleAction, ctx: RuleContext): { level: SlippageLeve
   const level: SlippageLevel =
     days >= ctx.significantDays ? "significant" : days >= ctx.mediumDays || a.status === "delayed" || a.status === "blocked" ? "medium" : "on_track";
   return { level, days };
-}
-
-/** The same rules as SQL expressions over `"Action" a`, for the store's aggregate queries. */
-export function ragSql(provider: Provider, ctx: RuleContext): { rank: string; derived: string; slipDays: string; slipLevel: string } {
-  const when = (name: FactName) => `(${FACTS[name].sql(provider, ctx)})`;
-  const givenRank = `CASE a.rag WHEN 'red' THEN 3 WHEN 'amber' THEN 2 ELSE 1 END`;
-  const arms = RAG_RULE.map((c) => `WHEN ${when(c.when)} THEN ${c.then === "given" ? givenRank : RAG_RANK[c.then]}`).join(" ");
-  const rank = `CASE ${arms} ELSE ${RAG_RANK[RAG_OTHERWISE]} END`;
-  const derived = `CASE WHEN ${when("closed")} OR ${when("given")} THEN 0 ELSE 1 END`;
-  const dayDiff = (from: string, to: string) =>
-    provider === "sqlite" ? `CAST(julianday(${to}) - julianday(${from}) AS INTEGER)` : `(CAST(${to} AS date) - CAST(${from} AS date))`;
-  const late = `CASE WHEN ${when("overdue")} THEN ${dayDiff(`a."targetTo"`, `'${ctx.today}'`)} ELSE 0 END`;
-  const moved = `CASE WHEN ${when("moved")} THEN ${dayDiff(`a."originalTargetTo"`, `a."targetTo"`)} ELSE 0 END`;
-  const slipDays = `CASE WHEN ${when("closed")} THEN NULL WHEN (${late}) >= (${moved}) THEN (${late}) ELSE (${moved}) END`;
-  const slipLevel =
-    `CASE WHEN ${when("closed")} THEN NULL WHEN (${slipDays}) >= ${ctx.significantDays} THEN 2 ` +
-    `WHEN (${slipDays}) >= ${ctx.mediumDays} OR a.status IN ('delayed', 'blocked') THEN 1 ELSE 0 END`;
-  return { rank, derived, slipDays, slipLevel };
 }
 
 export interface RagCounts {

@@ -3,7 +3,6 @@ import { normaliseStatus } from "../domain/normalise-status.js";
 import type { ScheduleSettings } from "../schedule/schedule-settings.js";
 import type { Store } from "../store/open-store.js";
 import {
-  readActionBriefs,
   readEarlierFigures,
   readListedActions,
   readPeriodHistory,
@@ -79,10 +78,8 @@ export async function readDigestView(store: Store, req: DigestRequest): Promise<
   const figures = await readThemeFigures(store, query);
   // A card names the actions of the themes it shows; the command line and the document, every theme's.
   const listThemes = req.listThemes === "all" ? "all" : needingAttention(figures).slice(0, req.listThemes ?? MAX_THEMES).map((f) => f.themeId);
-  const [listed, history] = await Promise.all([readListedActions(store, query, listThemes), readPeriodHistory(store, req.plan.id, req.since, req.now)]);
-  const briefs = await readActionBriefs(store, history.map((h) => h.actionId));
-  const inScope = (b: ActionBrief | undefined) => b !== undefined && (!req.themeId || b.themeId === req.themeId);
-  const relevant = history.filter((h) => inScope(briefs.get(h.actionId)));
+  const [listed, relevant] = await Promise.all([readListedActions(store, query, listThemes), readPeriodHistory(store, req.plan.id, req.themeId, req.since, req.now)]);
+  const briefs = new Map<string, ActionBrief>(relevant.map((h) => [h.actionId, h.action]));
   const trendTheme = subscribedTheme ?? "";
   const stated = req.plan.kind === "theme-summary" ? await readStatedFigures(store, req.plan.id, ctx.today) : [];
   // A theme summary's figures are compared with the figures before the document's own date.
@@ -93,7 +90,7 @@ export async function readDigestView(store: Store, req: DigestRequest): Promise<
   const order = new Map(themeRows.map((t) => [t.id, t.position]));
   const sorted = [...figures].sort((a, b) => (order.get(a.themeId ?? "") ?? Number.MAX_SAFE_INTEGER) - (order.get(b.themeId ?? "") ?? Number.MAX_SAFE_INTEGER));
   const listedByTheme = groupBy(listed.filter((l) => !l.planWide), (l) => l.themeId);
-  const historyByTheme = groupBy(relevant, (h) => briefs.get(h.actionId)!.themeId);
+  const historyByTheme = groupBy(relevant, (h) => h.action.themeId);
   const themes = sorted.map((f) => {
     const name = themeName.get(f.themeId) ?? null;
     return themeView(name, f, listedByTheme.get(f.themeId) ?? [], historyByTheme.get(f.themeId) ?? [], briefs, ctx.today, previousByTheme.get(name ?? "") ?? null, statedByTheme.get(name ?? "") ?? null);
@@ -182,6 +179,20 @@ export function milestoneState(r: { status: ListedRow["status"]; statusText: str
 }
 
 /** Completions and progress notes of the period, grouped by week (Monday), newest week first. */
+// UK offsets are whole hours, so an hour's week (its UK day's Monday) is worked out once, not once an item.
+const WEEK_OF_HOUR = new Map<string, string>();
+function weekOfHour(iso: string): string {
+  const hour = iso.slice(0, 13);
+  let week = WEEK_OF_HOUR.get(hour);
+  if (week === undefined) {
+    const day = londonDate(new Date(iso));
+    week = addDays(day, -((new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7));
+    if (WEEK_OF_HOUR.size > 10_000) WEEK_OF_HOUR.clear();
+    WEEK_OF_HOUR.set(hour, week);
+  }
+  return week;
+}
+
 function achievementsOf(history: HistoryRow[], briefs: Map<string, ActionBrief>): { achievements: AchievementGroup[]; completed: number; notes: number } {
   const items: Achievement[] = [];
   const seen = new Set<string>();
@@ -197,10 +208,10 @@ function achievementsOf(history: HistoryRow[], briefs: Map<string, ActionBrief>)
   }
   const groups = new Map<string, Achievement[]>();
   for (const a of items) {
-    const day = londonDate(new Date(a.at));
-    const weekday = (new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7;
-    const week = addDays(day, -weekday);
-    groups.set(week, [...(groups.get(week) ?? []), a]);
+    const week = weekOfHour(a.at);
+    const list = groups.get(week);
+    if (list) list.push(a);
+    else groups.set(week, [a]);
   }
   const achievements = [...groups.entries()].sort((a, b) => (a[0] < b[0] ? 1 : -1)).map(([weekOf, list]) => ({ weekOf, period: null, items: list }));
   return { achievements, completed: items.filter((i) => i.kind === "completed").length, notes: items.filter((i) => i.kind === "note").length };

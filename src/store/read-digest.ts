@@ -1,13 +1,12 @@
-import { addDays } from "../domain/london-date.js";
 import type { Status } from "../domain/vocabulary.js";
-import { ragSql, type RuleContext, type SlippageLevel, SLIPPAGE_LEVELS } from "../digest/rag-rule.js";
-import { inChunks } from "./in-chunks.js";
+import { type RuleContext, type SlippageLevel, SLIPPAGE_LEVELS } from "../digest/rag-rule.js";
+import { compile, fence, ruleSql, ruleValues, type Bound } from "./digest-sql.js";
 import type { Store } from "./open-store.js";
 
 /*
  * The digest's figures straight from the database: one aggregate statement for the counts per
- * theme, ranked statements for the few actions each list names, and the period's history. Nothing
- * loads the whole plan, so a 100,000-action plan costs a few scans of the Action table.
+ * theme, one statement of ranked LIMITs for the few actions each list names, and the period's
+ * history. Nothing loads the whole plan; the rules' SQL is in digest-sql.ts.
  */
 
 export interface DigestQuery {
@@ -75,6 +74,7 @@ export interface HistoryRow {
   after: Record<string, unknown>;
   note: string | null;
   actorLabel: string;
+  action: ActionBrief;
 }
 
 export interface ActionBrief {
@@ -87,202 +87,218 @@ export interface ActionBrief {
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
-/** Placeholders differ: SQLite takes ?, PostgreSQL $1… */
-function params(store: Store) {
-  let n = 0;
-  return () => (store.provider === "sqlite" ? "?" : `$${++n}`);
+/** The plan's actions, or one theme's: a condition on `"Action" a`. */
+function scope(q: DigestQuery): string {
+  return q.themeId ? `a."planId" = {{plan}} AND a."recommendationId" IN (SELECT id FROM "Recommendation" WHERE "themeId" = {{theme}})` : `a."planId" = {{plan}}`;
 }
 
-/** The CTE every statement shares: the plan's (or theme's) actions with the rules' verdicts. */
-function base(store: Store, q: DigestQuery, p: () => string): { sql: string; args: unknown[] } {
-  const rule = ragSql(store.provider, q.ctx);
-  const lastHeard = `COALESCE(a."lastUpdateAt", a."createdAt")`;
-  const silentBefore = new Date(q.ctx.now.getTime() - q.silentDays * 86_400_000);
-  const stamp = store.provider === "sqlite" ? `'${silentBefore.toISOString().replace("Z", "+00:00")}'` : `TIMESTAMP '${silentBefore.toISOString().replace("T", " ").replace("Z", "")}'`;
-  const open = `(a.status IS NULL OR a.status NOT IN ('complete', 'cancelled'))`;
-  const horizon = addDays(q.ctx.today, q.dueWithinDays);
-  const args: unknown[] = [q.planId];
-  const planArg = p();
-  let themeFilter = "";
-  if (q.themeId) {
-    themeFilter = ` AND r."themeId" = ${p()}`;
-    args.push(q.themeId);
-  }
-  const sql = `
-    sub AS (
-      SELECT a.id, a."recommendationId" AS rec, r."themeId" AS theme, a.milestone AS milestone,
-        ${rule.rank} AS rank, ${rule.derived} AS derived, ${rule.slipLevel} AS slip, ${rule.slipDays} AS slipdays,
-        CASE WHEN ${open} AND (a.status IS NULL OR a.status <> 'ongoing') AND a."targetTo" < '${q.ctx.today}' THEN 1 ELSE 0 END AS overdue,
-        CASE WHEN ${open} AND a."targetTo" >= '${q.ctx.today}' AND a."targetTo" <= '${horizon}' THEN 1 ELSE 0 END AS duesoon,
-        CASE WHEN ${open} AND ${lastHeard} <= ${stamp} THEN 1 ELSE 0 END AS silent,
-        a."targetTo" AS target, ${lastHeard} AS heard
-      FROM "Action" a JOIN "Recommendation" r ON r.id = a."recommendationId"
-      WHERE a."planId" = ${planArg}${themeFilter}
-    )`;
-  return { sql, args };
+function values(q: DigestQuery) {
+  return { ...ruleValues(q.ctx, q), plan: q.planId, theme: q.themeId ?? "" };
 }
 
-/** Main actions by RAG, slippage under amber and red ones, and the lists' sizes, per theme. */
+async function query<T>(store: Store, sql: string, bound: Bound): Promise<T[]> {
+  const c = compile(store.provider, sql, bound);
+  if (store.provider === "sqlite") return store.db.$queryRawUnsafe<T[]>(c.sql, ...c.args);
+  // PostgreSQL would JIT-compile the rules' long CASE expressions for a plan this size, which
+  // takes seconds to save milliseconds; off for this statement only.
+  const [, rows] = await store.db.$transaction([store.db.$executeRawUnsafe("SET LOCAL jit = off"), store.db.$queryRawUnsafe<T[]>(c.sql, ...c.args)]);
+  return rows;
+}
+
+/**
+ * Main actions by RAG, slippage under amber and red ones, and the lists' sizes, per theme: one
+ * statement, one pass over the plan's actions (on SQLite over the digest index alone, in main-action
+ * order). Each action's verdicts are worked out once, its main action's from them, then the theme's.
+ */
 export async function readThemeFigures(store: Store, q: DigestQuery): Promise<ThemeFigures[]> {
-  const p = params(store);
-  const { sql, args } = base(store, q, p);
-  const count = (cond: string) => `SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
-  // Grouped twice, without window functions: each main action once (its worst sub-action), then
-  // per theme, carrying the main action's slippage counts up with it.
-  const rows = await store.db.$queryRawUnsafe<Record<string, unknown>[]>(
-    `WITH ${sql},
-     main AS (
-       SELECT theme, MAX(rank) AS m, MAX(derived) AS d, ${count("slip = 0")} AS s0, ${count("slip = 1")} AS s1, ${count("slip = 2")} AS s2,
-         COUNT(*) AS n, ${count("rank > 0")} AS o, SUM(overdue) AS od, SUM(duesoon) AS ds, SUM(silent) AS si
-       FROM sub GROUP BY theme, rec
+  const r = ruleSql(store.provider);
+  const rows = await query<Record<string, unknown>>(
+    store,
+    `WITH main AS (
+       SELECT rec, MAX(rank) AS m, MAX(CASE WHEN rank > 0 THEN derived ELSE 0 END) AS d,
+         COUNT(*) FILTER (WHERE rank > 0 AND slip = 0) AS s0, COUNT(*) FILTER (WHERE rank > 0 AND slip = 1) AS s1,
+         COUNT(*) FILTER (WHERE rank > 0 AND slip = 2) AS s2, COUNT(*) AS n, COUNT(*) FILTER (WHERE rank > 0) AS o,
+         COUNT(*) FILTER (WHERE rank > 0 AND od = 1) AS od, COUNT(*) FILTER (WHERE rank > 0 AND ds = 1) AS ds,
+         COUNT(*) FILTER (WHERE rank > 0 AND si = 1) AS si
+       FROM (
+         SELECT a."recommendationId" AS rec, ${r.rank} AS rank, ${r.derived} AS derived, ${r.slip} AS slip,
+           CASE WHEN ${r.overdue} THEN 1 ELSE 0 END AS od, CASE WHEN ${r.dueSoon} THEN 1 ELSE 0 END AS ds, CASE WHEN ${r.silent} THEN 1 ELSE 0 END AS si
+         FROM "Action" a WHERE ${scope(q)} ${fence(store.provider, `a."recommendationId"`)}
+       ) x
+       GROUP BY rec
      )
-     SELECT theme,
-       ${count("m = 3")} AS red, ${count("m = 2")} AS amber, ${count("m = 1")} AS green, ${count("m = 0")} AS complete,
-       ${count("m > 0 AND d = 1")} AS derived,
-       SUM(CASE WHEN m >= 2 THEN s0 ELSE 0 END) AS "onTrack", SUM(CASE WHEN m >= 2 THEN s1 ELSE 0 END) AS medium,
-       SUM(CASE WHEN m >= 2 THEN s2 ELSE 0 END) AS significant,
+     SELECT t."themeId" AS theme,
+       COUNT(*) FILTER (WHERE m = 3) AS red, COUNT(*) FILTER (WHERE m = 2) AS amber, COUNT(*) FILTER (WHERE m = 1) AS green,
+       COUNT(*) FILTER (WHERE m = 0) AS complete, COUNT(*) FILTER (WHERE m > 0 AND d = 1) AS derived,
+       COALESCE(SUM(s0) FILTER (WHERE m >= 2), 0) AS "onTrack", COALESCE(SUM(s1) FILTER (WHERE m >= 2), 0) AS medium,
+       COALESCE(SUM(s2) FILTER (WHERE m >= 2), 0) AS significant,
        SUM(n) AS actions, SUM(o) AS open, SUM(od) AS overdue, SUM(ds) AS "dueSoon", SUM(si) AS silent
-     FROM main GROUP BY theme`,
-    ...args,
+     FROM main JOIN "Recommendation" t ON t.id = main.rec
+     GROUP BY t."themeId"`,
+    values(q),
   );
-  return rows.map((r) => ({
-    themeId: (r.theme as string | null) ?? null,
-    red: num(r.red),
-    amber: num(r.amber),
-    green: num(r.green),
-    complete: num(r.complete),
-    derived: num(r.derived),
-    onTrack: num(r.onTrack),
-    medium: num(r.medium),
-    significant: num(r.significant),
-    actions: num(r.actions),
-    open: num(r.open),
-    overdue: num(r.overdue),
-    dueSoon: num(r.dueSoon),
-    silent: num(r.silent),
+  return rows.map((row) => ({
+    themeId: (row.theme as string | null) ?? null,
+    red: num(row.red),
+    amber: num(row.amber),
+    green: num(row.green),
+    complete: num(row.complete),
+    derived: num(row.derived),
+    onTrack: num(row.onTrack),
+    medium: num(row.medium),
+    significant: num(row.significant),
+    actions: num(row.actions),
+    open: num(row.open),
+    overdue: num(row.overdue),
+    dueSoon: num(row.dueSoon),
+    silent: num(row.silent),
   }));
 }
+
+const DETAIL_COLUMNS = `a.id, a.key, a.ref, a.title, a.status, a."statusText", a.progress, a."targetText", a."targetTo", a."originalTargetTo", m.ref AS "mainRef", m.text AS "mainText", m."themeId"`;
 
 /**
  * The actions each list names: per theme (for the themes asked, all by default) the first
  * `perTheme`, and plan-wide the first `planWide`, most pressing first: most days late, soonest
  * due, longest silent, most slipped (under amber and red main actions only), and milestones next
- * first with completed ones last.
+ * first with completed ones last. One statement: each list a ranked LIMIT, their words joined on.
  */
 export async function readListedActions(store: Store, q: DigestQuery, themeIds: (string | null)[] | "all" = "all"): Promise<ListedRow[]> {
-  const p = params(store);
-  const { sql, args } = base(store, q, p);
-  const dayDiff = (from: string, to: string) =>
-    store.provider === "sqlite" ? `CAST(julianday(${to}) - julianday(${from}) AS INTEGER)` : `(CAST(${to} AS date) - CAST(${from} AS date))`;
-  const heardDays =
-    store.provider === "sqlite"
-      ? `CAST(julianday('${q.ctx.now.toISOString()}') - julianday(heard) AS INTEGER)`
-      : `CAST(FLOOR(EXTRACT(EPOCH FROM (TIMESTAMP '${q.ctx.now.toISOString().replace("T", " ").replace("Z", "")}' - heard)) / 86400) AS INTEGER)`;
+  const r = ruleSql(store.provider);
+  const b = ruleSql(store.provider, "b");
+  // A sub-action medium-slipping or worse is amber or red by the rule unless its RAG is given, so
+  // only those look at their siblings for the main action's RAG.
+  const underAmberOrRed = `((${r.rank}) >= 2 OR EXISTS (SELECT 1 FROM "Action" b WHERE b."planId" = a."planId" AND b."recommendationId" = a."recommendationId" AND (${b.rank}) >= 2))`;
+  const lists: { kind: ListKind; where: string; order: string; days: string; slip: string }[] = [
+    { kind: "overdue", where: `${r.open} AND ${r.overdue}`, order: `a."targetTo" ASC`, days: r.days(`a."targetTo"`, "{{today}}"), slip: "CAST(NULL AS integer)" },
+    { kind: "dueSoon", where: `${r.open} AND ${r.dueSoon}`, order: `a."targetTo" ASC`, days: r.days("{{today}}", `a."targetTo"`), slip: "CAST(NULL AS integer)" },
+    { kind: "silent", where: `${r.open} AND ${r.silent}`, order: `${r.heard} ASC`, days: r.daysSince(r.heard), slip: "CAST(NULL AS integer)" },
+    { kind: "slipping", where: `${r.open} AND ${r.slipping} AND ${underAmberOrRed}`, order: `(${r.slip}) DESC, (${r.slipDays}) DESC`, days: r.slipDays, slip: r.slip },
+    {
+      kind: "milestone",
+      where: `a.milestone = TRUE`,
+      order: `CASE WHEN ${r.open} THEN 0 ELSE 1 END, CASE WHEN a."targetTo" IS NULL THEN 1 ELSE 0 END, a."targetTo" ASC`,
+      days: `CASE WHEN ${r.open} THEN ${r.slipDays} END`,
+      slip: `CASE WHEN ${r.open} THEN ${r.slip} END`,
+    },
+  ];
+  const bound: Bound = { ...values(q), perTheme: Math.floor(q.perTheme), planWide: Math.floor(q.planWide) };
+  // The themes whose lists are wanted, as a condition on the action (its main action's theme).
   let inThemes = "";
   if (themeIds !== "all") {
-    // Ids the store made (cuids), checked, written inline: the clause repeats once per list.
-    const ids = themeIds.filter((id): id is string => id !== null && /^[A-Za-z0-9_-]+$/.test(id));
-    const parts = [ids.length ? `theme IN (${ids.map((id) => `'${id}'`).join(", ")})` : "", themeIds.includes(null) ? "theme IS NULL" : ""].filter(Boolean);
-    inThemes = ` AND (${parts.length ? parts.join(" OR ") : "1 = 0"})`;
+    const ids = themeIds.filter((id): id is string => id !== null);
+    ids.forEach((id, i) => (bound[`t${i}`] = id));
+    const parts = [ids.length ? `"themeId" IN (${ids.map((_, i) => `{{t${i}}}`).join(", ")})` : "", themeIds.includes(null) ? `"themeId" IS NULL` : ""].filter(Boolean);
+    inThemes = parts.length ? ` AND a."recommendationId" IN (SELECT id FROM "Recommendation" WHERE ${parts.join(" OR ")})` : " AND 1 = 0";
   }
-  const lists: { kind: ListKind; from: string; where: string; order: string; days: string }[] = [
-    { kind: "overdue", from: "sub", where: "overdue = 1", order: "target ASC, id", days: dayDiff("target", `'${q.ctx.today}'`) },
-    { kind: "dueSoon", from: "sub", where: "duesoon = 1", order: "target ASC, id", days: dayDiff(`'${q.ctx.today}'`, "target") },
-    { kind: "silent", from: "sub", where: "silent = 1", order: "heard ASC, id", days: heardDays },
-    { kind: "slipping", from: "sub JOIN main ON main.rec = sub.rec", where: "main.m >= 2 AND slip >= 1", order: "slip DESC, slipdays DESC, id", days: "slipdays" },
-    { kind: "milestone", from: "sub", where: "milestone = TRUE", order: "CASE WHEN rank = 0 THEN 1 ELSE 0 END, CASE WHEN target IS NULL THEN 1 ELSE 0 END, target ASC, id", days: "slipdays" },
-  ];
-  const cols = (l: (typeof lists)[number]) => `'${l.kind}' AS kind, id, theme, ${l.days} AS days, slip`;
-  const ranked = lists
-    .flatMap((l) => [
-      `SELECT kind, id, theme, days, slip, 0 AS wide FROM (SELECT ${cols(l)}, ROW_NUMBER() OVER (PARTITION BY theme ORDER BY ${l.order}) AS k FROM ${l.from} WHERE ${l.where}${inThemes}) x${l.kind} WHERE k <= ${Math.floor(q.perTheme)}`,
-      `SELECT kind, id, theme, days, slip, 1 AS wide FROM (SELECT ${cols(l)} FROM ${l.from} WHERE ${l.where} ORDER BY ${l.order} LIMIT ${Math.floor(q.planWide)}) y${l.kind}`,
-    ])
-    .join(" UNION ALL ");
-  const picked = await store.db.$queryRawUnsafe<{ kind: ListKind; id: string; theme: string | null; days: unknown; slip: unknown; wide: unknown }[]>(
-    `WITH ${sql}, main AS (SELECT rec, MAX(rank) AS m FROM sub GROUP BY rec), picked AS (${ranked})
-     SELECT picked.kind, picked.id, picked.theme, picked.days, picked.slip, picked.wide FROM picked`,
-    ...args,
+  // On SQLite the row is picked by rowid, which the digest index holds, so no list reads the table
+  // until the few picked rows are joined to their words.
+  const key = store.provider === "sqlite" ? "a.rowid" : "a.id";
+  const arms = lists.flatMap((l) => [
+    `SELECT * FROM (SELECT '${l.kind}' AS kind, 1 AS wide, ${key} AS pick, ${l.days} AS days, ${l.slip} AS slip FROM "Action" a WHERE ${scope(q)} AND ${l.where} ORDER BY ${l.order}, ${key} LIMIT {{planWide}}) w_${l.kind}`,
+    `SELECT kind, wide, pick, days, slip FROM (SELECT '${l.kind}' AS kind, 0 AS wide, ${key} AS pick, ${l.days} AS days, ${l.slip} AS slip,
+       ROW_NUMBER() OVER (PARTITION BY t."themeId" ORDER BY ${l.order}, ${key}) AS k
+       FROM "Action" a JOIN "Recommendation" t ON t.id = a."recommendationId" WHERE ${scope(q)}${inThemes} AND ${l.where}) p_${l.kind} WHERE k <= {{perTheme}}`,
+  ]);
+  const rows = await query<Record<string, unknown>>(
+    store,
+    `SELECT p.kind, p.wide, p.days, p.slip, ${DETAIL_COLUMNS}
+     FROM (${arms.join(" UNION ALL ")}) p JOIN "Action" a ON ${key} = p.pick JOIN "Recommendation" m ON m.id = a."recommendationId"`,
+    bound,
   );
-  const ids = [...new Set(picked.map((r) => r.id))];
-  const details = new Map<string, ActionDetail>();
-  for (const d of await inChunks(ids, (chunk) => actionDetails(store, chunk))) details.set(d.id, d);
-  const rows: ListedRow[] = [];
-  for (const r of picked) {
-    const d = details.get(r.id);
-    if (!d) continue;
-    const { themeId: _theme, ...detail } = d;
-    rows.push({
-      ...detail,
-      kind: r.kind,
-      themeId: num(r.wide) === 1 ? null : (r.theme ?? null),
-      planWide: num(r.wide) === 1,
-      days: r.days === null || r.days === undefined ? null : Number(r.days),
-      slip: r.slip === null || r.slip === undefined ? null : (SLIPPAGE_LEVELS[Number(r.slip)] ?? null),
-    });
-  }
-  return rows;
-}
-
-type ActionDetail = Omit<ListedRow, "kind" | "themeId" | "planWide" | "days" | "slip"> & { themeId: string | null };
-
-/** The listed actions' words and owners, in two plain statements (no ORM includes: thousands of ids). */
-async function actionDetails(store: Store, ids: string[]): Promise<ActionDetail[]> {
-  const p = params(store);
-  const marks = ids.map(() => p()).join(", ");
-  const rows = await store.db.$queryRawUnsafe<Record<string, string | null>[]>(
-    `SELECT a.id, a.key, a.ref, a.title, a.status, a."statusText", a.progress, a."targetText", a."targetTo", a."originalTargetTo", r.ref AS "mainRef", r.text AS "mainText", r."themeId"
-     FROM "Action" a JOIN "Recommendation" r ON r.id = a."recommendationId" WHERE a.id IN (${marks})`,
-    ...ids,
-  );
-  const q = params(store);
-  const owners = await store.db.$queryRawUnsafe<{ actionId: string; name: string }[]>(
-    `SELECT o."actionId", r.name FROM "ActionOwner" o JOIN "OwnerRole" r ON r.id = o."roleId"
-     WHERE o.kind = 'responsible' AND o."actionId" IN (${ids.map(() => q()).join(", ")}) ORDER BY o.position`,
-    ...ids,
-  );
-  const byAction = new Map<string, string[]>();
-  for (const o of owners) byAction.set(o.actionId, [...(byAction.get(o.actionId) ?? []), o.name]);
-  return rows.map((a) => ({
-    id: a.id!,
-    ref: a.ref ?? a.key!,
-    title: a.title!,
-    status: a.status as Status | null,
-    statusText: a.statusText ?? null,
-    progress: a.progress ?? null,
-    targetText: a.targetText ?? null,
-    targetTo: a.targetTo ?? null,
-    originalTargetTo: a.originalTargetTo ?? null,
-    mainRef: a.mainRef ?? null,
-    mainText: a.mainText ?? "",
-    themeId: a.themeId ?? null,
-    owners: byAction.get(a.id!) ?? [],
-  }));
-}
-
-/** Changes to the plan's actions since the last digest (an action's creation is not movement). */
-export async function readPeriodHistory(store: Store, planId: string, since: Date | null, until: Date): Promise<HistoryRow[]> {
-  const rows = await store.db.history.findMany({
-    where: { planId, entity: "action", before: { not: null }, actionId: { not: null }, at: { ...(since ? { gt: since } : {}), lte: until } },
-    select: { actionId: true, at: true, before: true, after: true, note: true, actorLabel: true },
-    orderBy: { at: "asc" },
+  const owners = await readOwners(store, [...new Set(rows.map((row) => row.id as string))]);
+  return rows.map((row) => {
+    const wide = num(row.wide) === 1;
+    return {
+      ...detailOf(row, owners),
+      kind: row.kind as ListKind,
+      themeId: wide ? null : ((row.themeId as string | null) ?? null),
+      planWide: wide,
+      days: row.days === null || row.days === undefined ? null : Number(row.days),
+      slip: row.slip === null || row.slip === undefined ? null : (SLIPPAGE_LEVELS[Number(row.slip)] ?? null),
+    };
   });
-  return rows.map((h) => ({
-    actionId: h.actionId!,
-    at: h.at,
-    before: parseObject(h.before),
-    after: parseObject(h.after),
-    note: h.note,
-    actorLabel: h.actorLabel,
-  }));
 }
 
-/** Ref, title, theme and owners of the few actions the period's history names. */
-export async function readActionBriefs(store: Store, ids: string[]): Promise<Map<string, ActionBrief>> {
-  const out = new Map<string, ActionBrief>();
-  const rows = await inChunks([...new Set(ids)], (chunk) => actionDetails(store, chunk));
-  for (const a of rows) out.set(a.id, { id: a.id, ref: a.ref, title: a.title, themeId: a.themeId, owners: a.owners });
+type ActionDetail = Omit<ListedRow, "kind" | "themeId" | "planWide" | "days" | "slip">;
+
+function detailOf(row: Record<string, unknown>, owners: Map<string, string[]>): ActionDetail {
+  const text = (k: string) => (row[k] === null || row[k] === undefined ? null : String(row[k]));
+  const id = String(row.id);
+  return {
+    id,
+    ref: text("ref") ?? text("key")!,
+    title: text("title") ?? "",
+    status: text("status") as Status | null,
+    statusText: text("statusText"),
+    progress: text("progress"),
+    targetText: text("targetText"),
+    targetTo: text("targetTo"),
+    originalTargetTo: text("originalTargetTo"),
+    mainRef: text("mainRef"),
+    mainText: text("mainText") ?? "",
+    owners: owners.get(id) ?? [],
+  };
+}
+
+/** Responsible owners of the given actions, or of the actions a condition on `"History" h` picks, in order. */
+async function readOwners(store: Store, ids: string[], history?: { where: string; bound: Bound }): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (ids.length === 0 && !history) return out;
+  const bound: Bound = { ...history?.bound };
+  ids.forEach((id, i) => (bound[`i${i}`] = id));
+  const which = history ? `o."actionId" IN (SELECT h."actionId" FROM "History" h WHERE ${history.where})` : `o."actionId" IN (${ids.map((_, i) => `{{i${i}}}`).join(", ")})`;
+  const rows = await query<{ actionId: string; name: string }>(
+    store,
+    `SELECT o."actionId", r.name FROM "ActionOwner" o JOIN "OwnerRole" r ON r.id = o."roleId" WHERE o.kind = 'responsible' AND ${which} ORDER BY o."actionId", o.position`,
+    bound,
+  );
+  for (const o of rows) {
+    const list = out.get(o.actionId);
+    if (list) list.push(o.name);
+    else out.set(o.actionId, [o.name]);
+  }
   return out;
+}
+
+/**
+ * Changes to the plan's (or theme's) actions since the last digest (an action's creation is not
+ * movement), each with the action's ref, title, theme and owners: two statements however many.
+ */
+export async function readPeriodHistory(store: Store, planId: string, themeId: string | null, since: Date | null, until: Date): Promise<HistoryRow[]> {
+  const stamp = (name: string) => (store.provider === "sqlite" ? `{{${name}}}` : `CAST({{${name}}} AS timestamp)`);
+  // SQLite keeps DateTime as ISO text with an offset; compared as text, the bound value must match.
+  const iso = (d: Date) => (store.provider === "sqlite" ? d.toISOString().replace("Z", "+00:00") : d.toISOString());
+  const bound: Bound = { plan: planId, until: iso(until), ...(since ? { since: iso(since) } : {}), ...(themeId ? { theme: themeId } : {}) };
+  const where =
+    `h."planId" = {{plan}} AND h.entity = 'action' AND h.before IS NOT NULL AND h."actionId" IS NOT NULL AND h.at <= ${stamp("until")}` +
+    (since ? ` AND h.at > ${stamp("since")}` : "") +
+    (themeId ? ` AND h."actionId" IN (SELECT x.id FROM "Action" x JOIN "Recommendation" xr ON xr.id = x."recommendationId" WHERE xr."themeId" = {{theme}})` : "");
+  const rows = await query<Record<string, unknown>>(
+    store,
+    // Only what achievements and extensions say of an action: thousands of rows in a busy week.
+    `SELECT h.at, h.before, h.after, h.note, h."actorLabel", a.id, a.key, a.ref, a.title, m."themeId"
+     FROM "History" h JOIN "Action" a ON a.id = h."actionId" JOIN "Recommendation" m ON m.id = a."recommendationId"
+     WHERE ${where} ORDER BY h.at, h.id`,
+    bound,
+  );
+  const owners = rows.length > 0 ? await readOwners(store, [], { where, bound }) : new Map<string, string[]>();
+  // One brief per action, however many changes it had.
+  const briefs = new Map<string, ActionBrief>();
+  return rows.map((row) => {
+    const id = String(row.id);
+    let action = briefs.get(id);
+    if (!action) briefs.set(id, (action = { id, ref: String(row.ref ?? row.key), title: String(row.title ?? ""), themeId: (row.themeId as string | null) ?? null, owners: owners.get(id) ?? [] }));
+    return {
+      actionId: id,
+      at: new Date(row.at as string | Date),
+      before: parseObject(row.before as string | null),
+      after: parseObject(row.after as string | null),
+      note: (row.note as string | null) ?? null,
+      actorLabel: String(row.actorLabel),
+      action,
+    };
+  });
 }
 
 export interface StoredFigures {
