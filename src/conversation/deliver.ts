@@ -200,14 +200,19 @@ export async function dispatchPending(deps: Deliverer, now: Date, options: { lim
   return results;
 }
 
-/** Replaces a sent card in place; a platform's refusal is logged, never thrown at the person. */
-export async function updateMessage(deps: Deliverer, messageId: string, card: Card): Promise<boolean> {
+/**
+ * Replaces a sent card in place and keeps it as the message's card; a platform's refusal is
+ * logged, never thrown at the person. `show: false` only keeps it (the platform already shows it,
+ * as when the press was answered with the card); `store: false` only shows it (already kept).
+ */
+export async function updateMessage(deps: Deliverer, messageId: string, card: Card, options: { show?: boolean; store?: boolean } = {}): Promise<boolean> {
+  const { show = true, store = true } = options;
   const message = await deps.store.db.chatMessage.findUnique({ where: { id: messageId } });
   const channel = message ? deps.channels[message.platform as Platform] : undefined;
-  if (!message?.messageRef || !channel) return false;
+  if (show && (!message?.messageRef || !channel)) return false;
   try {
-    await channel.update(message.address, message.messageRef, card);
-    await deps.store.db.chatMessage.update({ where: { id: messageId }, data: { card: JSON.stringify(card) } });
+    if (show) await channel!.update(message!.address, message!.messageRef!, card);
+    if (store && message) await deps.store.db.chatMessage.update({ where: { id: messageId }, data: { card: JSON.stringify(card) } });
     return true;
   } catch (error) {
     deps.log.warn({ err: error, messageId }, "card update failed");
