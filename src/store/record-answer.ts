@@ -86,12 +86,14 @@ export class GroupCommit {
   add(item: Pending): Promise<RecordedAnswer> {
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (!this.running) void this.drain();
+      if (this.running) return;
+      this.running = true;
+      // After this turn of the event loop: presses that arrived in it go in the same commit.
+      setImmediate(() => void this.drain());
     });
   }
 
   private async drain(): Promise<void> {
-    this.running = true;
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_GROUP);
