@@ -429,7 +429,8 @@ async function slackRun(rig: Rig, provider: Provider): Promise<void> {
 
 export async function benchReplies(): Promise<void> {
   const count = envSize("BENCH_REPLIES", 1000);
-  for (const provider of PROVIDERS) {
+  // BENCH_DB=postgresql (or sqlite) measures one database only.
+  for (const provider of PROVIDERS.filter((p) => !process.env.BENCH_DB || process.env.BENCH_DB === p)) {
     const rig = await startRig(provider, count + WARMUP);
     try {
       await teamsRun(rig, provider);

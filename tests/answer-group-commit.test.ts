@@ -64,8 +64,8 @@ describe.each(PROVIDERS)("answers recorded together (%s)", (provider) => {
     // The action each outcome carries is the one written, with what its card shows.
     const delayed = results[7]!;
     expect(delayed.outcome === "recorded" && delayed.action).toMatchObject({ status: "delayed", plan: { title: "Plan" }, recommendation: { ref: "R1" }, owners: [{ kind: "responsible", role: { name: "Head of Procurement" } }] });
-    // SQLite: presses arriving together are committed together, once; PostgreSQL: each in its own.
-    if (provider === "sqlite") expect(commits - before).toBe(1);
+    // Presses arriving together are committed together, once.
+    expect(commits - before).toBe(1);
   });
 
   it("still records the others when one answer of a group fails in the database", async () => {

@@ -49,13 +49,12 @@ const MAX_GROUP = 64;
 /**
  * Records one answer: the person's right to answer, the card not being stale, then the answer
  * (its key unique: a repeat records nothing), the action's new state and its history, and the
- * pressed card drawn again, in one short transaction. On SQLite, where a transaction holds the
- * whole database, answers arriving together are committed together (see GroupCommit); each still
- * gets its own outcome.
+ * pressed card drawn again, in one short transaction. Answers arriving together are committed
+ * together (see GroupCommit): on SQLite, where a transaction holds the whole database, one group at
+ * a time; on PostgreSQL a few. Each still gets its own outcome.
  */
 export function recordAnswer(store: Store, input: AnswerToRecord, redraw?: Redraw): Promise<RecordedAnswer> {
-  if (store.provider === "sqlite") return groupOf(store).add({ input, redraw });
-  return store.db.$transaction((tx) => recordOne(tx, store.provider, input, redraw), TX_OPTIONS);
+  return groupOf(store).add({ input, redraw });
 }
 
 interface Pending {
@@ -67,7 +66,9 @@ const groups = new WeakMap<Store["db"], GroupCommit>();
 
 function groupOf(store: Store): GroupCommit {
   let group = groups.get(store.db);
-  if (!group) groups.set(store.db, (group = new GroupCommit(store)));
+  // SQLite writes one transaction at a time; PostgreSQL takes a few at once, and keeps the rest of
+  // its connection pool for everything else, so a burst waits here rather than timing out in the pool.
+  if (!group) groups.set(store.db, (group = new GroupCommit(store, store.provider === "sqlite" ? 1 : 4)));
   return group;
 }
 
@@ -79,15 +80,19 @@ function groupOf(store: Store): GroupCommit {
  */
 export class GroupCommit {
   private queue: { item: Pending; resolve: (r: RecordedAnswer) => void; reject: (e: unknown) => void }[] = [];
-  private running = false;
+  private running = 0;
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** Transactions in flight at once. */
+    private readonly parallel = 1,
+  ) {}
 
   add(item: Pending): Promise<RecordedAnswer> {
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (this.running) return;
-      this.running = true;
+      if (this.running >= this.parallel) return;
+      this.running += 1;
       // After this turn of the event loop: presses that arrived in it go in the same commit.
       setImmediate(() => void this.drain());
     });
@@ -119,7 +124,7 @@ export class GroupCommit {
         }
       }
     } finally {
-      this.running = false;
+      this.running -= 1;
     }
   }
 }
