@@ -123,6 +123,34 @@ describe.each(PROVIDERS)("the schedule (%s)", (provider) => {
     expect(web.messages("Alex Admin").filter((m) => m.card?.type === "notice")).toHaveLength(1);
   });
 
+  it("escalates to each accountable person once, in one card for the run, however many of their roles and actions are involved", async () => {
+    const [late42, late5] = await Promise.all(["4.2", "5"].map((key) => store.db.action.findFirstOrThrow({ where: { key } })));
+    const directorA = await store.db.ownerRole.create({ data: { name: "Director A", aliases: { create: { alias: "director a", text: "Director A" } } } });
+    const directorB = await store.db.ownerRole.create({ data: { name: "Director B", aliases: { create: { alias: "director b", text: "Director B" } } } });
+    await store.db.actionOwner.createMany({
+      data: [
+        { actionId: late42!.id, roleId: directorA.id, kind: "accountable", position: 10 },
+        { actionId: late42!.id, roleId: directorB.id, kind: "accountable", position: 11 },
+        { actionId: late5!.id, roleId: directorA.id, kind: "accountable", position: 10 },
+      ],
+    });
+    for (const name of ["Dee Director", "Eve Director"]) {
+      await handleEvent({ ...deps, later: () => undefined }, { type: "contact", user: { platform: "web", userId: name }, address: { platform: "web", address: name } }, at("2020-12-01T09:00:00Z"));
+    }
+    // Dee holds both accountable roles; Eve only the second.
+    await mapRole(store.db, { role: "Director A", personName: "Dee Director", via: "cli", actorLabel: "test", playground: true });
+    await mapRole(store.db, { role: "Director B", personName: "Dee Director", via: "cli", actorLabel: "test", playground: true });
+    await mapRole(store.db, { role: "Director B", personName: "Eve Director", via: "cli", actorLabel: "test", playground: true });
+    const report = await tick(deps, at("2020-12-21T09:30:00Z"));
+    expect(report.prompts).toMatchObject({ escalations: 2 });
+    const cards = (name: string) => web.messages(name).filter((m) => m.card?.type === "notice" && /needs? following up/.test(m.card.text)).map((m) => (m.card as { text: string }).text);
+    const listed = (text: string) => text.split("\n").filter((l) => l.startsWith("• ")).map((l) => l.slice(2).split(" ")[0]);
+    expect(cards("Dee Director")).toHaveLength(1);
+    expect(listed(cards("Dee Director")[0]!)).toEqual(["4.2", "5"]);
+    expect(cards("Eve Director")).toHaveLength(1);
+    expect(listed(cards("Eve Director")[0]!)).toEqual(["4.2"]);
+  });
+
   it("sends the weekly digest to each subscribed channel on Monday at 08:30, once", async () => {
     const plan = await store.db.plan.findFirstOrThrow();
     await store.db.digestSubscription.create({ data: { planId: plan.id, platform: "web", address: "Leadership" } });

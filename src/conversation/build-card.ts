@@ -41,26 +41,38 @@ export const MAX_CARD_ITEMS = 6;
 
 /** One card for all of a person's actions that need an answer. Pure. */
 export function buildPromptCard(input: PromptCardInput): PromptCard {
-  const { t } = input;
   const shown = input.entries.slice(0, MAX_CARD_ITEMS);
-  const { total, hidden } = input.counts ?? { total: input.entries.length, hidden: input.entries.length - shown.length };
-  const waiting = shown.filter((e) => !e.recorded && !isClosed(e.action)).length;
+  const counts = input.counts ?? { total: input.entries.length, hidden: input.entries.length - shown.length };
+  return assemblePromptCard(input.t, input.purpose, input.messageId, shown.map((entry) => buildItem(entry, input)), counts);
+}
+
+/** A card around its items: the header and footer say what is left, from the counts given. Pure. */
+export function assemblePromptCard(t: TFunction, purpose: "prompt" | "list", messageId: string | null, items: CardItem[], counts: { total: number; hidden: number }): PromptCard {
+  const { total, hidden } = counts;
+  // An item has buttons exactly when it has no answer yet and is not closed.
+  const waiting = items.filter((i) => !i.recorded && i.buttons.length > 0).length;
   const footer = [waiting > 0 ? t("card.footer") : "", hidden > 0 ? t("card.more", { count: hidden }) : ""].filter(Boolean).join("\n\n");
   const intro =
     total > 0
-      ? t(input.purpose === "prompt" ? "card.prompt.intro" : "card.list.intro", { count: total })
-      : t(input.purpose === "prompt" ? "officer.all_answered" : "card.list.none");
+      ? t(purpose === "prompt" ? "card.prompt.intro" : "card.list.intro", { count: total })
+      : t(purpose === "prompt" ? "officer.all_answered" : "card.list.none");
   return {
     type: "prompt",
-    messageId: input.messageId,
-    title: t(input.purpose === "prompt" ? "card.prompt.title" : "card.list.title"),
+    messageId,
+    title: t(purpose === "prompt" ? "card.prompt.title" : "card.list.title"),
     intro,
-    items: shown.map((entry) => buildItem(entry, input)),
+    items,
     footer: footer || null,
+    counts: { total, hidden },
   };
 }
 
-function buildItem({ action, reason, recorded }: CardEntry, input: PromptCardInput): CardItem {
+/** One action's part of a card. Pure. */
+export function buildCardItem(entry: CardEntry, input: Pick<PromptCardInput, "t" | "messageId" | "today" | "now">): CardItem {
+  return buildItem(entry, input);
+}
+
+function buildItem({ action, reason, recorded }: CardEntry, input: Pick<PromptCardInput, "t" | "messageId" | "today" | "now">): CardItem {
   const { t } = input;
   const owners = action.owners.filter((o) => o.kind === "responsible").map((o) => o.role.name);
   const facts = [
@@ -83,7 +95,7 @@ function buildItem({ action, reason, recorded }: CardEntry, input: PromptCardInp
   };
 }
 
-function button(kind: AnswerKind, actionId: string, input: PromptCardInput, more: boolean): CardButton {
+function button(kind: AnswerKind, actionId: string, input: Pick<PromptCardInput, "t" | "messageId" | "today">, more: boolean): CardButton {
   const { t } = input;
   const answer: AnswerPayload = { v: 1, m: input.messageId, a: actionId, k: kind };
   return {
@@ -127,7 +139,7 @@ function isClosed(action: Pick<CardAction, "status">): boolean {
   return Boolean(action.status && CLOSED_STATUSES.has(action.status as Status));
 }
 
-function targetText(action: CardAction, { t, today }: PromptCardInput): string {
+function targetText(action: CardAction, { t, today }: Pick<PromptCardInput, "t" | "today">): string {
   if (!action.targetTo) return action.targetOngoing ? t("card.target.ongoing") : (action.targetText ?? t("card.target.none"));
   const written = action.targetFrom === action.targetTo ? ukDate(action.targetTo) : `${action.targetText} (${t("card.target.by", { date: ukDate(action.targetTo) })})`;
   // A finished action is not late or due: its target is history.
@@ -138,7 +150,7 @@ function targetText(action: CardAction, { t, today }: PromptCardInput): string {
   return `${written}, ${when}${moved}`;
 }
 
-function lastUpdateText(action: CardAction, { t, now }: PromptCardInput): string {
+function lastUpdateText(action: CardAction, { t, now }: Pick<PromptCardInput, "t" | "now">): string {
   const at = action.lastUpdateAt ?? action.createdAt;
   const days = Math.floor((now.getTime() - at.getTime()) / 86_400_000);
   const age = days <= 0 ? t("card.age.today") : days < 14 ? t("card.age.days", { count: days }) : t("card.age.weeks", { count: Math.floor(days / 7) });

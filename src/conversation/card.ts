@@ -14,6 +14,11 @@ export interface PromptCard {
   intro: string;
   items: CardItem[];
   footer: string | null;
+  /**
+   * What the header and footer count (actions open, or waiting for an answer, and how many of them
+   * are not on this card), kept so a press can draw the card again without counting afresh.
+   */
+  counts?: { total: number; hidden: number };
 }
 
 export interface CardItem {

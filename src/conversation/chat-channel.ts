@@ -7,8 +7,12 @@ import type { Platform } from "./chat-user.js";
  */
 export interface ChatChannel {
   platform: Platform;
-  /** Sends a card to a person (or channel); returns the platform's reference for later updates. */
-  send(address: string, card: Card): Promise<{ messageRef: string }>;
+  /**
+   * Sends a card to a person (or channel); returns the platform's reference for later updates and,
+   * for a person on a platform that gives one (Slack's D…), the direct channel it went to, which
+   * the next send is given back as `directChannel`.
+   */
+  send(address: string, card: Card, options?: { directChannel?: string | null }): Promise<{ messageRef: string; directChannel?: string }>;
   /** Replaces a sent card in place. */
   update(address: string, messageRef: string, card: Card): Promise<void>;
   /** Finds a person on the platform by email, where the platform allows it (Slack does; Teams cannot message an email). */

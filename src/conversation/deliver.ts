@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ChatMessage, Person } from "../generated/sqlite/client.js";
 import type { Logger } from "../log.js";
 import type { Store } from "../store/open-store.js";
+import { claimDue, claimOne, rememberDirectChannel, type ClaimedMessage } from "../store/outbox.js";
 import { londonDate } from "../domain/london-date.js";
 import { pickLocale, translator } from "../i18n.js";
 import type { Card } from "./card.js";
@@ -111,30 +112,27 @@ export async function deliver(deps: Deliverer, delivery: Delivery, now: Date): P
  * message is parked as failed. A person who blocked the bot is marked unreachable, not retried.
  */
 export async function sendQueued(deps: Deliverer, messageId: string, now: Date): Promise<DeliveryResult> {
-  const { db } = deps.store;
   const worker = deps.workerId ?? DEFAULT_WORKER;
-  const claimed = await db.chatMessage.updateMany({
-    where: { id: messageId, status: { in: ["pending", "sending"] }, OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }] },
-    data: { status: "sending", claimedBy: worker, claimedUntil: new Date(now.getTime() + LEASE_MS) },
-  });
-  const message = await db.chatMessage.findUniqueOrThrow({ where: { id: messageId } });
-  if (claimed.count === 0) return message.status === "sent" ? { status: "duplicate", messageId } : { status: "retrying", messageId, error: "claimed elsewhere" };
-  return send(deps, message, now);
+  const { claimed, status } = await claimOne(deps.store.db, worker, messageId, now, new Date(now.getTime() + LEASE_MS));
+  if (!claimed) return status === "sent" ? { status: "duplicate", messageId } : { status: "retrying", messageId, error: "claimed elsewhere" };
+  return send(deps, claimed, now);
 }
 
-async function send(deps: Deliverer, message: ChatMessage, now: Date): Promise<DeliveryResult> {
-  const { db } = deps.store;
+async function send(deps: Deliverer, { message, directChannel }: ClaimedMessage, now: Date): Promise<DeliveryResult> {
   const channel = deps.channels[message.platform as Platform];
   const attempts = message.attempts + 1;
-  let sent: { messageRef: string };
+  let sent: { messageRef: string; directChannel?: string };
   try {
     if (!channel) throw new Error(`no ${message.platform} channel in this process`);
     await (deps.pacer ?? DEFAULT_PACER).take(message.platform as Platform, message.address);
-    sent = await channel.send(message.address, JSON.parse(message.card ?? "null") as Card);
+    sent = await channel.send(message.address, JSON.parse(message.card ?? "null") as Card, { directChannel });
   } catch (error) {
     return sendFailed(deps, message, attempts, error, now);
   }
   await recordSent(deps, message.id, { status: "sent", messageRef: sent.messageRef, sentAt: new Date(), attempts, claimedUntil: null });
+  if (message.personId && sent.directChannel && sent.directChannel !== directChannel) {
+    await rememberDirectChannel(deps.store.db, message.personId, message.address, sent.directChannel).catch((error: unknown) => deps.log.warn({ err: error, messageId: message.id }, "sent, but the DM channel could not be kept"));
+  }
   return { status: "sent", messageId: message.id };
 }
 
@@ -187,27 +185,94 @@ async function sendFailed(deps: Deliverer, message: ChatMessage, attempts: numbe
   return parked ? { status: "failed", messageId: message.id, error: text } : { status: "retrying", messageId: message.id, error: text };
 }
 
-/** Sends every message due by `now` that this process can claim, paced; returns what happened. */
+/** Messages claimed at a time; the next batch is claimed while the last half of this one is sent. */
+export const CLAIM_BATCH = 100;
+/** Sends in flight at once, across conversations: enough to fill the platforms' per-app limits at a few hundred ms a send. */
+export const MAX_IN_FLIGHT = 32;
+
+/**
+ * Sends every message due by `now` that this process can claim; returns what happened, in the
+ * order the messages were recorded. Messages are claimed in batches and sent concurrently, each
+ * conversation's in order, one at a time, and every send waits for the Pacer's windows (per
+ * conversation and per app), so the platforms' limits, not the round trip, set the pace.
+ */
 export async function dispatchPending(deps: Deliverer, now: Date, options: { limit?: number } = {}): Promise<DeliveryResult[]> {
-  const due = await deps.store.db.chatMessage.findMany({
-    where: { status: { in: ["pending", "sending"] }, nextAttemptAt: { lte: now }, OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }] },
-    orderBy: { createdAt: "asc" },
-    select: { id: true },
-    take: options.limit ?? 10_000,
-  });
+  const limit = options.limit ?? 10_000;
+  const worker = deps.workerId ?? DEFAULT_WORKER;
   const results: DeliveryResult[] = [];
-  for (const { id } of due) results.push(await sendQueued(deps, id, now));
+  const conversations = new Map<string, Promise<void>>();
+  const slots = new Slots(MAX_IN_FLIGHT);
+  let outstanding = 0;
+  let wake: (() => void) | null = null;
+  for (let claimedSoFar = 0; claimedSoFar < limit; ) {
+    const batch = await claimDue(deps.store.db, worker, now, new Date(now.getTime() + LEASE_MS), Math.min(CLAIM_BATCH, limit - claimedSoFar));
+    claimedSoFar += batch.length;
+    for (const claimed of batch) {
+      const index = results.length;
+      results.push({ status: "retrying", messageId: claimed.message.id, error: "not sent" });
+      const key = `${claimed.message.platform}\n${claimed.message.address}`;
+      outstanding += 1;
+      const next = (conversations.get(key) ?? Promise.resolve()).then(async () => {
+        await slots.take();
+        try {
+          results[index] = await send(deps, claimed, now);
+        } catch (error) {
+          // Only the database failing to record a send lands here; the lease expires and it is retried.
+          deps.log.error({ err: error, messageId: claimed.message.id }, "could not record a send");
+          results[index] = { status: "retrying", messageId: claimed.message.id, error: String(error).slice(0, 200) };
+        } finally {
+          slots.give();
+          outstanding -= 1;
+          wake?.();
+        }
+      });
+      conversations.set(key, next);
+      void next.then(() => {
+        if (conversations.get(key) === next) conversations.delete(key);
+      });
+    }
+    if (batch.length < CLAIM_BATCH) break;
+    // Claim more once half of what is claimed is sent: the lease is never held long for a queue.
+    while (outstanding > CLAIM_BATCH / 2) await new Promise<void>((resolve) => (wake = resolve));
+    wake = null;
+  }
+  await Promise.all(conversations.values());
   return results;
 }
 
-/** Replaces a sent card in place; a platform's refusal is logged, never thrown at the person. */
-export async function updateMessage(deps: Deliverer, messageId: string, card: Card): Promise<boolean> {
+/** A counting semaphore: at most `size` holders at once, served in order. */
+class Slots {
+  private readonly waiting: (() => void)[] = [];
+  constructor(private free: number) {}
+
+  take(): Promise<void> {
+    if (this.free > 0) {
+      this.free -= 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  give(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free += 1;
+  }
+}
+
+/**
+ * Replaces a sent card in place and keeps it as the message's card; a platform's refusal is
+ * logged, never thrown at the person. `show: false` only keeps it (the platform already shows it,
+ * as when the press was answered with the card); `store: false` only shows it (already kept).
+ */
+export async function updateMessage(deps: Deliverer, messageId: string, card: Card, options: { show?: boolean; store?: boolean } = {}): Promise<boolean> {
+  const { show = true, store = true } = options;
   const message = await deps.store.db.chatMessage.findUnique({ where: { id: messageId } });
   const channel = message ? deps.channels[message.platform as Platform] : undefined;
-  if (!message?.messageRef || !channel) return false;
+  if (show && (!message?.messageRef || !channel)) return false;
   try {
-    await channel.update(message.address, message.messageRef, card);
-    await deps.store.db.chatMessage.update({ where: { id: messageId }, data: { card: JSON.stringify(card) } });
+    if (show) await channel!.update(message!.address, message!.messageRef!, card);
+    if (store && message) await deps.store.db.chatMessage.update({ where: { id: messageId }, data: { card: JSON.stringify(card) } });
     return true;
   } catch (error) {
     deps.log.warn({ err: error, messageId }, "card update failed");

@@ -1,13 +1,8 @@
 import { CLOSED_STATUSES } from "../domain/vocabulary.js";
-import type { Prisma } from "../generated/sqlite/client.js";
 import type { Db } from "../store/open-store.js";
 
-export const ACTION_CARD_INCLUDE = {
-  plan: { select: { id: true, title: true, slug: true } },
-  recommendation: { select: { ref: true, key: true } },
-  owners: { include: { role: true }, orderBy: { position: "asc" } },
-} as const satisfies Prisma.ActionInclude;
-export type CardAction = Prisma.ActionGetPayload<{ include: typeof ACTION_CARD_INCLUDE }>;
+export { ACTION_CARD_INCLUDE, type CardAction } from "../store/card-action.js";
+import { ACTION_CARD_INCLUDE, type CardAction } from "../store/card-action.js";
 
 /** People whose actions this person answers for today: themselves and anyone they cover. */
 export async function answeringFor(db: Db, personId: string, today: string): Promise<string[]> {

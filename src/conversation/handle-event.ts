@@ -17,7 +17,7 @@ import type { Tenancy } from "./tenancy.js";
 import { parseAdminCommand, runAdminCommand } from "./admin-command.js";
 import { parseMilestoneCommand, runMilestoneCommand } from "./milestone-command.js";
 import { fileReceived, ImportPayload, importPressed, type ChatFile } from "./import-from-chat.js";
-import { cardEntries, messageCard } from "./message-card.js";
+import { cardEntries, messageCard, redrawPressed } from "./message-card.js";
 import { recordAnswer, type AnswerInput, type AnswerResult } from "./record-answer.js";
 
 /**
@@ -209,24 +209,21 @@ async function handleAnswer(
   // The same button pressed twice by the same person with the same inputs is the same answer; the
   // same press by a second owner is theirs, and is recorded.
   const token = createHash("sha256").update(JSON.stringify([person.id, p.m, p.a, answer])).digest("base64url").slice(0, 32);
-  const result = await recordAnswer(deps.store.db, {
-    personId: person.id,
-    actionId: p.a,
-    ...answer,
-    key: `button:${token}`,
-    messageId: p.m,
-    via,
-    actorLabel: person.name,
-    now,
-  });
+  const result = await recordAnswer(
+    deps.store,
+    { personId: person.id, actionId: p.a, ...answer, key: `button:${token}`, messageId: p.m, via, actorLabel: person.name, now },
+    p.m ? redrawPressed : undefined,
+  );
   const reply = result.outcome === "forbidden" ? { type: "notice" as const, text: await ownedBy(deps, t, result.action) } : resultNotice(t, result, p.a, kind);
-  // Once recorded, a failure to redraw the card must not read as "not saved": the words say it was.
-  const pressed = p.m ? await messageCard(deps.store.db, p.m, now).catch((error: unknown) => {
+  // The card drawn again with the answer and stored with it; otherwise drawn from the store. Once
+  // recorded, a failure to redraw the card must not read as "not saved": the words say it was.
+  const fast = result.outcome === "recorded" && result.card ? (JSON.parse(result.card) as Card) : null;
+  const pressed = fast ?? (p.m ? await messageCard(deps.store.db, p.m, now).catch((error: unknown) => {
     deps.log.warn({ err: error, messageId: p.m }, "answer recorded, but the card could not be redrawn");
     return null;
-  }) : null;
+  }) : null);
   if (result.outcome === "recorded") afterRecorded(deps, person, result.action, kind, answer, p.m, now);
-  if (pressed && !event.inline && p.m) deps.later(() => updateMessage(deps, p.m!, pressed));
+  if (pressed && p.m && (!event.inline || !fast)) deps.later(() => updateMessage(deps, p.m!, pressed, { show: !event.inline, store: !fast }));
   // A press that recorded something speaks through the updated card; anything else needs words.
   return { pressed, reply: result.outcome === "recorded" && pressed ? null : reply };
 }
@@ -336,7 +333,7 @@ async function answerInWords(deps: ConversationDeps, person: Person, t: TFunctio
   }
 
   const action = candidates[0]!;
-  const result = await recordAnswer(deps.store.db, {
+  const result = await recordAnswer(deps.store, {
     personId: person.id,
     actionId: action.id,
     ...answer,
@@ -395,8 +392,11 @@ function withQuestion(card: Card, question: string): Card {
 
 /** A card listing actions, recorded as a message so its buttons carry an id and it can be updated in place. */
 async function listFor(deps: ConversationDeps, person: Person, t: TFunction, actions: CardAction[], now: Date): Promise<Card> {
-  const message = await deps.store.db.chatMessage.create({
+  const id = randomUUID();
+  const card = buildPromptCard({ t, messageId: id, entries: await cardEntries(deps.store.db, t, actions, null, now), today: londonDate(now), now, purpose: "list" });
+  await deps.store.db.chatMessage.create({
     data: {
+      id,
       key: `reply:${person.id}:${randomUUID()}`,
       kind: "reply",
       personId: person.id,
@@ -404,12 +404,14 @@ async function listFor(deps: ConversationDeps, person: Person, t: TFunction, act
       address: "",
       actionIds: JSON.stringify(actions.slice(0, MAX_CARD_ITEMS).map((a) => a.id)),
       locale: person.locale,
+      // Kept, so a press on it is drawn from the answer rather than read again.
+      card: JSON.stringify(card),
       // Sent by the adapter in the same turn; replySent records where it went.
       status: "replying",
       createdAt: now,
     },
   });
-  return buildPromptCard({ t, messageId: message.id, entries: await cardEntries(deps.store.db, t, actions, null, now), today: londonDate(now), now, purpose: "list" });
+  return card;
 }
 
 type AnswerFields = Pick<AnswerInput, "kind" | "date" | "reason" | "note" | "evidence">;

@@ -3,8 +3,10 @@ import { londonDate, ukDate } from "../domain/london-date.js";
 import { whyAsk } from "../domain/why-ask.js";
 import { translator, pickLocale } from "../i18n.js";
 import type { Db } from "../store/open-store.js";
-import { buildPromptCard, type CardEntry } from "./build-card.js";
-import type { PromptCard } from "./card.js";
+import { assemblePromptCard, buildCardItem, buildPromptCard, type CardEntry } from "./build-card.js";
+import type { Card, PromptCard } from "./card.js";
+import { CLOSED_STATUSES, type Status } from "../domain/vocabulary.js";
+import type { AnswerToRecord, PressedMessage } from "../store/record-answer.js";
 import { inChunks } from "../store/in-chunks.js";
 import { ACTION_CARD_INCLUDE, findPersonActions, type CardAction } from "./find-person-actions.js";
 
@@ -76,4 +78,31 @@ async function currentCounts(db: Db, personId: string, onCard: Set<string>, sinc
     counted = open.filter((a) => !answered.has(a.id) && whyAsk(a, today, now) !== null);
   }
   return { total: counted.length, hidden: counted.filter((a) => !onCard.has(a.id)).length };
+}
+
+/**
+ * The pressed card after an answer, drawn from the answer just written and the card as last
+ * stored, without reading anything: the answered item is drawn afresh, the others stay as they
+ * were, and the header's count goes down when the action no longer counts (a prompt's, once it
+ * has an answer; a list's, once it is closed). Null when the stored card cannot be drawn so (none
+ * stored, or one stored before cards kept their counts): the card is then drawn from the store.
+ */
+export function redrawPressed(action: CardAction, message: PressedMessage, answer: Pick<AnswerToRecord, "kind" | "date" | "reason" | "note" | "actorLabel" | "now">): string | null {
+  if (!message.card || (message.kind !== "prompt" && message.kind !== "reply")) return null;
+  const card = JSON.parse(message.card) as Card;
+  if (card.type !== "prompt" || !card.counts) return null;
+  const index = card.items.findIndex((i) => i.actionId === action.id);
+  if (index < 0) return null;
+  const { now } = answer;
+  const today = londonDate(now);
+  const t = translator(pickLocale(message.locale));
+  const purpose = message.kind === "prompt" ? "prompt" : "list";
+  const prior = card.items[index]!;
+  const recorded = describeAnswer(t, { kind: answer.kind, payload: JSON.stringify({ date: answer.date ?? undefined, reason: answer.reason ?? undefined, note: answer.note ?? undefined }), createdAt: now, person: { name: answer.actorLabel } });
+  const items = card.items.map((item, i) => (i === index ? buildCardItem({ action, reason: whyAsk(action, today, now), recorded }, { t, messageId: message.id, today, now }) : item));
+  const waitedBefore = !prior.recorded && prior.buttons.length > 0;
+  const closedNow = Boolean(action.status && CLOSED_STATUSES.has(action.status as Status));
+  const leaves = purpose === "prompt" ? waitedBefore && prior.reason !== null : closedNow && answer.kind !== "note";
+  const counts = { total: Math.max(0, card.counts.total - (leaves ? 1 : 0)), hidden: card.counts.hidden };
+  return JSON.stringify(assemblePromptCard(t, purpose, message.id, items, counts));
 }

@@ -14,7 +14,8 @@ export const SEND_LIMITS: Record<Platform, { perAddress: Window[]; overall: Wind
   // Windows a tenth longer than documented: send times jitter, and a platform counting its own
   // second must never see one send too many.
   teams: { perAddress: [{ limit: 7, ms: 1100 }, { limit: 8, ms: 2200 }, { limit: 60, ms: 33_000 }], overall: [{ limit: 50, ms: 1100 }] },
-  slack: { perAddress: [{ limit: 1, ms: 1100 }], overall: [{ limit: 50, ms: 1100 }] },
+  // Slack documents a workspace cap of "several hundred a minute" for chat.postMessage; the fake uses 300.
+  slack: { perAddress: [{ limit: 1, ms: 1100 }], overall: [{ limit: 50, ms: 1100 }, { limit: 300, ms: 61_000 }] },
   web: { perAddress: [], overall: [] },
 };
 

@@ -10,6 +10,7 @@ import { cadencePeriod, needsEscalation, shouldPromptAgain } from "./cadence.js"
 import { claimRun, finishRun, releaseRun } from "./claim-run.js";
 import { scanActions, type ScannedAction } from "./scan-actions.js";
 import { inChunks } from "../store/in-chunks.js";
+import { readEscalationPeople, type EscalationPeople } from "../store/escalation-people.js";
 
 /** How far back prompts and answers are read for the cadence and escalation rules. */
 const HISTORY_DAYS = 90;
@@ -101,10 +102,8 @@ export async function runPrompts(deps: Deliverer, slot: { key: string; date: str
     const escalated = await db.promptedAction.findMany({ where: { at: { gte: horizon }, kind: "escalation" }, select: { actionId: true, at: true } });
     const promptsOf = new Map<string, typeof prompts>();
     for (const p of prompts) promptsOf.set(p.actionId, [...(promptsOf.get(p.actionId) ?? []), p]);
-    const owed = new Map<string, { person: Person; items: EscalationItem[] }>();
-    // Many actions share a plan, roles and owners: who hears is worked out once for each such set.
-    const routes = new Map<string, Promise<{ people: Person[]; why: EscalationItem["route"] }>>();
-    const names = new Map<string, Promise<Person | null>>();
+    // First which actions escalate; then everyone they may go to, read in one go for the run.
+    const escalating: { scannedAction: ScannedAction; why: EscalationItem["why"]; unanswered: { personId: string; at: Date }[] }[] = [];
     for (const scannedAction of scanned) {
       const settings = plans.get(scannedAction.planId) ?? defaults;
       const since = lastAnswered.get(scannedAction.id) ?? new Date(0);
@@ -113,19 +112,26 @@ export async function runPrompts(deps: Deliverer, slot: { key: string; date: str
       if (!escalation) continue;
       const period = cadencePeriod(now, settings.cadenceDays, settings.timeZone);
       if (escalated.some((e) => e.actionId === scannedAction.id && cadencePeriod(e.at, settings.cadenceDays, settings.timeZone) === period)) continue;
-      const action = cards.get(scannedAction.id) ?? (await db.action.findUniqueOrThrow({ where: { id: scannedAction.id }, include: ACTION_CARD_INCLUDE }));
+      escalating.push({ scannedAction, why: escalation.why, unanswered });
+    }
+    const lookups = await readEscalationPeople(db, {
+      known: cards,
+      actionIds: escalating.map((e) => e.scannedAction.id),
+      planIds: [...new Set(escalating.map((e) => e.scannedAction.planId))],
+      personIds: [...new Set(escalating.flatMap((e) => e.unanswered.map((p) => p.personId)))],
+    });
+    const actionOf = (id: string) => cards.get(id) ?? lookups.actions.get(id)!;
+    const owed = new Map<string, { person: Person; items: EscalationItem[] }>();
+    for (const { scannedAction, why, unanswered } of escalating) {
+      const action = actionOf(scannedAction.id);
       // Never back to the people asked, nor to the owners (an owner may also be the accountable role).
       const askedIds = [...new Set(unanswered.map((p) => p.personId))];
       const ownerIds = assignments.filter((a) => action.owners.some((o) => o.kind === "responsible" && o.roleId === a.roleId)).flatMap((a) => [a.personId, ...(cover.has(a.personId) ? [cover.get(a.personId)!.id] : [])]);
-      const exclude = [...new Set([...askedIds, ...ownerIds])].sort();
-      const routeKey = JSON.stringify([action.planId, action.owners.filter((o) => o.kind === "accountable").map((o) => o.roleId), exclude]);
-      if (!routes.has(routeKey)) routes.set(routeKey, whoHears(deps, action, new Set(exclude)));
-      const route = await routes.get(routeKey)!;
-      for (const id of askedIds) if (!names.has(id)) names.set(id, db.person.findUnique({ where: { id } }));
-      const askedPeople = (await Promise.all(askedIds.map((id) => names.get(id)!))).filter((p): p is Person => p !== null);
+      const route = whoHears(action, new Set([...askedIds, ...ownerIds]), lookups);
+      const askedPeople = askedIds.map((id) => lookups.people.get(id)).filter((p): p is Person => p !== undefined);
       for (const person of route.people) {
         const bucket = owed.get(person.id) ?? { person, items: [] };
-        bucket.items.push({ action, reason: scannedAction.reason, why: escalation.why, route: route.why, asked: askedPeople.map((p) => p.name), when: unanswered.map((p) => p.at) });
+        bucket.items.push({ action, reason: scannedAction.reason, why, route: route.why, asked: askedPeople.map((p) => p.name), when: unanswered.map((p) => p.at) });
         owed.set(person.id, bucket);
       }
     }
@@ -175,18 +181,21 @@ interface EscalationItem {
 /**
  * Who hears of an action escalated: the people mapped to its accountable roles; when none is
  * mapped, or the only one is who was asked, its plan's admins; else Chaser's admins. Never anyone
- * in `exclude` (the people asked and the owners).
+ * in `exclude` (the people asked and the owners). Pure: the people come read for the whole run.
  */
-async function whoHears(deps: Deliverer, action: CardAction, exclude: Set<string>): Promise<{ people: Person[]; why: EscalationItem["route"] }> {
-  const { db } = deps.store;
+function whoHears(action: CardAction, exclude: Set<string>, people: Pick<EscalationPeople, "byRole" | "planAdmins" | "admins">): { people: Person[]; why: EscalationItem["route"] } {
   const roleIds = action.owners.filter((o) => o.kind === "accountable").map((o) => o.roleId);
-  const mapped = roleIds.length > 0 ? (await db.roleAssignment.findMany({ where: { roleId: { in: roleIds } }, include: { person: true } })).map((a) => a.person) : [];
+  const mapped = unique(roleIds.flatMap((id) => people.byRole.get(id) ?? []));
   const accountable = mapped.filter((p) => !exclude.has(p.id));
   if (accountable.length > 0) return { people: accountable, why: "accountable" };
   const why = mapped.length > 0 ? "self" : "unmapped";
-  const planAdmins = (await db.planAdmin.findMany({ where: { planId: action.planId }, include: { person: true } })).map((a) => a.person).filter((p) => !exclude.has(p.id));
+  const planAdmins = (people.planAdmins.get(action.planId) ?? []).filter((p) => !exclude.has(p.id));
   if (planAdmins.length > 0) return { people: planAdmins, why };
-  return { people: (await db.person.findMany({ where: { isAdmin: true } })).filter((p) => !exclude.has(p.id)), why };
+  return { people: people.admins.filter((p) => !exclude.has(p.id)), why };
+}
+
+function unique(people: Person[]): Person[] {
+  return [...new Map(people.map((p) => [p.id, p])).values()];
 }
 
 /** One card for everything escalated to one person in a run: one line per action, plainly. */

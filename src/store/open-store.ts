@@ -26,13 +26,19 @@ export interface Store {
  */
 export const PG_POOL = { connectionTimeoutMillis: 5_000, keepAlive: true } as const;
 
-/** Opens the store, bringing its schema up to date first unless told not to. */
-export async function openStore(database: Database, options: { migrate?: boolean } = {}): Promise<Store> {
+/**
+ * Opens the store, bringing its schema up to date first unless told not to. `onQuery` hears of
+ * every SQL statement (the benchmarks count them).
+ */
+export async function openStore(database: Database, options: { migrate?: boolean; onQuery?: (sql: string) => void } = {}): Promise<Store> {
   if (database.provider === "sqlite" && database.file !== ":memory:") mkdirSync(dirname(database.file), { recursive: true });
   if (options.migrate !== false) await migrate(database);
+  const log = { log: options.onQuery ? [{ emit: "event" as const, level: "query" as const }] : [] };
   const db =
     database.provider === "sqlite"
-      ? new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: `file:${database.file}`, timeout: 30_000 }) })
-      : (new PostgresClient({ adapter: new PrismaPg({ connectionString: database.url, ...PG_POOL }) }) as unknown as Db);
+      ? new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: `file:${database.file}`, timeout: 30_000 }), ...log })
+      : (new PostgresClient({ adapter: new PrismaPg({ connectionString: database.url, ...PG_POOL }), ...log }) as unknown as Db);
+  const onQuery = options.onQuery;
+  if (onQuery) (db as unknown as { $on(event: "query", listener: (e: { query: string }) => void): void }).$on("query", (e) => onQuery(e.query));
   return { db, provider: database.provider, close: () => db.$disconnect() };
 }

@@ -18,9 +18,9 @@ export interface TestStore extends Store {
 }
 
 /** A fresh, empty, migrated store: a temporary SQLite file or a new PostgreSQL database. */
-export async function freshStore(provider: Provider): Promise<TestStore> {
+export async function freshStore(provider: Provider, options: { onQuery?: (sql: string) => void } = {}): Promise<TestStore> {
   const database = await freshDatabase(provider);
-  const store = await openStore(database.database);
+  const store = await openStore(database.database, options);
   return {
     ...store,
     database: database.database,

@@ -32,7 +32,7 @@ const USER_ID = /^[UW][A-Z0-9]{2,}$/;
  */
 export class SlackChannel implements ChatChannel {
   readonly platform = "slack" as const;
-  /** DM channel ids never change for a user; remembering them saves a tier-3 call per message. */
+  /** DM channel ids never change for a user; the core also keeps them on the person, across restarts. */
   private readonly dms = new Map<string, string>();
 
   constructor(
@@ -40,8 +40,8 @@ export class SlackChannel implements ChatChannel {
     private readonly log?: Logger,
   ) {}
 
-  async send(address: string, card: Card): Promise<{ messageRef: string }> {
-    const channel = await this.channelFor(address);
+  async send(address: string, card: Card, options: { directChannel?: string | null } = {}): Promise<{ messageRef: string; directChannel?: string }> {
+    const channel = await this.channelFor(address, options.directChannel ?? null);
     const { text, blocks } = renderBlockKit(card);
     if (card.type === "digest") {
       const image = await this.uploadDigestChart(card);
@@ -51,7 +51,10 @@ export class SlackChannel implements ChatChannel {
     const posted = await this.call(() => this.client.chat.postMessage({ channel, text, blocks: blocks as unknown as types.KnownBlock[] }), address);
     const ref = SlackMessageRef.safeParse({ channel: posted.channel ?? channel, ts: posted.ts });
     if (!ref.success) throw new ChaserError("slack.unexpected_response", { method: "chat.postMessage" });
-    return { messageRef: JSON.stringify(ref.data) };
+    if (!USER_ID.test(address)) return { messageRef: JSON.stringify(ref.data) };
+    // The DM it went to, for chat.update and the next send: kept here and, by the core, on the person.
+    if (ref.data.channel !== address) this.dms.set(address, ref.data.channel);
+    return { messageRef: JSON.stringify(ref.data), ...(ref.data.channel !== address ? { directChannel: ref.data.channel } : {}) };
   }
 
   async update(address: string, messageRef: string, card: Card): Promise<void> {
@@ -84,11 +87,14 @@ export class SlackChannel implements ChatChannel {
     }
   }
 
-  /** The channel to post to: a user's DM (opened once), or the channel named. */
-  private async channelFor(address: string): Promise<string> {
+  /**
+   * The channel to post to: a user's DM, known to this process or kept on the person (so a restart
+   * does not open it again), else opened once; or the channel named.
+   */
+  private async channelFor(address: string, known: string | null): Promise<string> {
     if (!USER_ID.test(address)) return address;
-    const known = this.dms.get(address);
-    if (known) return known;
+    const dm = known ?? this.dms.get(address);
+    if (dm) return dm;
     const opened = await this.call(() => this.client.conversations.open({ users: address }), address);
     const id = opened.channel?.id;
     if (!id) throw new ChaserError("slack.unexpected_response", { method: "conversations.open" });

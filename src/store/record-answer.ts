@@ -1,0 +1,265 @@
+import { randomUUID } from "node:crypto";
+import { answerChange, type AnswerFields } from "../domain/answer-change.js";
+import { CLOSED_STATUSES, type Status, type Via } from "../domain/vocabulary.js";
+import type { CardAction } from "./card-action.js";
+import type { Store, Tx } from "./open-store.js";
+
+export interface AnswerToRecord extends AnswerFields {
+  personId: string;
+  actionId: string;
+  /** The platform's delivery id, or the button's token: the same key records nothing new. */
+  key: string;
+  /** The Chaser message whose card was answered, if any. */
+  messageId: string | null;
+  via: Via;
+  actorLabel: string;
+  now: Date;
+  /** `now` as a London date, for cover that ends today and for snoozes. */
+  today: string;
+}
+
+/** The message whose card was pressed, as stored when the answer was written. */
+export interface PressedMessage {
+  id: string;
+  kind: string;
+  locale: string;
+  card: string | null;
+  createdAt: Date;
+  personId: string | null;
+  actionIds: string;
+}
+
+export type RecordedAnswer =
+  | { outcome: "recorded"; action: CardAction; message: PressedMessage | null; card: string | null }
+  | { outcome: "duplicate" | "stale" | "forbidden"; action: CardAction; message: PressedMessage | null }
+  | { outcome: "not_found" };
+
+/**
+ * Draws the pressed message's card again from the answer just written, without reading anything:
+ * the JSON to store, or null to leave the card as it is. Runs inside the transaction, so it must
+ * be quick and must not touch the store.
+ */
+export type Redraw = (action: CardAction, message: PressedMessage, answer: AnswerToRecord) => string | null;
+
+/** Under a burst of presses answers queue for the database rather than being dropped. */
+const TX_OPTIONS = { maxWait: 15_000, timeout: 20_000 };
+/** Presses committed together on SQLite: enough to carry a burst, few enough to keep each commit short. */
+const MAX_GROUP = 64;
+
+/**
+ * Records one answer: the person's right to answer, the card not being stale, then the answer
+ * (its key unique: a repeat records nothing), the action's new state and its history, and the
+ * pressed card drawn again, in one short transaction. Answers arriving together are committed
+ * together (see GroupCommit): on SQLite, where a transaction holds the whole database, one group at
+ * a time; on PostgreSQL a few. Each still gets its own outcome.
+ */
+export function recordAnswer(store: Store, input: AnswerToRecord, redraw?: Redraw): Promise<RecordedAnswer> {
+  return groupOf(store).add({ input, redraw });
+}
+
+interface Pending {
+  input: AnswerToRecord;
+  redraw: Redraw | undefined;
+}
+
+const groups = new WeakMap<Store["db"], GroupCommit>();
+
+function groupOf(store: Store): GroupCommit {
+  let group = groups.get(store.db);
+  // SQLite writes one transaction at a time; PostgreSQL takes a few at once, and keeps the rest of
+  // its connection pool for everything else, so a burst waits here rather than timing out in the pool.
+  if (!group) groups.set(store.db, (group = new GroupCommit(store, store.provider === "sqlite" ? 1 : 4)));
+  return group;
+}
+
+/**
+ * Group commit: answers that arrive while a transaction is running wait for it, then are all
+ * written in the next one. SQLite runs one writing transaction at a time, so a press no longer
+ * waits for every press before it, only for the one commit in progress. A batch that fails is
+ * written again answer by answer, so one bad answer cannot lose the others.
+ */
+export class GroupCommit {
+  private queue: { item: Pending; resolve: (r: RecordedAnswer) => void; reject: (e: unknown) => void }[] = [];
+  private running = 0;
+
+  constructor(
+    private readonly store: Store,
+    /** Transactions in flight at once. */
+    private readonly parallel = 1,
+  ) {}
+
+  add(item: Pending): Promise<RecordedAnswer> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      if (this.running >= this.parallel) return;
+      this.running += 1;
+      // After this turn of the event loop: presses that arrived in it go in the same commit.
+      setImmediate(() => void this.drain());
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, MAX_GROUP);
+        try {
+          const results = await this.store.db.$transaction(async (tx) => {
+            const out: RecordedAnswer[] = [];
+            for (const { item } of batch) out.push(await recordOne(tx, this.store.provider, item.input, item.redraw));
+            return out;
+          }, TX_OPTIONS);
+          batch.forEach((entry, i) => entry.resolve(results[i]!));
+        } catch (error) {
+          if (batch.length === 1) {
+            batch[0]!.reject(error);
+            continue;
+          }
+          for (const entry of batch) {
+            try {
+              entry.resolve(await this.store.db.$transaction((tx) => recordOne(tx, this.store.provider, entry.item.input, entry.item.redraw), TX_OPTIONS));
+            } catch (alone) {
+              entry.reject(alone);
+            }
+          }
+        }
+      }
+    } finally {
+      this.running -= 1;
+    }
+  }
+}
+
+/** `?` placeholders as the provider numbers them. */
+function sql(provider: Store["provider"], text: string): string {
+  if (provider === "sqlite") return text;
+  let n = 0;
+  return text.replace(/\?/g, () => `$${++n}`);
+}
+
+const CLOSED_LIST = [...CLOSED_STATUSES].map((s) => `'${s}'`).join(",");
+
+async function recordOne(tx: Tx, provider: Store["provider"], input: AnswerToRecord, redraw: Redraw | undefined): Promise<RecordedAnswer> {
+  // Read first and, on PostgreSQL, locked: two presses on one card are drawn one after the other.
+  const message = input.messageId
+    ? ((
+        await tx.$queryRawUnsafe<PressedMessage[]>(
+          sql(provider, `SELECT "id","kind","locale","card","createdAt","personId","actionIds" FROM "ChatMessage" WHERE "id" = ?${provider === "postgresql" ? " FOR UPDATE" : ""}`),
+          input.messageId,
+        )
+      )[0] ?? null)
+    : null;
+  // The action with its plan and recommendation, whether the key was seen, and the right to answer:
+  // an admin, an admin of the plan, or an owner (through their roles) or someone covering for one.
+  const rows = await tx.$queryRawUnsafe<Record<string, unknown>[]>(
+    sql(
+      provider,
+      `SELECT a.*, p."title" AS "_planTitle", p."slug" AS "_planSlug", r."ref" AS "_recRef", r."key" AS "_recKey",
+        EXISTS (SELECT 1 FROM "Answer" WHERE "key" = ?) AS "_seen",
+        (EXISTS (SELECT 1 FROM "Person" WHERE "id" = ? AND "isAdmin" = TRUE)
+          OR EXISTS (SELECT 1 FROM "PlanAdmin" WHERE "planId" = a."planId" AND "personId" = ?)
+          OR EXISTS (SELECT 1 FROM "ActionOwner" o JOIN "RoleAssignment" ra ON ra."roleId" = o."roleId"
+            WHERE o."actionId" = a."id" AND (ra."personId" = ? OR ra."personId" IN
+              (SELECT "principalId" FROM "Delegation" WHERE "delegateId" = ? AND ("until" IS NULL OR "until" >= ?))))) AS "_allowed"
+      FROM "Action" a JOIN "Plan" p ON p."id" = a."planId" JOIN "Recommendation" r ON r."id" = a."recommendationId"
+      WHERE a."id" = ?`,
+    ),
+    input.key,
+    input.personId,
+    input.personId,
+    input.personId,
+    input.personId,
+    input.today,
+    input.actionId,
+  );
+  const row = rows[0];
+  if (!row) return { outcome: "not_found" };
+  const owners = await tx.$queryRawUnsafe<{ actionId: string; roleId: string; kind: string; position: number; roleName: string }[]>(
+    sql(provider, `SELECT o."actionId", o."roleId", o."kind", o."position", r."name" AS "roleName" FROM "ActionOwner" o JOIN "OwnerRole" r ON r."id" = o."roleId" WHERE o."actionId" = ? ORDER BY o."position"`),
+    input.actionId,
+  );
+  const action = cardAction(row, owners);
+  if (Boolean(row._seen)) return { outcome: "duplicate", action, message };
+  if (!Boolean(row._allowed)) return { outcome: "forbidden", action, message };
+  // A card shows the state when it was sent; someone may have closed the action since.
+  if (isClosed(action.status) && input.kind !== "note") return { outcome: "stale", action, message };
+
+  const answerId = randomUUID();
+  const payload = JSON.stringify({ date: input.date ?? undefined, reason: input.reason ?? undefined, note: input.note ?? undefined, evidence: input.evidence ?? undefined });
+  const inserted = await tx.$queryRawUnsafe<{ id: string }[]>(
+    sql(provider, `INSERT INTO "Answer" ("id","key","actionId","personId","messageId","kind","via","payload","createdAt") VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT ("key") DO NOTHING RETURNING "id"`),
+    answerId,
+    input.key,
+    action.id,
+    input.personId,
+    input.messageId,
+    input.kind,
+    input.via,
+    payload,
+    input.now,
+  );
+  // The same key committed by another process meanwhile (PostgreSQL): it was that answer.
+  if (inserted.length === 0) return { outcome: "duplicate", action, message };
+
+  const change = answerChange(action, input, input.today, input.now);
+  const columns = Object.keys(change);
+  const updated = await tx.$queryRawUnsafe<{ id: string }[]>(
+    sql(
+      provider,
+      `UPDATE "Action" SET ${columns.map((c) => `"${c}" = ?`).join(", ")}${columns.length ? ", " : ""}"lastUpdateAt" = ?, "updatedAt" = ?
+      WHERE "id" = ?${input.kind === "note" ? "" : ` AND ("status" IS NULL OR "status" NOT IN (${CLOSED_LIST}))`} RETURNING "id"`,
+    ),
+    ...columns.map((c) => change[c]),
+    input.now,
+    new Date(),
+    action.id,
+  );
+  if (updated.length === 0) {
+    // Closed by someone else between the read and the write (PostgreSQL): nothing is recorded.
+    await tx.$executeRawUnsafe(sql(provider, `DELETE FROM "Answer" WHERE "id" = ?`), answerId);
+    return { outcome: "stale", action, message };
+  }
+  const before = JSON.stringify(Object.fromEntries(columns.map((k) => [k, (action as unknown as Record<string, unknown>)[k] ?? null])));
+  await tx.$executeRawUnsafe(
+    sql(provider, `INSERT INTO "History" ("id","at","planId","actionId","entity","entityId","via","actorPersonId","actorLabel","before","after","note") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`),
+    randomUUID(),
+    input.now,
+    action.planId,
+    action.id,
+    "action",
+    action.id,
+    input.via,
+    input.personId,
+    input.actorLabel,
+    before,
+    JSON.stringify(change),
+    `${input.kind}${input.reason ? `: ${input.reason}` : input.note ? `: ${input.note}` : ""}`,
+  );
+  // The owners, plan and recommendation did not change: the action as written, without reading it again.
+  const after = { ...action, ...change, lastUpdateAt: input.now } as CardAction;
+  let card: string | null = null;
+  if (message && redraw) {
+    try {
+      card = redraw(after, message, input);
+    } catch {
+      // The answer stands; the card is drawn again from the store by whoever shows it next.
+      card = null;
+    }
+    if (card) await tx.$executeRawUnsafe(sql(provider, `UPDATE "ChatMessage" SET "card" = ?, "updatedAt" = ? WHERE "id" = ?`), card, new Date(), message.id);
+  }
+  return { outcome: "recorded", action: after, message: message ? { ...message, card: card ?? message.card } : null, card };
+}
+
+function isClosed(status: string | null): boolean {
+  return Boolean(status && CLOSED_STATUSES.has(status as Status));
+}
+
+/** A raw row as the card's action: the plan, recommendation and owners put where Prisma would put them. */
+function cardAction(row: Record<string, unknown>, owners: { actionId: string; roleId: string; kind: string; position: number; roleName: string }[]): CardAction {
+  const { _planTitle, _planSlug, _recRef, _recKey, _seen, _allowed, ...action } = row;
+  return {
+    ...(action as unknown as CardAction),
+    plan: { id: action.planId as string, title: _planTitle as string, slug: _planSlug as string },
+    recommendation: { ref: (_recRef as string | null) ?? null, key: _recKey as string },
+    owners: owners.map((o) => ({ actionId: o.actionId, roleId: o.roleId, kind: o.kind, position: Number(o.position), role: { id: o.roleId, name: o.roleName } })),
+  };
+}
