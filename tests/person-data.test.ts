@@ -36,7 +36,7 @@ beforeEach(async () => {
   await mapRole(store.db, { role: "CDAI", personName: "Jo Bloggs", email: "jo.bloggs@council.example", via: "cli", actorLabel: "admin" });
   const person = await store.db.person.findFirstOrThrow({ where: { email: "jo.bloggs@council.example" } });
   const action = await store.db.action.findFirstOrThrow({ where: { plan: { slug }, owners: { some: { role: { name: "CDAI" } } }, status: { not: "complete" } } });
-  const answer = await recordAnswer(store.db, { personId: person.id, actionId: action.id, kind: "delayed", date: "2021-06-30", reason: "waiting for Cabinet", key: "k1", messageId: null, via: "chat:teams", actorLabel: "Jo Bloggs", now: NOW });
+  const answer = await recordAnswer(store, { personId: person.id, actionId: action.id, kind: "delayed", date: "2021-06-30", reason: "waiting for Cabinet", key: "k1", messageId: null, via: "chat:teams", actorLabel: "Jo Bloggs", now: NOW });
   expect(answer.outcome).toBe("recorded");
 });
 
