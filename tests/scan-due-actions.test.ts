@@ -13,7 +13,9 @@ import { freshStore, PROVIDERS, type TestStore } from "./helpers/test-store.js";
 
 const DAY = 86_400_000;
 const BASE = Date.parse("2026-03-25T12:00:00Z");
-const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 16);
+// A fixed seed by default, so the coverage check below holds on every run; FUZZ_SEED explores further.
+const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 20_261_130;
 
 // Instants the rules are hard at: the night the clocks go forward and back (London and the plan's
 // zone), a weekend, Good Friday and Easter Monday, Christmas, and minutes either side of midnight.
@@ -32,6 +34,9 @@ const NOWS = [
 const day = (offset: number) => new Date(BASE + offset * DAY).toISOString().slice(0, 10);
 const isoDay = fc.integer({ min: -120, max: 120 }).map(day);
 const instant = fc.integer({ min: -150 * 24 * 60, max: 60 * 24 * 60 }).map((minutes) => new Date(BASE + minutes * 60_000));
+// Asks and answers in the fortnight before one of the hard instants, where the cadence bites.
+const lately = fc.tuple(fc.constantFrom(...NOWS), fc.integer({ min: 1, max: 14 * 24 * 60 })).map(([now, minutes]) => new Date(now.getTime() - minutes * 60_000));
+const contact = fc.oneof(instant, lately);
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null, freq: 3 });
 
 const actionArb = fc.record({
@@ -44,8 +49,8 @@ const actionArb = fc.record({
   createdAt: instant,
   statusSource: fc.constantFrom("import", "chat"),
   statusUpdatedAt: maybe(instant),
-  prompts: fc.array(instant, { maxLength: 3 }),
-  answers: fc.array(instant, { maxLength: 2 }),
+  prompts: fc.array(contact, { maxLength: 3 }),
+  answers: fc.array(contact, { maxLength: 2 }),
   // Written by Prisma (the triggers derive the scan columns) or in bulk (scanColumns does).
   viaPrisma: fc.boolean(),
   // Then changed in place, as an answer or a re-import would.
@@ -149,9 +154,9 @@ describe.each(PROVIDERS)("the scan in the database (%s)", (provider) => {
           expect(fromQuery.size).toBe(stored.filter((a) => byTheRules(a, settings, now)).length);
         }
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS, seed: SEED },
     );
-    // The plans generated reached every reason, asked and held back by the cadence.
+    // The plans generated reached every reason, asked and held back by the cadence (a seed that does not is a weak seed).
     expect([...seen].sort()).toEqual(["due_soon:false", "due_soon:true", "overdue:false", "overdue:true", "silent:false", "silent:true", "slipping:false", "slipping:true"]);
   }, 600_000);
 

@@ -1,5 +1,5 @@
 import { DateTime } from "luxon";
-import { addDays, daysBetween, londonDate } from "../domain/london-date.js";
+import { addDays, londonDate } from "../domain/london-date.js";
 import type { AskReason, ChaseSettings } from "../domain/why-ask.js";
 import type { Store } from "./open-store.js";
 
@@ -13,24 +13,16 @@ export interface ScannedAction {
   id: string;
   planId: string;
   reason: AskReason;
-  targetTo: string | null;
-  statusSource: string;
-  statusUpdatedAt: Date | null;
   /** shouldPromptAgain's answer: never asked nor answered, asked before its state changed, or the cadence has passed. */
   promptDue: boolean;
 }
 
 const DAY_MS = 86_400_000;
-const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 interface Row {
   id: string;
-  planId: string;
   reason: AskReason["kind"];
-  targetTo: string | null;
-  statusSource: string;
-  statusUpdatedAt: Date | string | null;
-  heard: Date | string | null;
+  days: number | bigint | string | null;
   promptDue: number | bigint | boolean;
 }
 
@@ -49,19 +41,11 @@ export async function scanDueActions(store: Store, now: Date, plans: Iterable<{ 
     const silentBefore = new Date(now.getTime() - settings.silentDays * DAY_MS);
     const cutoff = cadenceCutoff(now, settings.cadenceDays, settings.timeZone);
     const stamp = store.provider === "sqlite" ? sqliteStamp : pgStamp;
-    const values = [planId, today, dueBy, stamp(silentBefore), stamp(cutoff)];
+    const values = [planId, today, dueBy, stamp(silentBefore), stamp(cutoff), stamp(now)];
     const rows = await store.db.$queryRawUnsafe<Row[]>(sql.text, ...sql.order.map((n) => values[n - 1]));
     for (const row of rows) {
-      const heard = asDate(row.heard);
-      found.push({
-        id: row.id,
-        planId: row.planId,
-        reason: reasonOf(row.reason, row.targetTo, heard, today, now),
-        targetTo: row.targetTo,
-        statusSource: row.statusSource,
-        statusUpdatedAt: asDate(row.statusUpdatedAt),
-        promptDue: Number(row.promptDue) === 1 || row.promptDue === true,
-      });
+      const reason: AskReason = row.reason === "slipping" ? { kind: "slipping" } : { kind: row.reason, days: Number(row.days) };
+      found.push({ id: row.id, planId, reason, promptDue: Number(row.promptDue) === 1 || row.promptDue === true });
     }
   }
   return found;
@@ -76,39 +60,18 @@ export function cadenceCutoff(now: Date, cadenceDays: number, timeZone: string):
   return local.startOf("day").minus({ days: cadenceDays - 1 }).startOf("day").toJSDate();
 }
 
-/** The days whyAsk reports, without luxon on every row: plain UTC arithmetic on ISO days. */
-function reasonOf(kind: AskReason["kind"], targetTo: string | null, heard: Date | null, today: string, now: Date): AskReason {
-  const days = (a: string, b: string) => (ISO_DAY.test(a) && ISO_DAY.test(b) ? Math.round((Date.parse(b) - Date.parse(a)) / DAY_MS) : daysBetween(a, b));
-  switch (kind) {
-    case "overdue":
-      return { kind, days: days(targetTo!, today) };
-    case "due_soon":
-      return { kind, days: days(today, targetTo!) };
-    case "slipping":
-      return { kind };
-    case "silent":
-      return { kind, days: Math.floor((now.getTime() - heard!.getTime()) / DAY_MS) };
-  }
-}
-
-function asDate(value: Date | string | null): Date | null {
-  return value === null ? null : value instanceof Date ? value : new Date(value);
-}
-
 // How each provider keeps DateTime: SQLite as ISO text ending +00:00, PostgreSQL as UTC timestamp(3).
 const sqliteStamp = (d: Date) => d.toISOString().replace("Z", "+00:00");
 const pgStamp = (d: Date) => d.toISOString().replace("T", " ").replace("Z", "");
 
 /**
  * Parameters: plan, today (UK), today + dueSoonDays, the instant silentDays ago, the cadence
- * cutoff. The WHERE is whyAsk's "needs an answer" on the indexed columns; the CASE is its order
+ * cutoff, now. The WHERE is whyAsk's "needs an answer" on the indexed columns; the CASE is its order
  * of reasons on the action's own columns; promptDue is shouldPromptAgain with the last contact
  * (the later of the last ask and the last answer) read by index for the rows returned only.
  */
 function scanSql(provider: Store["provider"]): { text: string; order: number[] } {
-  // SQLite's driver binds by position only: each "?" takes the next value, so record their order.
-  const order: number[] = [];
-  const p = (n: number) => (provider === "sqlite" ? (order.push(n), "?") : (order.push(n), `$${n}`));
+  const p = (n: number) => `$${n}`;
   const ts = (n: number) => (provider === "sqlite" ? p(n) : `${p(n)}::timestamp`);
   const asked = `(SELECT MAX(pa."at") FROM "PromptedAction" pa WHERE pa."actionId" = a.id)`;
   const answered = `(SELECT MAX(an."createdAt") FROM "Answer" an WHERE an."actionId" = a.id)`;
@@ -116,14 +79,28 @@ function scanSql(provider: Store["provider"]): { text: string; order: number[] }
   const contact = provider === "sqlite" ? `MAX(COALESCE(${asked}, ${answered}), COALESCE(${answered}, ${asked}))` : `GREATEST(${asked}, ${answered})`;
   // The day (UTC) of the last contact: an overdue action asked before the day after its target is asked again.
   const contactDay = provider === "sqlite" ? `substr(contact, 1, 10)` : `to_char(contact, 'YYYY-MM-DD')`;
+  // whyAsk's days: whole days between ISO days, and whole days of silence to the millisecond.
+  const days =
+    provider === "sqlite"
+      ? {
+          overdue: `CAST(julianday(${p(2)}) - julianday("targetTo") AS INTEGER)`,
+          dueSoon: `CAST(julianday("targetTo") - julianday(${p(2)}) AS INTEGER)`,
+          silent: `(CAST(ROUND(unixepoch(${p(6)}, 'subsec') * 1000) AS INTEGER) - CAST(ROUND(unixepoch(heard, 'subsec') * 1000) AS INTEGER)) / 86400000`,
+        }
+      : {
+          overdue: `(${p(2)}::date - "targetTo"::date)`,
+          dueSoon: `("targetTo"::date - ${p(2)}::date)`,
+          silent: `FLOOR(EXTRACT(EPOCH FROM (${p(6)}::timestamp - heard)) / 86400)::int`,
+        };
   const text = `
-    SELECT id, "planId", reason, "targetTo", "statusSource", "statusUpdatedAt", heard,
+    SELECT id, reason,
+      CASE reason WHEN 'overdue' THEN ${days.overdue} WHEN 'due_soon' THEN ${days.dueSoon} WHEN 'silent' THEN ${days.silent} END AS days,
       CASE WHEN contact IS NULL OR contact < ${ts(5)}
         OR ("statusSource" = 'import' AND "statusUpdatedAt" > contact)
         OR (reason = 'overdue' AND ${contactDay} <= "targetTo")
       THEN 1 ELSE 0 END AS "promptDue"
     FROM (
-      SELECT a.id, a."planId", a."targetTo", a."statusSource", a."statusUpdatedAt", a."scanHeardAt" AS heard,
+      SELECT a.id, a."targetTo", a."statusSource", a."statusUpdatedAt", a."scanHeardAt" AS heard,
         CASE
           WHEN a.status = 'ongoing' THEN 'silent'
           WHEN a."targetTo" <> '' AND a."targetTo" < ${p(2)} THEN 'overdue'
@@ -137,5 +114,7 @@ function scanSql(provider: Store["provider"]): { text: string; order: number[] }
         AND (a."scanTarget" <= ${p(3)} OR a."scanHeardAt" <= ${ts(4)})
         AND (a."snoozedUntil" IS NULL OR a."snoozedUntil" < ${p(2)})
     ) c`;
-  return { text, order: provider === "sqlite" ? order : [1, 2, 3, 4, 5] };
+  if (provider === "postgresql") return { text, order: [1, 2, 3, 4, 5, 6] };
+  // SQLite's driver binds by position only: each "?" takes the next value, in the order written.
+  return { text: text.replace(/\$\d+/g, "?"), order: [...text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])) };
 }
