@@ -132,6 +132,16 @@ async function fewNeedAnswer(provider: Store["provider"]): Promise<void> {
   const size = envSize("BENCH_ACTIONS", 100_000);
   const store = await freshStore(provider);
   try {
+    await generateQuietStore(store, size);
+    await compare(store, "quiet day", size, NOW, true);
+  } finally {
+    await store.drop();
+  }
+}
+
+export async function generateQuietStore(store: Store, size: number): Promise<void> {
+  const provider = store.provider;
+  {
     const random = seeded(12);
     const dayFrom = (days: number) => new Date(NOW.getTime() + days * DAY_MS).toISOString().slice(0, 10);
     const ago = (min: number, max: number) => new Date(NOW.getTime() - (min + random() * (max - min)) * DAY_MS);
@@ -180,8 +190,5 @@ async function fewNeedAnswer(provider: Store["provider"]): Promise<void> {
       }
     }, { timeout: 30 * 60_000, maxWait: 60_000 });
     if (provider === "postgresql") await store.db.$executeRawUnsafe("ANALYZE");
-    await compare(store, "quiet day", size, NOW, true);
-  } finally {
-    await store.drop();
   }
 }

@@ -3,7 +3,7 @@ import { addDays, londonDate } from "../domain/london-date.js";
 import type { AskReason, ChaseSettings } from "../domain/why-ask.js";
 import type { Store } from "./open-store.js";
 
-/** What one plan's query needs of its settings: whyAsk's thresholds and the cadence. */
+/** What one plan's part of the query needs of its settings: whyAsk's thresholds and the cadence. */
 export interface ScanSettings extends ChaseSettings {
   cadenceDays: number;
   timeZone: string;
@@ -18,34 +18,38 @@ export interface ScannedAction {
 }
 
 const DAY_MS = 86_400_000;
-
-interface Row {
-  id: string;
-  reason: AskReason["kind"];
-  days: number | bigint | string | null;
-  promptDue: number | bigint | boolean;
-}
+const KINDS = ["overdue", "slipping", "due_soon", "silent"] as const;
+/** Plans a statement: four parameters each, well under SQLite's and PostgreSQL's limits. */
+const PLANS_PER_STATEMENT = 2_000;
 
 /**
  * Every open action that needs an answer at `now`, with why and whether the cadence lets it be
- * asked today: one query per plan, whyAsk and shouldPromptAgain written in SQL. The indexed
- * scanTarget and scanHeardAt columns (src/store/scan-columns.ts) pick the rows; the plan's
- * thresholds and cadence become constants of its query, so only the rows returned are read.
+ * asked today: whyAsk and shouldPromptAgain written in SQL, each plan's thresholds and cadence as
+ * constants of its own part of one statement. The indexed scanTarget and scanHeardAt columns
+ * (src/store/scan-columns.ts) pick the rows, so only the rows returned are read.
  */
 export async function scanDueActions(store: Store, now: Date, plans: Iterable<{ id: string; settings: ScanSettings }>): Promise<ScannedAction[]> {
   const today = londonDate(now);
-  const sql = scanSql(store.provider);
+  const stamp = store.provider === "sqlite" ? sqliteStamp : pgStamp;
+  const all = [...plans];
   const found: ScannedAction[] = [];
-  for (const { id: planId, settings } of plans) {
-    const dueBy = addDays(today, settings.dueSoonDays);
-    const silentBefore = new Date(now.getTime() - settings.silentDays * DAY_MS);
-    const cutoff = cadenceCutoff(now, settings.cadenceDays, settings.timeZone);
-    const stamp = store.provider === "sqlite" ? sqliteStamp : pgStamp;
-    const values = [planId, today, dueBy, stamp(silentBefore), stamp(cutoff), stamp(now)];
-    const rows = await store.db.$queryRawUnsafe<Row[]>(sql.text, ...sql.order.map((n) => values[n - 1]));
+  for (let start = 0; start < all.length; start += PLANS_PER_STATEMENT) {
+    const slice = all.slice(start, start + PLANS_PER_STATEMENT);
+    const perPlan = slice.flatMap(({ id, settings }) => [
+      id,
+      addDays(today, settings.dueSoonDays),
+      stamp(new Date(now.getTime() - settings.silentDays * DAY_MS)),
+      stamp(cadenceCutoff(now, settings.cadenceDays, settings.timeZone)),
+    ]);
+    const sql = scanSql(store.provider, slice.length);
+    const values = [today, stamp(now), ...perPlan];
+    const rows = await store.db.$queryRawUnsafe<{ id: string; planId: string; code: number | bigint }[]>(sql.text, ...sql.order.map((n) => values[n - 1]));
     for (const row of rows) {
-      const reason: AskReason = row.reason === "slipping" ? { kind: "slipping" } : { kind: row.reason, days: Number(row.days) };
-      found.push({ id: row.id, planId, reason, promptDue: Number(row.promptDue) === 1 || row.promptDue === true });
+      // code = kind + 4 × promptDue + 8 × days (see scanSql); & 7 holds for negative days as well.
+      const code = Number(row.code);
+      const kind = KINDS[code & 3]!;
+      const days = (code - (code & 7)) / 8;
+      found.push({ id: row.id, planId: row.planId, reason: kind === "slipping" ? { kind } : { kind, days }, promptDue: (code & 4) !== 0 });
     }
   }
   return found;
@@ -65,56 +69,65 @@ const sqliteStamp = (d: Date) => d.toISOString().replace("Z", "+00:00");
 const pgStamp = (d: Date) => d.toISOString().replace("T", " ").replace("Z", "");
 
 /**
- * Parameters: plan, today (UK), today + dueSoonDays, the instant silentDays ago, the cadence
- * cutoff, now. The WHERE is whyAsk's "needs an answer" on the indexed columns; the CASE is its order
- * of reasons on the action's own columns; promptDue is shouldPromptAgain with the last contact
- * (the later of the last ask and the last answer) read by index for the rows returned only.
+ * Parameters: $1 today (UK), $2 now, then per plan its id, today + dueSoonDays, the instant
+ * silentDays ago and the cadence cutoff. The WHERE is whyAsk's "needs an answer" on the indexed
+ * columns; the CASE is its order of reasons on the action's own columns; promptDue is
+ * shouldPromptAgain with the last contact (the later of the last ask and the last answer) read by
+ * index for the rows picked only. Each row comes back as its id, plan and one number, because
+ * Prisma's raw path costs more for every value returned than the query costs to find the row.
  */
-function scanSql(provider: Store["provider"]): { text: string; order: number[] } {
-  const p = (n: number) => `$${n}`;
-  const ts = (n: number) => (provider === "sqlite" ? p(n) : `${p(n)}::timestamp`);
+function scanSql(provider: Store["provider"], plans: number): { text: string; order: number[] } {
+  const pg = provider === "postgresql";
+  const ts = (n: number) => (pg ? `$${n}::timestamp` : `$${n}`);
+  const settings = Array.from({ length: plans }, (_, i) => {
+    const n = 3 + i * 4;
+    return `($${n}, $${n + 1}, ${ts(n + 2)}, ${ts(n + 3)})`;
+  }).join(", ");
+  // MATERIALIZED keeps the planner from copying the subqueries into every place the contact is used.
   const asked = `(SELECT MAX(pa."at") FROM "PromptedAction" pa WHERE pa."actionId" = a.id)`;
   const answered = `(SELECT MAX(an."createdAt") FROM "Answer" an WHERE an."actionId" = a.id)`;
   // SQLite's two-argument MAX is NULL when either is; PostgreSQL's GREATEST ignores NULLs.
-  const contact = provider === "sqlite" ? `MAX(COALESCE(${asked}, ${answered}), COALESCE(${answered}, ${asked}))` : `GREATEST(${asked}, ${answered})`;
+  const contact = pg ? `GREATEST(asked, answered)` : `MAX(COALESCE(asked, answered), COALESCE(answered, asked))`;
   // The day (UTC) of the last contact: an overdue action asked before the day after its target is asked again.
-  const contactDay = provider === "sqlite" ? `substr(contact, 1, 10)` : `to_char(contact, 'YYYY-MM-DD')`;
+  const contactDay = pg ? `to_char(contact, 'YYYY-MM-DD')` : `substr(contact, 1, 10)`;
   // whyAsk's days: whole days between ISO days, and whole days of silence to the millisecond.
-  const days =
-    provider === "sqlite"
-      ? {
-          overdue: `CAST(julianday(${p(2)}) - julianday("targetTo") AS INTEGER)`,
-          dueSoon: `CAST(julianday("targetTo") - julianday(${p(2)}) AS INTEGER)`,
-          silent: `(CAST(ROUND(unixepoch(${p(6)}, 'subsec') * 1000) AS INTEGER) - CAST(ROUND(unixepoch(heard, 'subsec') * 1000) AS INTEGER)) / 86400000`,
-        }
-      : {
-          overdue: `(${p(2)}::date - "targetTo"::date)`,
-          dueSoon: `("targetTo"::date - ${p(2)}::date)`,
-          silent: `FLOOR(EXTRACT(EPOCH FROM (${p(6)}::timestamp - heard)) / 86400)::int`,
-        };
+  const days = pg
+    ? {
+        overdue: `($1::date - "targetTo"::date)`,
+        dueSoon: `("targetTo"::date - $1::date)`,
+        silent: `FLOOR(EXTRACT(EPOCH FROM ($2::timestamp - heard)) / 86400)::int`,
+      }
+    : {
+        overdue: `CAST(julianday($1) - julianday("targetTo") AS INTEGER)`,
+        dueSoon: `CAST(julianday("targetTo") - julianday($1) AS INTEGER)`,
+        silent: `(CAST(ROUND(unixepoch($2, 'subsec') * 1000) AS INTEGER) - CAST(ROUND(unixepoch(heard, 'subsec') * 1000) AS INTEGER)) / 86400000`,
+      };
   const text = `
-    SELECT id, reason,
-      CASE reason WHEN 'overdue' THEN ${days.overdue} WHEN 'due_soon' THEN ${days.dueSoon} WHEN 'silent' THEN ${days.silent} END AS days,
-      CASE WHEN contact IS NULL OR contact < ${ts(5)}
-        OR ("statusSource" = 'import' AND "statusUpdatedAt" > contact)
-        OR (reason = 'overdue' AND ${contactDay} <= "targetTo")
-      THEN 1 ELSE 0 END AS "promptDue"
-    FROM (
-      SELECT a.id, a."targetTo", a."statusSource", a."statusUpdatedAt", a."scanHeardAt" AS heard,
+    WITH plan_settings ("planId", "dueBy", "silentBefore", cutoff) AS (VALUES ${settings}),
+    picked AS MATERIALIZED (
+      SELECT a.id, a."planId", a."targetTo", a."statusSource", a."statusUpdatedAt", a."scanHeardAt" AS heard, s.cutoff,
         CASE
-          WHEN a.status = 'ongoing' THEN 'silent'
-          WHEN a."targetTo" <> '' AND a."targetTo" < ${p(2)} THEN 'overdue'
-          WHEN a.status = 'delayed' OR (a."targetTo" <> '' AND a."originalTargetTo" <> '' AND a."targetTo" > a."originalTargetTo") THEN 'slipping'
-          WHEN a."targetTo" <> '' AND a."targetTo" <= ${p(3)} THEN 'due_soon'
-          ELSE 'silent'
-        END AS reason,
-        ${contact} AS contact
-      FROM "Action" a
-      WHERE a."planId" = ${p(1)}
-        AND (a."scanTarget" <= ${p(3)} OR a."scanHeardAt" <= ${ts(4)})
-        AND (a."snoozedUntil" IS NULL OR a."snoozedUntil" < ${p(2)})
-    ) c`;
-  if (provider === "postgresql") return { text, order: [1, 2, 3, 4, 5, 6] };
+          WHEN a.status = 'ongoing' THEN 3
+          WHEN a."targetTo" <> '' AND a."targetTo" < $1 THEN 0
+          WHEN a.status = 'delayed' OR (a."targetTo" <> '' AND a."originalTargetTo" <> '' AND a."targetTo" > a."originalTargetTo") THEN 1
+          WHEN a."targetTo" <> '' AND a."targetTo" <= s."dueBy" THEN 2
+          ELSE 3
+        END AS kind,
+        ${asked} AS asked, ${answered} AS answered
+      FROM plan_settings s JOIN "Action" a ON a."planId" = s."planId"
+      WHERE (a."scanTarget" <= s."dueBy" OR a."scanHeardAt" <= s."silentBefore")
+        AND (a."snoozedUntil" IS NULL OR a."snoozedUntil" < $1)
+    ),
+    contacted AS MATERIALIZED (SELECT picked.*, ${contact} AS contact FROM picked)
+    SELECT id, "planId",
+      kind
+      + 4 * CASE WHEN contact IS NULL OR contact < cutoff
+          OR ("statusSource" = 'import' AND "statusUpdatedAt" > contact)
+          OR (kind = 0 AND ${contactDay} <= "targetTo") THEN 1 ELSE 0 END
+      + 8 * CASE kind WHEN 0 THEN ${days.overdue} WHEN 2 THEN ${days.dueSoon} WHEN 3 THEN ${days.silent} ELSE 0 END
+      AS code
+    FROM contacted`;
+  if (pg) return { text, order: Array.from({ length: 2 + plans * 4 }, (_, i) => i + 1) };
   // SQLite's driver binds by position only: each "?" takes the next value, in the order written.
   return { text: text.replace(/\$\d+/g, "?"), order: [...text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])) };
 }
