@@ -43,13 +43,17 @@ export async function scanDueActions(store: Store, now: Date, plans: Iterable<{ 
     ]);
     const sql = scanSql(store.provider, slice.length);
     const values = [today, stamp(now), ...perPlan];
-    const rows = await store.db.$queryRawUnsafe<{ id: string; planId: string; code: number | bigint }[]>(sql.text, ...sql.order.map((n) => values[n - 1]));
-    for (const row of rows) {
-      // code = kind + 4 × promptDue + 8 × days (see scanSql); & 7 holds for negative days as well.
-      const code = Number(row.code);
+    const query = store.db.$queryRawUnsafe<{ v: string }[]>(sql.text, ...sql.order.map((n) => values[n - 1]));
+    // PostgreSQL cannot see the plans' constants when it estimates, guesses a third of the table
+    // and compiles the statement with JIT, which costs more than running it: off for this one.
+    const rows = store.provider === "postgresql" ? (await store.db.$transaction([store.db.$executeRawUnsafe("SET LOCAL jit = off"), query]))[1] : await query;
+    for (const { v } of rows) {
+      // "id plan code": code = kind + 4 × promptDue + 8 × days (see scanSql); & 7 holds for negative days too.
+      const [id, plan, packed] = v.split(" ");
+      const code = Number(packed);
       const kind = KINDS[code & 3]!;
       const days = (code - (code & 7)) / 8;
-      found.push({ id: row.id, planId: row.planId, reason: kind === "slipping" ? { kind } : { kind, days }, promptDue: (code & 4) !== 0 });
+      found.push({ id: id!, planId: slice[Number(plan)]!.id, reason: kind === "slipping" ? { kind } : { kind, days }, promptDue: (code & 4) !== 0 });
     }
   }
   return found;
@@ -69,64 +73,59 @@ const sqliteStamp = (d: Date) => d.toISOString().replace("Z", "+00:00");
 const pgStamp = (d: Date) => d.toISOString().replace("T", " ").replace("Z", "");
 
 /**
- * Parameters: $1 today (UK), $2 now, then per plan its id, today + dueSoonDays, the instant
- * silentDays ago and the cadence cutoff. The WHERE is whyAsk's "needs an answer" on the indexed
- * columns; the CASE is its order of reasons on the action's own columns; promptDue is
- * shouldPromptAgain with the last contact (the later of the last ask and the last answer) read by
- * index for the rows picked only. Each row comes back as its id, plan and one number, because
- * Prisma's raw path costs more for every value returned than the query costs to find the row.
+ * Parameters: $1 today (UK), $2 now, then per plan its place in the list, id, today + dueSoonDays,
+ * the instant silentDays ago and the cadence cutoff. The WHERE is whyAsk's "needs an answer" on
+ * the indexed columns; the CASE is its order of reasons on the action's own columns; promptDue is
+ * shouldPromptAgain: the last contact (the later of the last ask and the last answer, each read by
+ * index for the rows picked only) is before the cutoff, or before the state changed (an import's status,
+ * or the UTC midnight after the target of an overdue action). Each row comes back as one string,
+ * "id plan code", because Prisma's raw path costs more for every value returned than the
+ * database spends finding the row.
  */
 function scanSql(provider: Store["provider"], plans: number): { text: string; order: number[] } {
   const pg = provider === "postgresql";
   const ts = (n: number) => (pg ? `$${n}::timestamp` : `$${n}`);
   const settings = Array.from({ length: plans }, (_, i) => {
     const n = 3 + i * 4;
-    return `($${n}, $${n + 1}, ${ts(n + 2)}, ${ts(n + 3)})`;
+    return `(${i}, $${n}, $${n + 1}, ${ts(n + 2)}, ${ts(n + 3)})`;
   }).join(", ");
-  // MATERIALIZED keeps the planner from copying the subqueries into every place the contact is used.
+  const kind = `CASE
+      WHEN a.status = 'ongoing' THEN 3
+      WHEN a."targetTo" <> '' AND a."targetTo" < $1 THEN 0
+      WHEN a.status = 'delayed' OR (a."targetTo" <> '' AND a."originalTargetTo" <> '' AND a."targetTo" > a."originalTargetTo") THEN 1
+      WHEN a."targetTo" <> '' AND a."targetTo" <= s."dueBy" THEN 2
+      ELSE 3
+    END`;
+  // The last ask and the last answer, each one index lookup; the contact is the later of the two.
   const asked = `(SELECT MAX(pa."at") FROM "PromptedAction" pa WHERE pa."actionId" = a.id)`;
   const answered = `(SELECT MAX(an."createdAt") FROM "Answer" an WHERE an."actionId" = a.id)`;
-  // SQLite's two-argument MAX is NULL when either is; PostgreSQL's GREATEST ignores NULLs.
-  const contact = pg ? `GREATEST(asked, answered)` : `MAX(COALESCE(asked, answered), COALESCE(answered, asked))`;
-  // The day (UTC) of the last contact: an overdue action asked before the day after its target is asked again.
-  const contactDay = pg ? `to_char(contact, 'YYYY-MM-DD')` : `substr(contact, 1, 10)`;
+  // The latest instant a contact must precede for the action to be asked again. SQLite's MAX is
+  // NULL when any argument is, so absent ones are '' (before every stamp); GREATEST ignores NULLs.
+  // "targetTo" || 'U' sorts after every stamp on that day and before the next day's.
+  const askedBefore = pg
+    ? `GREATEST(s.cutoff, CASE WHEN a."statusSource" = 'import' THEN a."statusUpdatedAt" END, CASE WHEN ${kind} = 0 THEN (a."targetTo"::date + 1)::timestamp END)`
+    : `MAX(s.cutoff, CASE WHEN a."statusSource" = 'import' THEN COALESCE(a."statusUpdatedAt", '') ELSE '' END, CASE WHEN ${kind} = 0 THEN a."targetTo" || 'U' ELSE '' END)`;
   // whyAsk's days: whole days between ISO days, and whole days of silence to the millisecond.
   const days = pg
     ? {
-        overdue: `($1::date - "targetTo"::date)`,
-        dueSoon: `("targetTo"::date - $1::date)`,
-        silent: `FLOOR(EXTRACT(EPOCH FROM ($2::timestamp - heard)) / 86400)::int`,
+        overdue: `($1::date - a."targetTo"::date)`,
+        dueSoon: `(a."targetTo"::date - $1::date)`,
+        silent: `FLOOR(EXTRACT(EPOCH FROM ($2::timestamp - a."scanHeardAt")) / 86400)::int`,
       }
     : {
-        overdue: `CAST(julianday($1) - julianday("targetTo") AS INTEGER)`,
-        dueSoon: `CAST(julianday("targetTo") - julianday($1) AS INTEGER)`,
-        silent: `(CAST(ROUND(unixepoch($2, 'subsec') * 1000) AS INTEGER) - CAST(ROUND(unixepoch(heard, 'subsec') * 1000) AS INTEGER)) / 86400000`,
+        overdue: `CAST(julianday($1) - julianday(a."targetTo") AS INTEGER)`,
+        dueSoon: `CAST(julianday(a."targetTo") - julianday($1) AS INTEGER)`,
+        silent: `(CAST(ROUND(unixepoch($2, 'subsec') * 1000) AS INTEGER) - CAST(ROUND(unixepoch(a."scanHeardAt", 'subsec') * 1000) AS INTEGER)) / 86400000`,
       };
+  const code = `(${kind}
+      + CASE WHEN COALESCE(${asked} < ${askedBefore}, ${pg ? "TRUE" : "1"}) AND COALESCE(${answered} < ${askedBefore}, ${pg ? "TRUE" : "1"}) THEN 4 ELSE 0 END
+      + 8 * CASE ${kind} WHEN 0 THEN ${days.overdue} WHEN 2 THEN ${days.dueSoon} WHEN 3 THEN ${days.silent} ELSE 0 END)`;
   const text = `
-    WITH plan_settings ("planId", "dueBy", "silentBefore", cutoff) AS (VALUES ${settings}),
-    picked AS MATERIALIZED (
-      SELECT a.id, a."planId", a."targetTo", a."statusSource", a."statusUpdatedAt", a."scanHeardAt" AS heard, s.cutoff,
-        CASE
-          WHEN a.status = 'ongoing' THEN 3
-          WHEN a."targetTo" <> '' AND a."targetTo" < $1 THEN 0
-          WHEN a.status = 'delayed' OR (a."targetTo" <> '' AND a."originalTargetTo" <> '' AND a."targetTo" > a."originalTargetTo") THEN 1
-          WHEN a."targetTo" <> '' AND a."targetTo" <= s."dueBy" THEN 2
-          ELSE 3
-        END AS kind,
-        ${asked} AS asked, ${answered} AS answered
-      FROM plan_settings s JOIN "Action" a ON a."planId" = s."planId"
-      WHERE (a."scanTarget" <= s."dueBy" OR a."scanHeardAt" <= s."silentBefore")
-        AND (a."snoozedUntil" IS NULL OR a."snoozedUntil" < $1)
-    ),
-    contacted AS MATERIALIZED (SELECT picked.*, ${contact} AS contact FROM picked)
-    SELECT id, "planId",
-      kind
-      + 4 * CASE WHEN contact IS NULL OR contact < cutoff
-          OR ("statusSource" = 'import' AND "statusUpdatedAt" > contact)
-          OR (kind = 0 AND ${contactDay} <= "targetTo") THEN 1 ELSE 0 END
-      + 8 * CASE kind WHEN 0 THEN ${days.overdue} WHEN 2 THEN ${days.dueSoon} WHEN 3 THEN ${days.silent} ELSE 0 END
-      AS code
-    FROM contacted`;
+    WITH plan_settings (idx, "planId", "dueBy", "silentBefore", cutoff) AS (VALUES ${settings})
+    SELECT a.id || ' ' || ${pg ? "s.idx::text" : "s.idx"} || ' ' || ${pg ? `${code}::text` : code} AS v
+    FROM plan_settings s ${pg ? "CROSS JOIN LATERAL (SELECT * FROM" : "JOIN"} "Action" a ${pg ? "WHERE" : "ON"} a."planId" = s."planId"
+    ${pg ? "AND" : "WHERE"} (a."scanTarget" <= s."dueBy" OR a."scanHeardAt" <= s."silentBefore")
+      AND (a."snoozedUntil" IS NULL OR a."snoozedUntil" < $1)${pg ? ") a" : ""}`;
   if (pg) return { text, order: Array.from({ length: 2 + plans * 4 }, (_, i) => i + 1) };
   // SQLite's driver binds by position only: each "?" takes the next value, in the order written.
   return { text: text.replace(/\$\d+/g, "?"), order: [...text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])) };
