@@ -89,6 +89,6 @@ export async function createSample(store: Store, now: Date): Promise<SampleSumma
 export async function summarise(store: Store, now: Date, shiftedDays: number): Promise<SampleSummary> {
   const planId = await samplePlanId(store.db, SAMPLE_SLUG);
   const counts = { overdue: 0, due_soon: 0, slipping: 0, silent: 0 };
-  if (planId) for (const a of await scanActions(store.db, now, await loadScheduleSettings(store.db))) if (a.planId === planId) counts[a.reason.kind] += 1;
+  if (planId) for (const a of await scanActions(store, now, await loadScheduleSettings(store.db))) if (a.planId === planId) counts[a.reason.kind] += 1;
   return { title: SAMPLE.title, slug: SAMPLE_SLUG, seed: SAMPLE.seed, shiftedDays, today: londonDate(now), counts, people: SAMPLE.people, channel: SAMPLE.channel };
 }

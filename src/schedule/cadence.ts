@@ -1,4 +1,4 @@
-import { daysBetween } from "../domain/london-date.js";
+import { addDays, daysBetween } from "../domain/london-date.js";
 import type { AskReason } from "../domain/why-ask.js";
 import type { ScheduleSettings } from "./schedule-settings.js";
 import { DEFAULT_TIME_ZONE, localDate } from "./zoned.js";
@@ -37,6 +37,18 @@ export function shouldPromptAgain({ lastPromptedAt, lastStateChangeAt, lastAnswe
   if (!lastContact) return true;
   if (lastStateChangeAt && lastStateChangeAt > lastContact) return true;
   return daysBetween(localDate(lastContact, timeZone), localDate(now, timeZone)) >= cadenceDays;
+}
+
+/**
+ * When the reason to ask last changed, so a change is asked about even inside the cadence: the day
+ * an action fell overdue, or the last status a re-import brought. The scan's query does the same
+ * (src/store/scan-due-actions.ts); tests/scan-due-actions.test.ts holds the two together.
+ */
+export function stateChangedAt(action: { reason: AskReason; targetTo: string | null; statusSource: string; statusUpdatedAt: Date | null }): Date | null {
+  const changes: Date[] = [];
+  if (action.reason.kind === "overdue" && action.targetTo) changes.push(new Date(`${addDays(action.targetTo, 1)}T00:00:00Z`));
+  if (action.statusSource === "import" && action.statusUpdatedAt) changes.push(action.statusUpdatedAt);
+  return changes.length > 0 ? new Date(Math.max(...changes.map((d) => d.getTime()))) : null;
 }
 
 export type Escalation = { why: "overdue" | "unanswered" };

@@ -1,12 +1,12 @@
 import type { TFunction } from "i18next";
-import { addDays, londonDate, ukDate } from "../domain/london-date.js";
+import { londonDate, ukDate } from "../domain/london-date.js";
 import type { AskReason } from "../domain/why-ask.js";
 import type { Person } from "../generated/sqlite/client.js";
 import { pickLocale, translator } from "../i18n.js";
 import { buildPromptCard, MAX_CARD_ITEMS, reasonText } from "../conversation/build-card.js";
 import { enqueue, type Deliverer } from "../conversation/deliver.js";
 import { ACTION_CARD_INCLUDE, type CardAction } from "../conversation/find-person-actions.js";
-import { cadencePeriod, needsEscalation, shouldPromptAgain } from "./cadence.js";
+import { cadencePeriod, needsEscalation } from "./cadence.js";
 import { claimRun, finishRun, releaseRun } from "./claim-run.js";
 import { scanActions, type ScannedAction } from "./scan-actions.js";
 import { inChunks } from "../store/in-chunks.js";
@@ -43,19 +43,14 @@ export async function runPrompts(deps: Deliverer, slot: { key: string; date: str
     const today = londonDate(now);
 
     const plans = await loadPlanSettings(db, defaults);
-    const scanned = await scanActions(db, now, defaults, plans);
-    const lastPrompted = new Map<string, Date>();
-    // Prompts and answers within the last quarter are all the cadence and escalation rules look at.
+    // The scan applies the cadence (shouldPromptAgain) in its query: promptDue.
+    const scanned = await scanActions(deps.store, now, defaults, plans);
+    // Prompts and answers within the last quarter are all the escalation rules look at.
     const horizon = new Date(now.getTime() - HISTORY_DAYS * 86_400_000);
-    const recentPrompts = await db.promptedAction.findMany({ where: { at: { gte: horizon } }, orderBy: { at: "asc" }, select: { actionId: true, at: true } });
-    for (const p of recentPrompts) lastPrompted.set(p.actionId, p.at);
     const lastAnswered = new Map<string, Date>();
     for (const a of await db.answer.findMany({ where: { createdAt: { gte: horizon } }, orderBy: { createdAt: "asc" }, select: { actionId: true, createdAt: true } })) lastAnswered.set(a.actionId, a.createdAt);
 
-    const due = scanned.filter((a) => {
-      const settings = plans.get(a.planId) ?? defaults;
-      return shouldPromptAgain({ lastPromptedAt: lastPrompted.get(a.id) ?? null, lastStateChangeAt: stateChangedAt(a), lastAnsweredAt: lastAnswered.get(a.id) ?? null, cadenceDays: settings.cadenceDays, now, timeZone: settings.timeZone });
-    });
+    const due = scanned.filter((a) => a.promptDue);
     const cards = new Map((await inChunks(due.map((a) => a.id), (slice) => db.action.findMany({ where: { id: { in: slice } }, include: ACTION_CARD_INCLUDE }))).map((a) => [a.id, a]));
     const asked = due
       .map((a) => ({ action: cards.get(a.id)!, reason: a.reason, settings: plans.get(a.planId) ?? defaults }))
@@ -152,17 +147,6 @@ export async function runPrompts(deps: Deliverer, slot: { key: string; date: str
   } finally {
     releaseRun(deps, slot.key);
   }
-}
-
-/**
- * When the reason to ask last changed, so a change is asked about even inside the cadence: the day
- * an action fell overdue, or the last status a re-import brought.
- */
-function stateChangedAt(action: ScannedAction): Date | null {
-  const changes: Date[] = [];
-  if (action.reason.kind === "overdue" && action.targetTo) changes.push(new Date(`${addDays(action.targetTo, 1)}T00:00:00Z`));
-  if (action.statusSource === "import" && action.statusUpdatedAt) changes.push(action.statusUpdatedAt);
-  return changes.length > 0 ? new Date(Math.max(...changes.map((d) => d.getTime()))) : null;
 }
 
 /** Actions listed on one escalation card; the rest are counted. */

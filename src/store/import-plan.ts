@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Via } from "../domain/vocabulary.js";
 import type { ParsedAction, ParsedPlan } from "../import/parsed-plan.js";
 import { insertMany } from "./insert-many.js";
+import { scanColumns } from "./scan-columns.js";
 import { recordStatedFigures, statedDate } from "./record-stated-figures.js";
 import type { Store, Tx } from "./open-store.js";
 import { normaliseAlias, resolveRoles } from "./resolve-roles.js";
@@ -248,12 +249,14 @@ async function write(
     const existing = existingActions.get(key.toLowerCase());
     if (!existing) {
       const id = randomUUID();
-      newActions.push({
+      const row = {
         id, planId: plan.id, recommendationId: recId, key, ref: action.ref, refGenerated: action.refGenerated, position, line: action.line,
         ...fields,
         originalTargetText: fields.targetText, originalTargetFrom: fields.targetFrom, originalTargetTo: fields.targetTo, originalTargetOngoing: fields.targetOngoing,
         statusSource: "import", statusUpdatedAt: now, lastUpdateAt: now, createdAt: now, updatedAt: now,
-      });
+      };
+      // The database would derive the scan's columns itself; given here, SQLite's trigger skips the row.
+      newActions.push({ ...row, ...scanColumns(row) });
       newOwners.push(...ownersOf(action, id));
       histories.push(history({ planId: plan.id, actionId: id, entity: "action", entityId: id, after: fields, note: "import" }));
       counts.added += 1;
