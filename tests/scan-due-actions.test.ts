@@ -196,7 +196,7 @@ describe.each(PROVIDERS)("the scan in the database (%s)", (provider) => {
     const { planId, stored } = await write(fc.sample(actionArb, { numRuns: 40, seed: 7 }), { dueSoonDays: 14, silentDays: 28, cadenceDays: 7, timeZone: "Europe/London" });
     // As rows stood before the migration: no scan columns (not a column the triggers follow).
     await store.db.action.updateMany({ where: { planId }, data: { scanTarget: null, scanHeardAt: null } });
-    const migration = readFileSync(new URL(`../prisma/migrations/0007_scan_columns/${provider}.sql`, import.meta.url), "utf8");
+    const migration = readFileSync(new URL(`../prisma/migrations/0010_scan_columns/${provider}.sql`, import.meta.url), "utf8");
     const backfill = migration.slice(migration.lastIndexOf('UPDATE "Action" SET'));
     for (let i = 0; i < 2; i++) {
       await store.db.$executeRawUnsafe(backfill);
