@@ -2,6 +2,7 @@ import { addDays, londonDate, ukDate } from "../domain/london-date.js";
 import { CLOSED_STATUSES, type Status, type Via } from "../domain/vocabulary.js";
 import { Prisma } from "../generated/sqlite/client.js";
 import type { Db } from "../store/open-store.js";
+import { holdAnswer, type HeldAnswer } from "../store/hold-answer.js";
 import type { AnswerKind } from "./card.js";
 import { ACTION_CARD_INCLUDE, canAnswer, type CardAction } from "./find-person-actions.js";
 
@@ -23,7 +24,7 @@ export interface AnswerInput {
 }
 
 export type AnswerResult =
-  | { outcome: "recorded"; action: CardAction }
+  | { outcome: "recorded"; action: CardAction; held?: HeldAnswer }
   | { outcome: "duplicate"; action: CardAction }
   | { outcome: "stale"; action: CardAction }
   | { outcome: "forbidden"; action: CardAction }
@@ -75,6 +76,10 @@ export async function recordAnswer(db: Db, input: AnswerInput): Promise<AnswerRe
       // A card shows the state when it was sent; someone may have closed the action since.
       if (action.status && CLOSED_STATUSES.has(action.status as Status) && input.kind !== "note") return { outcome: "stale", action } as const;
 
+      // ── Checked changes (issue 10): the plan may hold a new target or a completion for a decision.
+      const held = await holdAnswer(tx, action, input);
+      if (held) return { outcome: "recorded", action: { ...action, ...held.fields } as CardAction, held } as const;
+      // ── end checked changes
       const change = changeFor(action, input, today);
       await tx.answer.create({
         data: {
