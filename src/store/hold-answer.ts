@@ -6,6 +6,8 @@ import { createVerification } from "./verifications.js";
 export interface HeldAnswer {
   kind: CheckedKind;
   requestId: string;
+  /** The target asked for, when it is a target change. */
+  newTarget?: string;
   /** The action fields that did change (a completion now awaits verification). */
   fields: Record<string, string | Date | null>;
 }
@@ -41,7 +43,7 @@ export async function holdAnswer(
   if (input.kind === "delayed") {
     const requestId = await createTargetRequest(tx, action, { newTarget: input.date!, reason: input.reason!.trim() }, actor, input.now);
     await tx.action.update({ where: { id: action.id }, data: { lastUpdateAt: input.now } });
-    return { kind: "target", requestId, fields: { lastUpdateAt: input.now } };
+    return { kind: "target", requestId, newTarget: input.date!, fields: { lastUpdateAt: input.now } };
   }
   const { id, fields } = await createVerification(tx, action, { note: input.note?.trim() || null, evidence: input.evidence?.trim() || null }, actor, input.now);
   return { kind: "completion", requestId: id, fields: { ...fields, lastUpdateAt: input.now } };
