@@ -275,3 +275,14 @@ describe.each(PROVIDERS)("checked changes on Teams (%s)", (provider) => {
     expect(await action(store, "2.7")).toMatchObject({ status: "in_progress" });
   });
 });
+
+describe("a held answer on the owner's card", () => {
+  it("says it waits for a decision, in both languages, not that it took effect", async () => {
+    const { describeAnswer } = await import("../src/conversation/message-card.js");
+    const { translator } = await import("../src/i18n.js");
+    const held = { kind: "delayed", payload: JSON.stringify({ date: "2021-03-31", reason: "waiting for Cabinet", held: true }), createdAt: NOW, person: { name: "Sam Jones" } };
+    expect(describeAnswer(translator("en-GB"), held)).toBe("Asked for a new target of 31/03/2021: waiting for Cabinet, waiting for approval (Sam Jones, 20/12/2020)");
+    expect(describeAnswer(translator("cy"), { ...held, kind: "complete" })).toBe("Nodwyd yn gyflawn, yn aros i'w ddilysu (Sam Jones, 20/12/2020)");
+    expect(describeAnswer(translator("en-GB"), { ...held, payload: JSON.stringify({ date: "2021-03-31", reason: "x" }) })).toMatch(/^Recorded: delayed to 31\/03\/2021/);
+  });
+});
