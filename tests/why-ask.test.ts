@@ -28,6 +28,7 @@ describe("why an action needs an answer", () => {
     ["never updated since import", { lastUpdateAt: null, createdAt: new Date("2026-09-01T00:00:00Z") }, { kind: "silent", days: 83 }],
     ["complete, however late", { status: "complete", targetTo: "2026-01-01" }, null],
     ["cancelled", { status: "cancelled", targetTo: "2026-01-01" }, null],
+    ["awaiting verification (checked changes), however late", { status: "awaiting_verification", targetTo: "2026-01-01" }, null],
     ["snoozed until tomorrow", { targetTo: "2026-11-01", snoozedUntil: "2026-11-24" }, null],
     ["snooze ended yesterday", { targetTo: "2026-11-01", snoozedUntil: "2026-11-22" }, { kind: "overdue", days: 22 }],
     ["ongoing past its date is not late", { status: "ongoing", targetTo: "2026-01-01" }, null],

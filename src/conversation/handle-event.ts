@@ -19,6 +19,7 @@ import { parseMilestoneCommand, runMilestoneCommand } from "./milestone-command.
 import { fileReceived, ImportPayload, importPressed, type ChatFile } from "./import-from-chat.js";
 import { cardEntries, messageCard, redrawPressed } from "./message-card.js";
 import { recordAnswer, type AnswerInput, type AnswerResult } from "./record-answer.js";
+import { askDeciders, DecisionPayload, decisionPressed, heldNotice, reasonGiven } from "./decide-request.js";
 
 /**
  * The person's email as the platform vouches for it (Teams: the roster's email or UPN), asked only
@@ -189,6 +190,9 @@ async function handleAnswer(
 ): Promise<Outcome> {
   const claim = ClaimPayload.safeParse(event.payload);
   if (claim.success) return { pressed: null, reply: { type: "notice", text: await answerClaim(deps, person, t, via, claim.data, now) } };
+  // Checked changes: an Approve, Reject, Accept or Send back on a request card.
+  const decision = DecisionPayload.safeParse(event.payload);
+  if (decision.success) return decisionPressed(deps, person, t, via, decision.data, now);
   const payload = AnswerPayload.safeParse(event.payload);
   const inputs = AnswerInputs.safeParse(event.inputs ?? {});
   if (!payload.success || !inputs.success) return { pressed: null, reply: { type: "notice", text: t("answer.bad_button") } };
@@ -223,9 +227,11 @@ async function handleAnswer(
     return null;
   }) : null);
   if (result.outcome === "recorded") afterRecorded(deps, person, result.action, kind, answer, p.m, now);
+  if (result.outcome === "recorded" && result.held) deps.later(() => askDeciders(deps, result.held!, now));
   if (pressed && p.m && (!event.inline || !fast)) deps.later(() => updateMessage(deps, p.m!, pressed, { show: !event.inline, store: !fast }));
   // A press that recorded something speaks through the updated card; anything else needs words.
-  return { pressed, reply: result.outcome === "recorded" && pressed ? null : reply };
+  // A held answer (checked changes) is not what the card shows: the owner is told it waits.
+  return { pressed, reply: result.outcome === "recorded" && pressed && !result.held ? null : reply };
 }
 
 function nonEmpty(text: string | undefined): string | undefined {
@@ -257,6 +263,9 @@ async function handleText(
   if (text.length > MAX_TEXT_REPLY) return { type: "notice", text: t("chat.too_long", { max: MAX_TEXT_REPLY }) };
   const language = parseLanguageCommand(text);
   if (language) return languageChosen(deps, person, language, via, now);
+  // Checked changes: the reason a decider was asked for after pressing Reject or Send back.
+  const reason = event.room ? null : await reasonGiven(deps, person, t, via, text, now);
+  if (reason) return reason;
   const command = parseAdminCommand(text);
   if (command) return { type: "notice", text: await runAdminCommand(deps.store.db, t, person, command, event.room, via as "chat:teams" | "chat:slack" | "chat:web") };
   const milestone = parseMilestoneCommand(text);
@@ -344,6 +353,7 @@ async function answerInWords(deps: ConversationDeps, person: Person, t: TFunctio
     now,
   });
   if (result.outcome === "recorded") afterRecorded(deps, person, result.action, answer.kind, answer, null, now);
+  if (result.outcome === "recorded" && result.held) deps.later(() => askDeciders(deps, result.held!, now));
   if (result.outcome === "forbidden") return { type: "notice", text: await ownedBy(deps, t, result.action) };
   if (result.outcome === "stale") return alreadyClosed(t, result.action);
   return resultNotice(t, result, action.id, answer.kind);
@@ -485,6 +495,7 @@ async function ownedBy(deps: ConversationDeps, t: TFunction, action: CardAction,
 function resultNotice(t: TFunction, result: AnswerResult, actionId: string, kind: AnswerKind): Card {
   switch (result.outcome) {
     case "recorded":
+      if (result.held) return heldNotice(t, result.held, result.action);
       return { type: "notice", text: t(`answer.recorded.${kind}`, { ref: result.action.ref ?? result.action.key, title: clip(result.action.title, 80) }) };
     case "duplicate":
       return { type: "notice", text: t("answer.duplicate", { ref: result.action.ref ?? result.action.key }) };

@@ -12,8 +12,9 @@ import { ACTION_CARD_INCLUDE, findPersonActions, type CardAction } from "./find-
 
 /** "Recorded: delayed to 31/03/2027 (Sam Jones, 22/11/2026)". */
 export function describeAnswer(t: TFunction, answer: { kind: string; payload: string; createdAt: Date; person: { name: string } }): string {
-  const payload = JSON.parse(answer.payload) as { date?: string; reason?: string; note?: string };
-  return t(`card.recorded.${answer.kind}`, {
+  const payload = JSON.parse(answer.payload) as { date?: string; reason?: string; note?: string; held?: boolean };
+  // A held answer (checked changes) waits for a decision: the card must not read as if it took effect.
+  return t(payload.held ? `checked.recorded.${answer.kind}` : `card.recorded.${answer.kind}`, {
     who: answer.person.name,
     when: ukDate(londonDate(answer.createdAt)),
     date: payload.date ? ukDate(payload.date) : "",

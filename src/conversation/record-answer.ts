@@ -3,6 +3,7 @@ import type { Via } from "../domain/vocabulary.js";
 import type { Store } from "../store/open-store.js";
 import { recordAnswer as storeAnswer, type PressedMessage, type Redraw } from "../store/record-answer.js";
 import type { CardAction } from "../store/card-action.js";
+import type { HeldAnswer } from "../store/hold-answer.js";
 import type { AnswerKind } from "./card.js";
 
 export interface AnswerInput {
@@ -24,7 +25,7 @@ export interface AnswerInput {
 
 export type AnswerResult =
   /** `card`: the pressed message's card as drawn again and stored with the answer, as JSON. */
-  | { outcome: "recorded"; action: CardAction; message: PressedMessage | null; card: string | null }
+  | { outcome: "recorded"; action: CardAction; message: PressedMessage | null; card: string | null; held?: HeldAnswer }
   | { outcome: "duplicate" | "stale" | "forbidden"; action: CardAction; message: PressedMessage | null }
   | { outcome: "not_found" }
   | { outcome: "invalid"; code: string; params: Record<string, string | number> };

@@ -32,6 +32,8 @@ export interface ActionState {
 export function whyAsk(action: ActionState, today: string, now: Date, settings: ChaseSettings = DEFAULT_CHASE_SETTINGS): AskReason | null {
   const status = action.status as Status | null;
   if (status && CLOSED_STATUSES.has(status)) return null;
+  // Checked changes: the owner said it is done; the verifier is asked, not the owner.
+  if (action.status === "awaiting_verification") return null;
   if (action.snoozedUntil && action.snoozedUntil >= today) return null;
   const silentDays = Math.floor((now.getTime() - (action.lastUpdateAt ?? action.createdAt).getTime()) / 86_400_000);
   const silent: AskReason | null = silentDays >= settings.silentDays ? { kind: "silent", days: silentDays } : null;

@@ -86,6 +86,12 @@ export const ScheduleSettings = z
       .default(DEFAULT_TIME_ZONE),
     /** Paused: no scheduled prompts, escalations or digests. Replies still work. */
     paused: z.boolean().default(false),
+    /** Checked changes (off when absent): a "delayed" with a new target waits for a plan admin's approval. */
+    approveTargetChanges: z.boolean().optional(),
+    /** Checked changes: "complete" waits for a verifier to accept it. */
+    verifyCompletion: z.boolean().optional(),
+    /** Checked changes: an owner role whose people may verify completions, beside plan admins. */
+    verifierRole: z.string().trim().min(1).max(200).optional(),
   }, strict)
   // zod may run this after other fields failed; check only what is itself valid.
   .superRefine((s, ctx) => {

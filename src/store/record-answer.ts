@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { answerChange, type AnswerFields } from "../domain/answer-change.js";
+import { holdAnswer, type HeldAnswer } from "./hold-answer.js";
 import { CLOSED_STATUSES, type Status, type Via } from "../domain/vocabulary.js";
 import type { CardAction } from "./card-action.js";
 import type { Store, Tx } from "./open-store.js";
@@ -30,7 +31,7 @@ export interface PressedMessage {
 }
 
 export type RecordedAnswer =
-  | { outcome: "recorded"; action: CardAction; message: PressedMessage | null; card: string | null }
+  | { outcome: "recorded"; action: CardAction; message: PressedMessage | null; card: string | null; held?: HeldAnswer }
   | { outcome: "duplicate" | "stale" | "forbidden"; action: CardAction; message: PressedMessage | null }
   | { outcome: "not_found" };
 
@@ -182,6 +183,11 @@ async function recordOne(tx: Tx, provider: Store["provider"], input: AnswerToRec
   if (!Boolean(row._allowed)) return { outcome: "forbidden", action, message };
   // A card shows the state when it was sent; someone may have closed the action since.
   if (isClosed(action.status) && input.kind !== "note") return { outcome: "stale", action, message };
+
+  // ── Checked changes (issue 10): the plan may hold a new target or a completion for a decision.
+  const held = await holdAnswer(tx, action, input);
+  if (held) return { outcome: "recorded", action: { ...action, ...held.fields } as CardAction, message, card: null, held };
+  // ── end checked changes
 
   const answerId = randomUUID();
   const payload = JSON.stringify({ date: input.date ?? undefined, reason: input.reason ?? undefined, note: input.note ?? undefined, evidence: input.evidence ?? undefined });

@@ -1,0 +1,27 @@
+-- CreateTable
+CREATE TABLE "CheckedChange" (
+    "id" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "planId" TEXT NOT NULL,
+    "actionId" TEXT NOT NULL,
+    "requestedById" TEXT NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'pending',
+    "oldTarget" TEXT,
+    "newTarget" TEXT,
+    "reason" TEXT,
+    "evidence" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL,
+    "reasonAskedById" TEXT,
+    "decidedAt" TIMESTAMP(3),
+    "decidedById" TEXT,
+    "decisionReason" TEXT,
+
+    CONSTRAINT "CheckedChange_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "CheckedChange_actionId_status_idx" ON "CheckedChange"("actionId", "status");
+
+-- CreateIndex
+CREATE INDEX "CheckedChange_reasonAskedById_idx" ON "CheckedChange"("reasonAskedById");
+
