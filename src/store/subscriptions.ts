@@ -19,6 +19,8 @@ export interface SubscribeInput {
   platform: string;
   address: string;
   locale: string;
+  /** A channel subscribed again keeps its language unless one is named. */
+  localeNamed?: boolean;
   name?: string | null;
 }
 
@@ -35,7 +37,7 @@ export async function subscribe(db: Db, input: SubscribeInput, actor: Actor): Pr
     const after = await tx.digestSubscription.upsert({
       where,
       create: { planId: input.planId, themeId: theme?.id ?? null, platform: input.platform, address: input.address, locale: input.locale, name: input.name ?? null },
-      update: { themeId: theme?.id ?? null, ...(input.name !== undefined ? { name: input.name } : {}) },
+      update: { themeId: theme?.id ?? null, ...(input.localeNamed ? { locale: input.locale } : {}), ...(input.name !== undefined ? { name: input.name } : {}) },
     });
     await writeHistory(tx, actor, { entity: "digest-subscription", entityId: after.id, planId: input.planId, before: before ? shown(before) : null, after: shown(after) });
     return { outcome: "subscribed" as const, theme: theme?.name ?? null, created: before === null };
