@@ -4,6 +4,11 @@ import { ACTION_CARD_INCLUDE, type CardAction } from "./find-person-actions.js";
 import { inChunks } from "./in-chunks.js";
 import { findByPlatformId } from "./people.js";
 
+/** A person Chaser knows, by id; throws when there is none (the caller had the id from the store). */
+export async function personById(db: Db, id: string): Promise<Person> {
+  return db.person.findUniqueOrThrow({ where: { id } });
+}
+
 /** Claims the one welcome a person gets: true for the first contact event only, whichever process has it. */
 export async function claimWelcome(db: Db, personId: string, now: Date): Promise<boolean> {
   const first = await db.person.updateMany({ where: { id: personId, welcomedAt: null }, data: { welcomedAt: now } });
