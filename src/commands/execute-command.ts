@@ -230,7 +230,9 @@ async function run(deps: Deliverer, command: Command, ctx: CommandContext, t: TF
       const name: string | undefined = command.channel?.name;
       const result = await subscribe(db, { planId: p.id, theme: command.theme, platform: channel.platform, address: channel.address, locale, localeNamed: Boolean(command.channel?.locale), ...(name !== undefined ? { name } : {}) }, actor);
       if (result.outcome === "unknown_theme") return badInput(t, "commands.unknown_theme", topic, { plan: p.title, theme: command.theme ?? "", themes: result.themes.join(", ") || t("card.none") });
-      return done(t(result.theme ? "commands.subscribed_theme" : "commands.subscribed", { plan: p.title, theme: result.theme ?? "", channel: name ?? "" }));
+      const settings = planSettings(await loadScheduleSettings(db), p.settings);
+      const when = t("commands.digest_when", { day: t(`commands.weekday.${settings.digestDay}`), time: settings.digestTime });
+      return done(t(result.theme ? "commands.subscribed_theme" : "commands.subscribed", { plan: p.title, theme: result.theme ?? "", when }));
     }
     case "digests.send": {
       const p = await plan(command.plan);

@@ -255,18 +255,19 @@ async function handleText(
   if (seen) return { type: "notice", text: t("answer.duplicate", { ref: seen.ref }) };
   if (handled) return null;
   if (text.length > MAX_TEXT_REPLY) return { type: "notice", text: t("chat.too_long", { max: MAX_TEXT_REPLY }) };
-  const command = parseChatCommand(text, event.user.platform);
-  if (command.kind === "command") {
-    const result = await executeCommand(deps, command.command, { person, label: person.name, via, locale: pickLocale(person.locale), room: event.room ?? null, now });
-    return result.outcome === "done" && result.card ? result.card : { type: "notice", text: result.text };
-  }
-  // A command's word with the rest not fitting: the usage, unless it reads as an answer ("cover letter sent, done").
-  const usage = command.kind === "bad" ? badInput(t, command.code, command.topic, command.params).text : null;
-  if (usage && command.explicit) return { type: "notice", text: usage };
   const today = londonDate(now);
   const parsed = parseReply(text, { today });
   const intent = parsed.intent;
-  if (usage && !intent && !parsed.statusWords) return { type: "notice", text: usage };
+  const command = parseChatCommand(text, event.user.platform);
+  let usage: string | null = command.kind === "bad" ? badInput(t, command.code, command.topic, command.params).text : null;
+  if (command.kind === "command") {
+    const result = await executeCommand(deps, command.command, { person, label: person.name, via, locale: pickLocale(person.locale), room: event.room ?? null, now });
+    // Words that did not make a command ("schedule agreed, 2.7 done") but read as an answer are one: bad input changed nothing.
+    if (result.outcome !== "bad_input" || command.explicit || (!intent && !parsed.statusWords)) return result.outcome === "done" && result.card ? result.card : { type: "notice", text: result.text };
+    usage = null;
+  }
+  // A command's word with the rest not fitting: the usage, unless it reads as an answer.
+  if (usage && (command.explicit || (!intent && !parsed.statusWords))) return { type: "notice", text: usage };
   if (intent?.kind === "help") return { type: "notice", text: t("chat.help") };
   // A list of someone's actions is for them alone: in a group chat or channel, a pointer.
   if (event.room && intent?.kind === "my_actions") return roomPointer(deps, person, t, now);

@@ -159,7 +159,7 @@ export async function setCover(db: Db, principalId: string, delegateId: string, 
  */
 export async function handOver(db: Db, fromId: string, toId: string, actor: Actor): Promise<{ roles: string[] }> {
   return db.$transaction(async (tx) => {
-    const held = await tx.roleAssignment.findMany({ where: { personId: fromId }, include: { role: true } });
+    const held = await tx.roleAssignment.findMany({ where: { personId: fromId }, include: { role: true }, orderBy: { role: { name: "asc" } } });
     for (const a of held) {
       await tx.roleAssignment.delete({ where: { roleId_personId: { roleId: a.roleId, personId: fromId } } });
       await tx.roleAssignment.upsert({ where: { roleId_personId: { roleId: a.roleId, personId: toId } }, create: { roleId: a.roleId, personId: toId }, update: {} });
