@@ -6,6 +6,8 @@ import { runDigests } from "../../schedule/run-digests.js";
 import { loadScheduleSettings } from "../../schedule/scheduler.js";
 import { readBody, sendJson, type Route } from "../../http/route.js";
 import { mapRole } from "../../store/map-role.js";
+import { listPlans } from "../../store/list-plans.js";
+import { executeCommand } from "../../commands/execute-command.js";
 import { findPlaygroundPersona } from "../../store/people.js";
 import { ChaserError } from "../../domain/chaser-error.js";
 import { translator, type Locale } from "../../i18n.js";
@@ -107,12 +109,9 @@ export function playgroundChatRoutes(deps: PlaygroundDeps): Route[] {
       handle: guarded(async (_req, res, match) => {
         const name = person(match);
         // The playground shows each plan's digest on request; the schedule sends them on Mondays.
-        for (const plan of await deps.store.db.plan.findMany({ orderBy: { slug: "asc" } })) {
-          await deps.store.db.digestSubscription.upsert({
-            where: { planId_platform_address: { planId: plan.id, platform: "web", address: name } },
-            create: { planId: plan.id, platform: "web", address: name, locale: deps.locale },
-            update: {},
-          });
+        // Subscribed as an admin would in chat: the same command, run by the playground on the persona's behalf.
+        for (const plan of (await listPlans(deps.store.db, deps.now())).filter((p) => !p.archived)) {
+          await executeCommand(deps, { kind: "digests.subscribe", plan: plan.slug, theme: null, channel: { platform: "web", address: name, locale: deps.locale } }, { person: null, label: "playground", via: "chat:web", locale: deps.locale, room: null, now: deps.now() });
         }
         await runDigests(deps, { key: `digest:playground:${Date.now()}` }, deps.now(), await loadScheduleSettings(deps.store.db));
         await dispatchPending(deps, deps.now());
