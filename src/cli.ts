@@ -18,15 +18,13 @@ import { parseColumnChoice } from "./import/read-columns.js";
 import { recallColumns } from "./store/column-mappings.js";
 import { planSlug } from "./store/import-plan.js";
 import { listActions } from "./store/list-actions.js";
-import { listPlans } from "./store/list-plans.js";
-import { mapRole } from "./store/map-role.js";
 import { openStore } from "./store/open-store.js";
 import { userInfo } from "node:os";
 import { exportCommand } from "./cli-export.js";
 import { personCommand } from "./cli-person.js";
 import { digestCommand } from "./cli-digest.js";
 import { milestoneCommand } from "./cli-milestone.js";
-import { adminCommand, claimCommand, delegateCommand, outboxCommand, pauseCommand, settingsCommand, subscribeCommand } from "./cli-admin.js";
+import { claimCommand, commandCli } from "./cli-admin.js";
 
 /** Files with more rows than this get a progress bar while they are written. */
 const PROGRESS_FROM = 2000;
@@ -61,11 +59,6 @@ const ActionsArgs = z.object({
   status: Status.optional(),
   json: z.boolean().default(false),
 });
-const MapRoleArgs = z.object({
-  role: z.string().trim().min(1),
-  person: z.string().trim().min(1).max(200),
-  email: z.email().optional(),
-});
 
 /** Runs one `chaser` command; returns the exit code (0 done, 1 failed, 2 usage). */
 export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
@@ -85,28 +78,13 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
     switch (command) {
       case "import":
         return await importCommand(rest, config, io);
-      case "plans":
-        return await plansCommand(rest, config, io);
       case "actions":
         return await actionsCommand(rest, config, io);
-      case "map-role":
-        return await mapRoleCommand(rest, config, io);
-      case "settings":
-        return await settingsCommand(rest, config, io);
-      case "pause":
-      case "resume":
-        return await pauseCommand(command === "pause", config, io);
-      case "subscribe":
-        return await subscribeCommand(rest, config, io);
-      case "outbox":
-        return await outboxCommand(rest, config, io);
-      case "admin":
-        return await adminCommand(rest, config, io);
-      case "delegate":
-        return await delegateCommand(rest, config, io);
       case "claim":
         return await claimCommand(rest, config, io);
       case "digest":
+        // "digest send|preview PLAN" is the digest command of chat; flags alone print the digest here.
+        if (rest[0] && !rest[0].startsWith("-")) return await commandCli(argv, config, io);
         return await digestCommand(rest, config, io);
       case "export":
         return await exportCommand(rest, config, io);
@@ -121,9 +99,8 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         io.out(t("cli.help"));
         return 0;
       default:
-        io.err(t("cli.unknown_command", { command }));
-        io.err(t("cli.help"));
-        return 2;
+        // Everything else is a command of the one model, typed in chat's words (npx chaser pause, owner …, status overdue).
+        return await commandCli(argv, config, io);
     }
   } catch (error) {
     if (error instanceof ChaserError) {
@@ -247,21 +224,6 @@ function readProgress(bytes: Buffer, locale: Config["locale"]): ReadProgress | u
   };
 }
 
-async function plansCommand(argv: string[], config: Config, io: CliIo): Promise<number> {
-  const t = translator(config.locale);
-  const { values } = parseArgs({ args: argv, options: { json: { type: "boolean" } } });
-  const store = await openStore(config.database);
-  try {
-    const plans = await listPlans(store.db, io.now());
-    if (values.json) io.out(JSON.stringify(plans, null, 2));
-    else if (plans.length === 0) io.out(t("cli.plans.none"));
-    else for (const p of plans) io.out(t("cli.plans.row", { ...p }));
-    return 0;
-  } finally {
-    await store.close();
-  }
-}
-
 async function actionsCommand(argv: string[], config: Config, io: CliIo): Promise<number> {
   const t = translator(config.locale);
   const { values } = parseArgs({
@@ -303,26 +265,6 @@ async function actionsCommand(argv: string[], config: Config, io: CliIo): Promis
         status: r.status ? t(`status.${r.status}`) : t("cli.actions.no_status"),
       }));
     }
-    return 0;
-  } finally {
-    await store.close();
-  }
-}
-
-async function mapRoleCommand(argv: string[], config: Config, io: CliIo): Promise<number> {
-  const t = translator(config.locale);
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { person: { type: "string" }, email: { type: "string" } },
-  });
-  if (positionals.length !== 1 || !values.person) throw new ChaserError("cli.map_role_usage");
-  const args = MapRoleArgs.parse({ role: positionals[0], person: values.person, email: values.email });
-  const store = await openStore(config.database);
-  try {
-    const result = await mapRole(store.db, { role: args.role, personName: args.person, email: args.email, via: "cli", actorLabel: actor() });
-    io.out(t(result.created ? "cli.map_role.done" : "cli.map_role.already", result));
-    if (result.claims > 0) io.out(t("trust.cli_claims_opened", { count: result.claims, person: result.person }));
     return 0;
   } finally {
     await store.close();

@@ -13,6 +13,7 @@ import type { Route } from "./http/route.js";
 import { createLogger } from "./log.js";
 import { startScheduler } from "./schedule/scheduler.js";
 import { openStore } from "./store/open-store.js";
+import { ensureInstallAdmins } from "./store/permissions.js";
 import { startServer } from "./web/start-server.js";
 
 function configOrExit(): Config {
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
   const log = createLogger({ level: config.logLevel, format: config.logFormat });
   const store = await openStore(config.database);
   log.info({ provider: config.database.provider, ...(config.database.provider === "sqlite" ? { file: config.database.file } : {}) }, "store ready");
+  const made = await ensureInstallAdmins(store.db, config.admins, new Date());
+  if (made > 0) log.info({ admins: made }, "CHASER_ADMINS made admins");
 
   const now = () => new Date();
   const background = new Background(log);

@@ -245,17 +245,17 @@ describe("chaser map-role", () => {
     expect(await refs(["--owner", "sam@example.gov.uk"])).toEqual([]);
     const run = await cli(["map-role", "Monitoring Officer", "--person", "Sam Jones", "--email", "sam@example.gov.uk"]);
     expect(run.code).toBe(0);
-    expect(run.out).toEqual([t("cli.map_role.done", { role: "Monitoring Officer", person: "Sam Jones" })]);
+    expect(run.out).toEqual([t("commands.mapped", { role: "Monitoring Officer", person: "Sam Jones" })]);
     expect(await refs(["--owner", "sam@example.gov.uk"])).toEqual(["4.1", "4.2"]);
     expect(await refs(["--owner", "Sam Jones"])).toEqual(["4.1", "4.2"]);
 
     const again = await cli(["map-role", "Monitoring Officer", "--person", "Sam Jones", "--email", "sam@example.gov.uk"]);
     expect(again.code).toBe(0);
-    expect(again.out).toEqual([t("cli.map_role.already", { role: "Monitoring Officer", person: "Sam Jones" })]);
+    expect(again.out).toEqual([t("commands.already_mapped", { role: "Monitoring Officer", person: "Sam Jones" })]);
 
     // A second role by its acronym adds its actions to the same person's.
     const cedr = await cli(["map-role", "CEDR", "--person", "Sam Jones", "--email", "SAM@example.gov.uk"]);
-    expect(cedr.out).toEqual([t("cli.map_role.done", { role: "CEDR", person: "Sam Jones" })]);
+    expect(cedr.out).toEqual([t("commands.mapped", { role: "CEDR", person: "Sam Jones" })]);
     expect(await refs(["--owner", "sam@example.gov.uk"])).toEqual(["4.1", "4.2", "6"]);
   });
 
@@ -263,7 +263,7 @@ describe("chaser map-role", () => {
     const run = await cli(["map-role", "Chief Wizard", "--person", "Sam Jones"]);
     expect(run.code).toBe(1);
     expect(run.out).toEqual([]);
-    expect(run.err).toEqual([t("cli.error", { message: t("roles.unknown_role", { role: "Chief Wizard" }) })]);
+    expect(run.err).toEqual([`${t("commands.unknown_role", { role: "Chief Wizard" })}\n${t("commands.usage_line", { usage: t("commands.topic.owner.usage"), example: t("commands.topic.owner.example") })}`]);
   });
 });
 
@@ -326,8 +326,9 @@ describe("chaser help and locale", () => {
 
     const unknownRole = await cli(["map-role", "Chief Wizard", "--person", "Sam Jones"], { CHASER_LOCALE: "cy" });
     expect(unknownRole.code).toBe(1);
-    expect(unknownRole.err.join("\n")).toContain(cy("roles.unknown_role", { role: "Chief Wizard" }));
-    expect(unknownRole.err.join("\n")).not.toContain(t("roles.unknown_role", { role: "Chief Wizard" }));
+    expect(unknownRole.err.join("\n")).toContain(cy("commands.unknown_role", { role: "Chief Wizard" }));
+    expect(unknownRole.err.join("\n")).toContain(cy("commands.topic.owner.example"));
+    expect(unknownRole.err.join("\n")).not.toContain(t("commands.unknown_role", { role: "Chief Wizard" }));
   });
 
   it("refuses a locale it does not have with exit 2", async () => {

@@ -26,6 +26,8 @@ import {
   viewSubmissionBody,
   type SlackRequestBody,
 } from "./fakes/sign-slack-request.js";
+import { translator } from "../src/i18n.js";
+import type { Topic } from "../src/commands/command.js";
 import { parseSeed } from "./helpers/seeds.js";
 import { freshStore, PROVIDERS, type TestStore } from "./helpers/test-store.js";
 
@@ -490,7 +492,7 @@ describe.each(PROVIDERS)("Chaser on Slack (%s)", (provider) => {
       await settle();
       return (response.body ? JSON.parse(response.body) : fake.responses(responseUrl)[0]?.body) as unknown;
     };
-    expect(await subscribe(MO.id)).toMatchObject({ response_type: "ephemeral", text: expect.stringMatching(/^Only Chaser's admins can do that/) });
+    expect(await subscribe(MO.id)).toMatchObject({ response_type: "ephemeral", text: expect.stringMatching(/^Only the admins of procurement\.tsv or Chaser's admins can do that/) });
     expect(dm(MO.id)).toEqual([]);
     expect(await store.db.digestSubscription.count()).toBe(0);
 
@@ -660,6 +662,125 @@ describe.each(PROVIDERS)("Chaser on Slack (%s)", (provider) => {
     expect(await findSlackUserByEmail(client, "Catrin.Hughes@example.gov.uk")).toEqual({ userId: CATRIN.id, locale: "cy-GB" });
     expect(await findSlackUserByEmail(client, "nobody@example.gov.uk")).toBeNull();
     expect(await slack.findUserByEmail(SAM.email)).toEqual({ userId: SAM.id, locale: "en-GB" });
+  });
+
+  describe("admin commands in Slack, English and Welsh", () => {
+    /** Says it in the person's DM and returns Chaser's answer there. */
+    const ask = async (who: { id: string }, text: string): Promise<string> => {
+      await openDm(who.id);
+      const before = dm(who.id).length;
+      expect((await post(say(who.id, text))).status).toBe(200);
+      await settle();
+      const answers = dm(who.id).slice(before);
+      expect(answers).toHaveLength(1);
+      return answers[0]!.text ?? "";
+    };
+    /** Everything a command could change, to show a refused or badly written one changed nothing. */
+    const snapshot = async () => ({
+      history: await store.db.history.count(),
+      roles: await store.db.roleAssignment.count(),
+      cover: await store.db.delegation.count(),
+      settings: (await store.db.appSetting.findMany()).map((s) => s.value),
+      plans: (await store.db.plan.findMany({ select: { settings: true, archivedAt: true } })).map((p) => [p.settings, p.archivedAt]),
+      subscriptions: await store.db.digestSubscription.count(),
+    });
+    const makeAdmin = (who: { id: string }) => store.db.person.update({ where: { slackUserId: who.id }, data: { isAdmin: true } });
+
+    it.each([
+      ["en-GB", SAM],
+      ["cy", CATRIN],
+    ] as const)("answers bad input with the usage and an example, and changes nothing (%s)", async (locale, who) => {
+      await makeAdmin(who);
+      await store.db.person.createMany({ data: [{ name: "Alex Smith", email: "alex.smith@example.gov.uk" }, { name: "Alex Smith", email: "alex.smith2@example.gov.uk" }] });
+      const t = translator(locale);
+      const usage = (topic: Topic) => t("commands.usage_line", { usage: t(`commands.topic.${topic}.usage`), example: t(`commands.topic.${topic}.example`) });
+      const before = await snapshot();
+      const table: [string, string][] = [
+        ["chaser frobnicate", `${t("commands.unknown", { command: "frobnicate" })}\n${t("commands.see_help")}`],
+        ["owner", `${t("commands.missing")}\n${usage("owner")}`],
+        ["owner Monitoring Officer Sam Jones", `${t("commands.person_needed")}\n${usage("owner")}`],
+        [`owner "Chief Wizard" <@${MO.id}>`, `${t("commands.unknown_role", { role: "Chief Wizard" })}\n${usage("owner")}`],
+        ["subscribe no-such-plan", `${t("commands.unknown_plan", { plan: "no-such-plan", plans: "procurement" })}\n${usage("subscribe")}`],
+        [`cover <@U0GHOST> by <@${MO.id}>`, `${t("commands.unknown_person", { person: "U0GHOST" })}\n${usage("cover")}`],
+        [`cover <@${SAM.id}> by <@${MO.id}> until someday`, `${t("commands.bad_date", { date: "someday" })}\n${usage("cover")}`],
+        [`handover "Alex Smith" to <@${MO.id}>`, `${t("commands.ambiguous_person", { person: "Alex Smith", matches: "Alex Smith <alex.smith@example.gov.uk>; Alex Smith <alex.smith2@example.gov.uk>" })}\n${usage("handover")}`],
+        ["schedule promptTime=25:00", `${t("commands.settings_invalid", { problems: "promptTime: must be a 24-hour time like 09:30" })}\n${usage("schedule")}`],
+        ["status whatever", `${t("commands.missing")}\n${usage("status")}`],
+      ];
+      for (const [said, answer] of table) expect([said, await ask(who, said)]).toEqual([said, answer]);
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it.each([
+      ["en-GB", MO],
+      ["cy", CATRIN],
+    ] as const)("refuses someone who may not, saying who may, and changes nothing (%s)", async (locale, who) => {
+      await makeAdmin(SAM);
+      const t = translator(locale);
+      const before = await snapshot();
+      expect(await ask(who, "pause")).toBe(t("commands.refused.admin", { who: "Sam Jones" }));
+      expect(await ask(who, "oedi procurement.tsv")).toBe(t("commands.refused.plan_admin", { plan: "procurement.tsv", who: "Sam Jones" }));
+      expect(await ask(who, `handover <@${SAM.id}> to <@${who.id}>`)).toBe(t("commands.refused.admin", { who: "Sam Jones" }));
+      expect(await ask(who, "digest preview procurement.tsv")).toBe(t("commands.refused.viewer", { plan: "procurement.tsv", who: "Sam Jones" }));
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it("maps, covers, hands over, assigns and reports, each change with who, when, where, before and after", async () => {
+      await makeAdmin(SAM);
+      const sam = await person(SAM.id);
+      expect(await ask(SAM, "unmapped")).toBe("Every role that owns an open action has someone mapped.");
+      // A role the plan names with nobody behind it yet.
+      const head = await store.db.ownerRole.create({ data: { name: "Head of Procurement", aliases: { create: { alias: "head of procurement", text: "Head of Procurement" } } } });
+      await store.db.actionOwner.create({ data: { actionId: (await action("5")).id, roleId: head.id, kind: "responsible", position: 1 } });
+      expect(await ask(SAM, "unmapped")).toBe("Roles with nobody mapped (1): nobody is chased for their actions.\n• Head of Procurement: 1 open action(s) in procurement");
+      expect(await ask(SAM, `owner "Head of Procurement" <@${MO.id}>`)).toBe("Mo Khan is now Head of Procurement.");
+      expect(await ask(SAM, `owner "Head of Procurement" <@${MO.id}>`)).toBe("Mo Khan was already Head of Procurement.");
+      expect(await ask(SAM, "unmapped")).not.toContain("Head of Procurement");
+      const mapped = await store.db.history.findFirstOrThrow({ where: { entity: "role-assignment", via: "chat:slack" } });
+      expect(mapped).toMatchObject({ actorPersonId: sam.id, actorLabel: "Sam Jones", at: NOW });
+      expect(JSON.parse(mapped.before!)).toEqual({ role: "Head of Procurement", people: [] });
+      expect(JSON.parse(mapped.after!)).toMatchObject({ role: "Head of Procurement", people: ["Mo Khan"] });
+
+      // Someone @mentioned who has not spoken to Chaser yet is known by their Slack id from then on.
+      expect(await ask(SAM, `cover <@${MO.id}> by <@U0NEW|Nia Evans> until 31/12/2020`)).toBe("Nia Evans now covers for Mo Khan until 31/12/2020.");
+      const nia = await store.db.person.findUniqueOrThrow({ where: { slackUserId: "U0NEW" } });
+      expect(await store.db.delegation.findMany()).toMatchObject([{ delegateId: nia.id, until: "2020-12-31" }]);
+      // The person covered may end it themselves.
+      expect(await ask(MO, `cover <@${MO.id}> by <@U0NEW> end`)).toBe("Nia Evans no longer covers for Mo Khan.");
+      expect(await store.db.delegation.count()).toBe(0);
+
+      expect(await ask(SAM, `handover <@${MO.id}> to <@${CATRIN.id}>`)).toBe("Catrin Hughes now holds Mo Khan's roles: Head of Procurement, Monitoring Officer.");
+      expect(await store.db.roleAssignment.count({ where: { personId: (await person(MO.id)).id } })).toBe(0);
+
+      expect(await ask(SAM, `assign procurement.tsv 2.7 to "Monitoring Officer"`)).toMatch(/^2\.7 is now the responsibility of Monitoring Officer \(before: /);
+      const assigned = await store.db.history.findFirstOrThrow({ where: { entity: "action-owner" } });
+      expect(JSON.parse(assigned.after!)).toEqual({ responsible: ["Monitoring Officer"] });
+      expect(assigned.actionId).toBe((await action("2.7")).id);
+
+      expect(await ask(SAM, "status overdue")).toMatch(/^\d+ action\(s\) overdue:\n• procurement /);
+      expect(await ask(SAM, "schedule procurement.tsv promptTime=10:00")).toContain("promptTime: 10:00");
+      const saved = await store.db.history.findFirstOrThrow({ where: { entity: "settings" } });
+      expect([JSON.parse(saved.before!), JSON.parse(saved.after!)]).toEqual([{}, { promptTime: "10:00" }]);
+      expect(await ask(SAM, "oedi procurement.tsv")).toBe(translator("en-GB")("commands.paused_plan", { plan: "procurement.tsv" }));
+      expect(await ask(SAM, "archive procurement.tsv")).toBe("procurement.tsv is archived: kept for the record, no longer chased or digested.");
+      expect(await ask(SAM, "plans")).toBe(translator("en-GB")("cli.plans.none"));
+      expect(await ask(SAM, "plans archived")).toMatch(/^procurement .* \(archived\)$/);
+      // Every change above came through Slack, by Sam or (ending cover) by Mo.
+      const rows = await store.db.history.findMany({ where: { via: "chat:slack", entity: { in: ["role-assignment", "delegation", "action-owner", "settings", "plan"] } } });
+      expect(rows.length).toBe(9);
+      expect(new Set(rows.map((r) => r.actorLabel))).toEqual(new Set(["Sam Jones", "Mo Khan"]));
+    });
+
+    it("lists the commands and explains one, in Welsh for a Welsh speaker", async () => {
+      const cy = translator("cy");
+      const list = await ask(CATRIN, "gorchmynion");
+      expect(list.split("\n")[0]).toBe(cy("commands.help_intro"));
+      expect(list).toContain(cy("commands.topic.cover.usage"));
+      expect(await ask(CATRIN, "cymorth cyflenwi")).toBe(`${cy("commands.topic.cover.summary")}\n${cy("commands.usage_line", { usage: cy("commands.topic.cover.usage"), example: cy("commands.topic.cover.example") })}`);
+      // An officer's answer that starts with a command's word is still an answer, and changes no setting.
+      expect(await ask(SAM, "schedule agreed, 2.7 done")).toBe("Which action is that for? Nothing is recorded until you choose.");
+      expect(await store.db.history.count({ where: { entity: "settings" } })).toBe(0);
+    });
   });
 });
 

@@ -20,6 +20,7 @@ import { mapRole } from "../src/store/map-role.js";
 import { startServer } from "../src/web/start-server.js";
 import { createSigningKey, credentialsFactory, forgetCachedBotTokens, startFakeBotFrameworkAuth, type FakeBotFrameworkAuth } from "./fakes/bot-framework-auth.js";
 import { startFakeConnector, type FakeConnector, type StoredActivity, type TeamsMember } from "./fakes/fake-bot-connector.js";
+import { translator } from "../src/i18n.js";
 import { parseSeed } from "./helpers/seeds.js";
 import { freshStore, PROVIDERS, type TestStore } from "./helpers/test-store.js";
 
@@ -523,7 +524,7 @@ describe.each(PROVIDERS)("Teams, end to end (%s)", (provider) => {
     // A post in a channel starts a thread: Teams names its conversation after the channel and the post.
     const THREAD = { ...CHANNEL, id: `${CHANNEL.id};messageid=1700000000001` };
     await say(rig, ALICE, "<at>Chaser</at> subscribe procurement.tsv", { entities: [mention] }, THREAD);
-    expect(headline(cardOf(rig.connector.activities(THREAD.id)[0]))).toMatch(/^Only Chaser's admins can do that/);
+    expect(headline(cardOf(rig.connector.activities(THREAD.id)[0]))).toMatch(/^Only the admins of procurement\.tsv or Chaser's admins can do that/);
     await rig.store.db.person.update({ where: { teamsUserId: ALICE.id }, data: { isAdmin: true } });
     await say(rig, ALICE, "<at>Chaser</at> subscribe procurement.tsv", { entities: [mention] }, THREAD);
     expect(headline(cardOf(rig.connector.activities(THREAD.id)[1]))).toBe("This channel will get the weekly digest for procurement.tsv, on Mondays at 08:30. It will come in English.");
@@ -542,6 +543,27 @@ describe.each(PROVIDERS)("Teams, end to end (%s)", (provider) => {
     const card = cardOf(digest) as Json;
     expect(card.body[0].text).toBe("Weekly digest: procurement.tsv");
     expect(JSON.stringify(card)).toContain('"type":"Chart.Donut"');
+  });
+
+  it("maps a role to someone @mentioned, by their Teams id, and refuses and corrects in Welsh", async () => {
+    await install(rig, ALICE);
+    await install(rig, BOB);
+    const bobMention = { type: "mention", text: "<at>Bob Stranger</at>", mentioned: { id: BOB.id, name: BOB.name } };
+    const before = await rig.store.db.history.count();
+    await say(rig, ALICE, 'perchennog "Monitoring Officer" <at>Bob Stranger</at>', { entities: [bobMention], locale: "cy-GB" });
+    const cy = translator("cy");
+    expect(headline(cardOf(rig.connector.activities(chatWith(ALICE)).at(-1)))).toBe(cy("commands.refused.admin", { who: cy("card.none") }));
+    expect(await rig.store.db.history.count()).toBe(before);
+    await rig.store.db.person.update({ where: { teamsUserId: ALICE.id }, data: { isAdmin: true } });
+    await say(rig, ALICE, "perchennog", { locale: "cy-GB" });
+    const usage = cardOf(rig.connector.activities(chatWith(ALICE)).at(-1));
+    expect(headline(usage)).toContain(cy("commands.missing"));
+    expect(JSON.stringify(usage)).toContain(JSON.stringify(cy("commands.topic.owner.example")).slice(1, -1));
+    await say(rig, ALICE, 'owner "Monitoring Officer" <at>Bob Stranger</at>', { entities: [bobMention] });
+    const bob = await personOf(rig, BOB);
+    expect(await rig.store.db.roleAssignment.findMany({ where: { personId: bob.id }, include: { role: true } })).toMatchObject([{ role: { name: "Monitoring Officer" } }]);
+    const row = await rig.store.db.history.findFirstOrThrow({ where: { entity: "role-assignment", via: "chat:teams" } });
+    expect(row).toMatchObject({ actorPersonId: (await personOf(rig, ALICE)).id, at: NOW });
   });
 
   it("reports a person who blocked the bot as unreachable", async () => {

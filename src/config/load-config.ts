@@ -84,6 +84,8 @@ const EnvSchema = z.object({
   SLACK_SIGNING_SECRET: z.string().trim().min(1).optional(),
   SLACK_APP_TOKEN: z.string().trim().regex(/^xapp-/, "an app-level token starts xapp-").optional(),
   SLACK_API_URL: z.url().optional(),
+  /** Chaser's first admins, by the email their platform vouches for; later ones are made by command. */
+  CHASER_ADMINS: idList(/^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/, "CHASER_ADMINS=jo.bloggs@council.gov.uk,…", "CHASER_ADMINS"),
   CHASER_TEAMS_TENANTS: idList(TENANT_ID, "CHASER_TEAMS_TENANTS=72f988bf-86f1-41af-91ab-2d7cd011db47,…", "CHASER_TEAMS_TENANTS"),
   CHASER_SLACK_TEAMS: idList(SLACK_TEAM_ID, "CHASER_SLACK_TEAMS=T0123ABCD,T0456EFGH", "CHASER_SLACK_TEAMS"),
 });
@@ -122,6 +124,8 @@ export type Config = {
   port: number;
   host: string;
   locale: "en-GB" | "cy";
+  /** CHASER_ADMINS: emails made Chaser admins at start (once each); later admins by command. */
+  admins: string[];
   /**
    * The playground is a local tool: open on a loopback HOST; with CHASER_PLAYGROUND_SECRET, only to
    * whoever gives the secret (wherever it listens); otherwise off.
@@ -173,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, output: { isTTY
     port: e.PORT,
     host: e.HOST,
     locale: e.CHASER_LOCALE,
+    admins: e.CHASER_ADMINS.map((a) => a.toLowerCase()),
     playground: e.CHASER_PLAYGROUND_SECRET ? { mode: "secret", secret: e.CHASER_PLAYGROUND_SECRET } : isLoopback(e.HOST) ? { mode: "open" } : { mode: "off" },
   };
 }

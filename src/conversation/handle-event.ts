@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { TFunction } from "i18next";
 import { londonDate, ukDate } from "../domain/london-date.js";
+import { refSpellings } from "../domain/ref-spellings.js";
 import { normaliseRef, parseReply, type ParsedReply, type ReplyIntent } from "../domain/parse-reply.js";
 import type { Via } from "../domain/vocabulary.js";
 import { deliverySeen, identifyChatUser, playgroundPersona, findByPlatformId, recordDelivery, type Person } from "../store/people.js";
@@ -11,11 +12,13 @@ import { buildPromptCard, MAX_CARD_ITEMS } from "./build-card.js";
 import { AnswerInputs, AnswerPayload, ClaimPayload, type AnswerKind, type Card } from "./card.js";
 import { ChatUser, type ChatAddress } from "./chat-user.js";
 import { deliver, reportUnreachable, updateMessage, type Deliverer } from "./deliver.js";
-import { ACTION_CARD_INCLUDE, findPersonActions, type CardAction } from "./find-person-actions.js";
+import { findPersonActions, type CardAction } from "../store/find-person-actions.js";
+import { actionsByRef, answerByKey, claimWelcome, forgetPlatform, latestCardShowing, peopleInRoles, planAdminsOrAdmins, recordReplyMessage } from "../store/conversation.js";
 import { answerClaim, checkNamesakes, refuseTenant } from "./trust.js";
 import type { Tenancy } from "./tenancy.js";
-import { parseAdminCommand, runAdminCommand } from "./admin-command.js";
 import { parseMilestoneCommand, runMilestoneCommand } from "./milestone-command.js";
+import { badInput, executeCommand } from "../commands/execute-command.js";
+import { parseChatCommand } from "../commands/parse-chat-command.js";
 import { fileReceived, ImportPayload, importPressed, type ChatFile } from "./import-from-chat.js";
 import { cardEntries, messageCard, redrawPressed } from "./message-card.js";
 import { recordAnswer, type AnswerInput, type AnswerResult } from "./record-answer.js";
@@ -153,8 +156,8 @@ async function handleFor(deps: ConversationDeps, person: Person, event: Exclude<
       // Platforms repeat install and app-home events, and Teams sends two for one installation a few
       // milliseconds apart: whichever claims the welcome carries it, and every adapter shows the
       // reply of every contact event, so the one welcome is never the one dropped.
-      const first = await db.person.updateMany({ where: { id: person.id, welcomedAt: null }, data: { welcomedAt: now } });
-      return { pressed: null, reply: first.count === 1 ? { type: "notice", text: t("chat.welcome", { name: person.name }) } : null };
+      const first = await claimWelcome(db, person.id, now);
+      return { pressed: null, reply: first ? { type: "notice", text: t("chat.welcome", { name: person.name }) } : null };
     }
     case "help":
       return { pressed: null, reply: { type: "notice", text: helpText(t) } };
@@ -250,7 +253,7 @@ async function handleText(
   if (!text) return event.command ? listCard(deps, person, t, now) : null;
   // A platform redelivering the same message must not record it, or answer it, differently.
   const key = `text:${event.user.platform}:${event.deliveryId}`;
-  const seen = await deps.store.db.answer.findUnique({ where: { key }, include: { action: true } });
+  const seen = await answerByKey(deps.store.db, key);
   const handled = await deliverySeen(deps.store.db, deliveryKey(event));
   // A platform's own retry of something already answered (Slack resends what it thinks was missed)
   // gets no second answer; any other repeat of an answer is told it was already recorded.
@@ -258,7 +261,7 @@ async function handleText(
     deps.log.info({ platform: event.user.platform, deliveryId: event.deliveryId }, "skipped a retried message already handled");
     return null;
   }
-  if (seen) return { type: "notice", text: t("answer.duplicate", { ref: seen.action.ref ?? seen.action.key }) };
+  if (seen) return { type: "notice", text: t("answer.duplicate", { ref: seen.ref }) };
   if (handled) return null;
   if (text.length > MAX_TEXT_REPLY) return { type: "notice", text: t("chat.too_long", { max: MAX_TEXT_REPLY }) };
   const language = parseLanguageCommand(text);
@@ -266,13 +269,21 @@ async function handleText(
   // Checked changes: the reason a decider was asked for after pressing Reject or Send back.
   const reason = event.room ? null : await reasonGiven(deps, person, t, via, text, now);
   if (reason) return reason;
-  const command = parseAdminCommand(text);
-  if (command) return { type: "notice", text: await runAdminCommand(deps.store.db, t, person, command, event.room, via as "chat:teams" | "chat:slack" | "chat:web") };
   const milestone = parseMilestoneCommand(text);
   if (milestone) return { type: "notice", text: await runMilestoneCommand(deps.store.db, t, person, milestone, via) };
   const today = londonDate(now);
   const parsed = parseReply(text, { today });
   const intent = parsed.intent;
+  const command = parseChatCommand(text, event.user.platform);
+  let usage: string | null = command.kind === "bad" ? badInput(t, command.code, command.topic, command.params).text : null;
+  if (command.kind === "command") {
+    const result = await executeCommand(deps, command.command, { person, label: person.name, via, locale: pickLocale(person.locale), room: event.room ?? null, now });
+    // Words that did not make a command ("schedule agreed, 2.7 done") but read as an answer are one: bad input changed nothing.
+    if (result.outcome !== "bad_input" || command.explicit || (!intent && !parsed.statusWords)) return result.outcome === "done" && result.card ? result.card : { type: "notice", text: result.text };
+    usage = null;
+  }
+  // A command's word with the rest not fitting: the usage, unless it reads as an answer.
+  if (usage && (command.explicit || (!intent && !parsed.statusWords))) return { type: "notice", text: usage };
   if (intent?.kind === "help") return { type: "notice", text: helpText(t) };
   // A list of someone's actions is for them alone: in a group chat or channel, a pointer.
   if (event.room && intent?.kind === "my_actions") return roomPointer(deps, person, t, now);
@@ -402,25 +413,10 @@ function withQuestion(card: Card, question: string): Card {
 
 /** A card listing actions, recorded as a message so its buttons carry an id and it can be updated in place. */
 async function listFor(deps: ConversationDeps, person: Person, t: TFunction, actions: CardAction[], now: Date): Promise<Card> {
+  // Sent by the adapter in the same turn; replySent records where it went.
   const id = randomUUID();
   const card = buildPromptCard({ t, messageId: id, entries: await cardEntries(deps.store.db, t, actions, null, now), today: londonDate(now), now, purpose: "list" });
-  await deps.store.db.chatMessage.create({
-    data: {
-      id,
-      key: `reply:${person.id}:${randomUUID()}`,
-      kind: "reply",
-      personId: person.id,
-      platform: person.preferredPlatform ?? "web",
-      address: "",
-      actionIds: JSON.stringify(actions.slice(0, MAX_CARD_ITEMS).map((a) => a.id)),
-      locale: person.locale,
-      // Kept, so a press on it is drawn from the answer rather than read again.
-      card: JSON.stringify(card),
-      // Sent by the adapter in the same turn; replySent records where it went.
-      status: "replying",
-      createdAt: now,
-    },
-  });
+  await recordReplyMessage(deps.store.db, person, `reply:${person.id}:${randomUUID()}`, actions.slice(0, MAX_CARD_ITEMS).map((a) => a.id), now, { id, json: JSON.stringify(card) });
   return card;
 }
 
@@ -456,37 +452,19 @@ function missingDetail(a: AnswerFields): string | null {
 async function notMineOrUnknown(deps: ConversationDeps, t: TFunction, ref: string, wanted: string, saying: "answer.forbidden" | "officer.not_yours"): Promise<Card> {
   // Plans write the same ref several ways ("R6", "R 6", "R6."): every way is looked up.
   const written = refSpellings(ref);
-  const others = await deps.store.db.action.findMany({
-    where: { OR: [{ ref: { in: written } }, { key: { in: written } }, { recommendation: { ref: { in: written } } }] },
-    include: ACTION_CARD_INCLUDE,
-    take: 20,
-  });
+  const others = await actionsByRef(deps.store.db, written);
   const match = matchRef(others, wanted)[0];
   if (!match) return { type: "notice", text: t("chat.unknown_ref", { ref }) };
   return { type: "notice", text: await ownedBy(deps, t, match, saying) };
 }
 
-/** "R6" as plans may write it: "R6", "R 6", "r6", "R6.", "R 6." and so on. */
-export function refSpellings(ref: string): string[] {
-  const compact = ref.replace(/\s+/g, "");
-  const spaced = compact.replace(/^([A-Za-z]+)(\d)/, "$1 $2");
-  const forms = new Set<string>();
-  for (const base of [ref, compact, spaced]) {
-    for (const cased of [base, base.toUpperCase(), base.toLowerCase()]) {
-      forms.add(cased);
-      forms.add(`${cased}.`);
-    }
-  }
-  return [...forms];
-}
-
 async function ownedBy(deps: ConversationDeps, t: TFunction, action: CardAction, saying: "answer.forbidden" | "officer.not_yours" = "answer.forbidden"): Promise<string> {
   const roleIds = action.owners.filter((o) => o.kind === "responsible").map((o) => o.roleId);
-  const people = await deps.store.db.roleAssignment.findMany({ where: { roleId: { in: roleIds } }, include: { person: true, role: true } });
+  const people = await peopleInRoles(deps.store.db, roleIds);
   const owners = action.owners
     .filter((o) => o.kind === "responsible")
     .map((o) => {
-      const names = people.filter((p) => p.roleId === o.roleId).map((p) => p.person.name);
+      const names = people.get(o.roleId) ?? [];
       return names.length > 0 ? `${o.role.name} (${names.join(", ")})` : o.role.name;
     });
   return t(saying, { ref: action.ref ?? action.key, owners: owners.join("; ") || t("card.none") });
@@ -517,24 +495,17 @@ function resultNotice(t: TFunction, result: AnswerResult, actionId: string, kind
 function afterRecorded(deps: ConversationDeps, person: Person, action: CardAction, kind: AnswerKind, answer: AnswerFields, pressedMessageId: string | null, now: Date): void {
   deps.later(async () => {
     const { db } = deps.store;
-    const prompts = await db.chatMessage.findMany({
-      where: { personId: person.id, kind: { in: ["prompt", "reply"] }, status: "sent", NOT: pressedMessageId ? { id: pressedMessageId } : undefined },
-      orderBy: { createdAt: "desc" },
-      take: 5,
-    });
-    const latest = prompts.find((m) => (JSON.parse(m.actionIds) as string[]).includes(action.id));
+    const latest = await latestCardShowing(db, person.id, action.id, pressedMessageId);
     if (latest) {
-      const card = await messageCard(db, latest.id, now);
-      if (card) await updateMessage(deps, latest.id, card);
+      const card = await messageCard(db, latest, now);
+      if (card) await updateMessage(deps, latest, card);
     }
     if (kind === "not_mine") await tellAdmins(deps, person, action, answer.note ?? null, now);
   });
 }
 
 async function tellAdmins(deps: ConversationDeps, person: Person, action: CardAction, note: string | null, now: Date): Promise<void> {
-  const { db } = deps.store;
-  const planAdmins = await db.planAdmin.findMany({ where: { planId: action.planId }, include: { person: true } });
-  const admins = planAdmins.length > 0 ? planAdmins.map((a) => a.person) : await db.person.findMany({ where: { isAdmin: true } });
+  const admins = await planAdminsOrAdmins(deps.store.db, action.planId);
   for (const admin of admins) {
     const t = translator(pickLocale(admin.locale));
     await deliver(deps, {
@@ -557,14 +528,6 @@ function clip(text: string, max: number): string {
  * Someone Chaser never knew is not created just to be marked gone.
  */
 async function personGone(deps: ConversationDeps, user: ChatUser, now: Date): Promise<void> {
-  const { db } = deps.store;
-  const known = await findByPlatformId(db, user.platform, user.userId);
-  if (!known) return;
-  const forget = user.platform === "teams" ? { teamsConversation: null } : user.platform === "slack" ? { slackChannelId: null } : {};
-  const stillReachable = user.platform === "teams" ? Boolean(known.slackUserId) : user.platform === "slack" ? Boolean(known.teamsConversation) : false;
-  const person = await db.person.update({
-    where: { id: known.id },
-    data: { ...forget, ...(stillReachable ? { preferredPlatform: user.platform === "teams" ? "slack" : "teams" } : { unreachableAt: now }) },
-  });
-  if (!stillReachable) await reportUnreachable(deps, person, user.platform, now);
+  const gone = await forgetPlatform(deps.store.db, user.platform, user.userId, now);
+  if (gone && !gone.stillReachable) await reportUnreachable(deps, gone.person, user.platform, now);
 }

@@ -3,12 +3,13 @@ import { londonDate, ukDate } from "../domain/london-date.js";
 import { whyAsk } from "../domain/why-ask.js";
 import { translator, pickLocale } from "../i18n.js";
 import type { Db } from "../store/open-store.js";
+import { answersSince, sentCard } from "../store/conversation.js";
 import { assemblePromptCard, buildCardItem, buildPromptCard, type CardEntry } from "./build-card.js";
 import type { Card, PromptCard } from "./card.js";
 import { CLOSED_STATUSES, type Status } from "../domain/vocabulary.js";
 import type { AnswerToRecord, PressedMessage } from "../store/record-answer.js";
 import { inChunks } from "../store/in-chunks.js";
-import { ACTION_CARD_INCLUDE, findPersonActions, type CardAction } from "./find-person-actions.js";
+import { ACTION_CARD_INCLUDE, findPersonActions, type CardAction } from "../store/find-person-actions.js";
 
 /** "Recorded: delayed to 31/03/2027 (Sam Jones, 22/11/2026)". */
 export function describeAnswer(t: TFunction, answer: { kind: string; payload: string; createdAt: Date; person: { name: string } }): string {
@@ -29,14 +30,7 @@ export function describeAnswer(t: TFunction, answer: { kind: string; payload: st
  */
 export async function cardEntries(db: Db, t: TFunction, actions: CardAction[], since: Date | null, now: Date): Promise<CardEntry[]> {
   const today = londonDate(now);
-  const answers =
-    since && actions.length > 0
-      ? await db.answer.findMany({
-          where: { actionId: { in: actions.map((a) => a.id) }, createdAt: { gte: since } },
-          include: { person: { select: { name: true } } },
-          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-        })
-      : [];
+  const answers = since ? await answersSince(db, actions.map((a) => a.id), since) : [];
   const latest = new Map(answers.map((a) => [a.actionId, a]));
   return actions.map((action) => {
     const answer = latest.get(action.id);
@@ -51,13 +45,12 @@ export async function cardEntries(db: Db, t: TFunction, actions: CardAction[], s
  * drawn, so an updated card cannot keep a stale part.
  */
 export async function messageCard(db: Db, messageId: string, now: Date): Promise<PromptCard | null> {
-  const message = await db.chatMessage.findUnique({ where: { id: messageId } });
-  if (!message || (message.kind !== "prompt" && message.kind !== "reply")) return null;
-  const ids = JSON.parse(message.actionIds) as string[];
+  const sent = await sentCard(db, messageId);
+  if (!sent || (sent.message.kind !== "prompt" && sent.message.kind !== "reply")) return null;
+  const { message, actions } = sent;
+  const ids = message.actionIds;
   if (ids.length === 0) return null;
   const today = londonDate(now);
-  const found = await db.action.findMany({ where: { id: { in: ids } }, include: ACTION_CARD_INCLUDE });
-  const actions = ids.map((id) => found.find((a) => a.id === id)).filter((a): a is CardAction => Boolean(a));
   const t = translator(pickLocale(message.locale));
   const purpose = message.kind === "prompt" ? "prompt" : "list";
   const entries = await cardEntries(db, t, actions, message.createdAt, now);
@@ -73,9 +66,7 @@ async function currentCounts(db: Db, personId: string, onCard: Set<string>, sinc
   const open = await findPersonActions(db, personId, today);
   let counted = open;
   if (purpose === "prompt") {
-    const answered = new Set(
-      (await inChunks(open.map((a) => a.id), (slice) => db.answer.findMany({ where: { actionId: { in: slice }, createdAt: { gte: since } }, select: { actionId: true } }))).map((a) => a.actionId),
-    );
+    const answered = new Set((await answersSince(db, open.map((a) => a.id), since)).map((a) => a.actionId));
     counted = open.filter((a) => !answered.has(a.id) && whyAsk(a, today, now) !== null);
   }
   return { total: counted.length, hidden: counted.filter((a) => !onCard.has(a.id)).length };

@@ -3,7 +3,8 @@ import { whyAsk } from "../domain/why-ask.js";
 import { pickLocale, translator } from "../i18n.js";
 import { buildPromptCard, MAX_CARD_ITEMS } from "./build-card.js";
 import { deliver, type Deliverer, type DeliveryResult } from "./deliver.js";
-import { findPersonActions } from "./find-person-actions.js";
+import { findPersonActions } from "../store/find-person-actions.js";
+import { personById } from "../store/conversation.js";
 
 /**
  * Sends a person one card listing every action of theirs that needs an answer today, with why.
@@ -17,7 +18,7 @@ export async function sendPrompt(
 ): Promise<DeliveryResult | { status: "nothing_to_ask" }> {
   const { db } = deps.store;
   const today = londonDate(now);
-  const person = await db.person.findUniqueOrThrow({ where: { id: personId } });
+  const person = await personById(db, personId);
   const actions = (await findPersonActions(db, personId, today)).filter((a) => whyAsk(a, today, now) !== null);
   if (actions.length === 0) return { status: "nothing_to_ask" };
   const t = translator(pickLocale(person.locale));

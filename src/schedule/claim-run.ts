@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Deliverer } from "../conversation/deliver.js";
+import { insertRun, markRunFinished, resumeRun } from "../store/schedule-runs.js";
 
 /** A run not finished within this long is taken to have died with its process, and is resumed. */
 export const RUN_LEASE_MS = 10 * 60_000;
@@ -20,27 +21,19 @@ export async function claimRun(deps: Deliverer, key: string, now: Date): Promise
   // Reserved before the first await, so two ticks of one worker never both take the run.
   if (underWay.has(mine)) return false;
   underWay.add(mine);
+  if (await insertRun(db, key, claimedBy, now)) return true;
   try {
-    await db.scheduleRun.create({ data: { key, claimedBy, startedAt: now } });
-    return true;
-  } catch {
-    try {
-      const resumable = await db.scheduleRun.updateMany({
-        where: { key, finishedAt: null, OR: [{ claimedBy }, { startedAt: { lt: new Date(now.getTime() - RUN_LEASE_MS) } }] },
-        data: { claimedBy, startedAt: now },
-      });
-      if (resumable.count === 1) return true;
-    } catch (error) {
-      underWay.delete(mine);
-      throw error;
-    }
+    if (await resumeRun(db, key, claimedBy, now, RUN_LEASE_MS)) return true;
+  } catch (error) {
     underWay.delete(mine);
-    return false;
+    throw error;
   }
+  underWay.delete(mine);
+  return false;
 }
 
 export async function finishRun(deps: Deliverer, key: string, summary: unknown): Promise<void> {
-  await deps.store.db.scheduleRun.update({ where: { key }, data: { finishedAt: new Date(), summary: JSON.stringify(summary) } });
+  await markRunFinished(deps.store.db, key, summary);
 }
 
 /** Ends this process's hold on a run, finished or failed (then the next tick may take it up again). */

@@ -1,4 +1,5 @@
 import type { Db } from "../store/open-store.js";
+import { planSettingsRows } from "../store/plans.js";
 import { ScheduleSettings } from "./schedule-settings.js";
 
 /**
@@ -17,6 +18,7 @@ export function planSettings(defaults: ScheduleSettings, stored: string | null |
 
 /** Every plan's settings by plan id, read once for a run. */
 export async function loadPlanSettings(db: Db, defaults: ScheduleSettings): Promise<Map<string, ScheduleSettings>> {
-  const plans = await db.plan.findMany({ select: { id: true, settings: true } });
-  return new Map(plans.map((p) => [p.id, planSettings(defaults, p.settings)]));
+  const plans = await planSettingsRows(db);
+  // An archived plan is chased no more: it is as if paused for good.
+  return new Map(plans.map((p) => [p.id, p.archived ? { ...planSettings(defaults, p.settings), paused: true } : planSettings(defaults, p.settings)]));
 }

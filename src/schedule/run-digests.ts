@@ -4,6 +4,8 @@ import type { Platform } from "../conversation/chat-user.js";
 import { buildDigestCard } from "../digest/build-digest-card.js";
 import { readDigestView } from "../digest/read-digest-view.js";
 import { recordDigestFigures } from "../store/read-digest.js";
+import { planById } from "../store/plans.js";
+import { lastDigestSent, listSubscriptions } from "../store/subscriptions.js";
 import type { ThemeView } from "../digest/digest-view.js";
 import { claimRun, finishRun, releaseRun } from "./claim-run.js";
 import { planSettings } from "./plan-settings.js";
@@ -14,21 +16,19 @@ import type { ScheduleSettings } from "./schedule-settings.js";
  * with movement since the digest it last received. Claimed by the week's key; each digest is
  * recorded in the outbox under its own key, so it is sent once however many processes run this.
  */
-export async function runDigests(deps: Deliverer, slot: { key: string }, now: Date, defaults: ScheduleSettings): Promise<{ claimed: boolean; digests: number }> {
+export async function runDigests(deps: Deliverer, slot: { key: string }, now: Date, defaults: ScheduleSettings, only: { planId?: string } = {}): Promise<{ claimed: boolean; digests: number }> {
   if (!(await claimRun(deps, slot.key, now))) return { claimed: false, digests: 0 };
   try {
     const { db } = deps.store;
     let digests = 0;
-    for (const sub of await db.digestSubscription.findMany({ orderBy: { createdAt: "asc" } })) {
-      const plan = await db.plan.findUnique({ where: { id: sub.planId } });
-      if (!plan) continue;
+    for (const sub of await listSubscriptions(db, only)) {
+      const plan = await planById(db, sub.planId);
+      if (!plan || plan.archived) continue;
       const settings = planSettings(defaults, plan.settings);
-      const previous = await db.chatMessage.findFirst({
-        where: { kind: "digest", platform: sub.platform, address: sub.address, status: "sent", key: { endsWith: `:${sub.id}` } },
-        orderBy: { createdAt: "desc" },
-      });
+      // A plan paused by its admins gets no weekly digest; "send now" (`only`) still sends it.
+      if (settings.paused && !only.planId) continue;
       // A channel's first digest reports the past week's movement, not everything since the import.
-      const since = previous?.createdAt ?? new Date(now.getTime() - 7 * 86_400_000);
+      const since = (await lastDigestSent(db, sub)) ?? new Date(now.getTime() - 7 * 86_400_000);
       const view = await readDigestView(deps.store, { plan, themeId: sub.themeId, now, since, settings });
       // Kept once a day per plan, whichever channel's digest comes first, so the next trend is one read.
       if (view.source === "counted") {

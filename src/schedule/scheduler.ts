@@ -1,12 +1,15 @@
+import type { Db } from "../store/open-store.js";
 import cron, { type ScheduledTask } from "node-cron";
 import { dispatchPending, type Deliverer } from "../conversation/deliver.js";
-import type { Db } from "../store/open-store.js";
+import { readScheduleRow, SCHEDULE_SETTING } from "../store/settings.js";
 import { runDigests } from "./run-digests.js";
 import { runPrompts, type PromptRunReport } from "./run-prompts.js";
 import { parseScheduleSettings, type ScheduleSettings } from "./schedule-settings.js";
+import { runFinished } from "../store/schedule-runs.js";
 import { canSendAt, digestSlot, promptSlot } from "./slots.js";
 
-export const SCHEDULE_SETTING = "schedule";
+// Where the deployment's settings are kept is the store's business; re-exported for callers and tests.
+export { SCHEDULE_SETTING };
 
 export interface TickReport {
   paused: boolean;
@@ -18,8 +21,7 @@ export interface TickReport {
 
 /** The deployment's schedule settings (admins change them by command); defaults when unset. */
 export async function loadScheduleSettings(db: Db): Promise<ScheduleSettings> {
-  const row = await db.appSetting.findUnique({ where: { key: SCHEDULE_SETTING } });
-  return parseScheduleSettings(row?.value);
+  return parseScheduleSettings(await readScheduleRow(db));
 }
 
 export interface TickOptions {
@@ -54,8 +56,7 @@ export async function tick(deps: Deliverer, now: Date, options: TickOptions = {}
 
 /** Whether the run with this key has finished (a slot already done needs no second tick). */
 export async function finished(db: Db, key: string): Promise<boolean> {
-  const run = await db.scheduleRun.findUnique({ where: { key }, select: { finishedAt: true } });
-  return Boolean(run?.finishedAt);
+  return runFinished(db, key);
 }
 
 /** Every minute, in Europe/London; tests pass a faster one ("* * * * * *", every second). */

@@ -9,6 +9,7 @@ export interface PlanRow {
   actions: number;
   complete: number;
   overdue: number;
+  archived: boolean;
   updatedAt: Date;
 }
 
@@ -31,6 +32,7 @@ export async function listPlans(db: Db, now: Date): Promise<PlanRow[]> {
         },
       }),
       updatedAt: p.updatedAt,
+      archived: p.archivedAt !== null,
     })),
   );
 }

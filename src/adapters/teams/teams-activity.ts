@@ -9,7 +9,7 @@ const Account = z.object({
 const Mention = z.object({
   type: z.literal("mention"),
   text: z.string(),
-  mentioned: z.object({ id: z.string() }),
+  mentioned: z.object({ id: z.string(), name: z.string().optional() }),
 });
 
 /** Teams' clientInfo entity: where the activity carries no locale, this one usually does. */

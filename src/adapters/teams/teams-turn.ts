@@ -135,6 +135,13 @@ async function onMessage(context: TurnContext, activity: TeamsActivity, deps: Co
     if (!mention) return;
     text = text.replace(mention.text, "").trim();
   }
+  // Anyone else @mentioned is written as the core reads a mention, <@id|name>, as Slack writes it:
+  // commands then name people by their Teams id, never by the name shown.
+  for (const other of mentionsOf(activity)) {
+    if (other.mentioned.id === activity.recipient.id) continue;
+    const shown = (other.mentioned.name ?? other.text.replace(/<\/?at>/g, "")).replace(/[|>]/g, " ").trim();
+    text = text.replace(other.text, `<@${other.mentioned.id}|${shown}>`);
+  }
   let event: InboundEvent;
   const file = personal ? filesOf(activity)[0] : undefined;
   if (file) {

@@ -12,6 +12,8 @@ import { loadScheduleSettings } from "../../schedule/scheduler.js";
 import { nextRunAt, runScheduleUntil } from "../../schedule/run-until.js";
 import { readBody, sendJson, type Route } from "../../http/route.js";
 import { mapRole } from "../../store/map-role.js";
+import { listPlans } from "../../store/list-plans.js";
+import { executeCommand } from "../../commands/execute-command.js";
 import { findPlaygroundPersona } from "../../store/people.js";
 import { channelLocale, setChannelLocale } from "../../store/playground-sample.js";
 import { createSample, SAMPLE, SAMPLE_SCOPE, summarise, type SampleSummary } from "../../sample/create-sample.js";
@@ -220,12 +222,9 @@ export function playgroundChatRoutes(deps: PlaygroundDeps): Route[] {
         const name = person(match);
         const locale = await localeOf(name);
         // The playground shows each plan's digest on request; the schedule sends them on Mondays.
-        for (const plan of await deps.store.db.plan.findMany({ orderBy: { slug: "asc" } })) {
-          await deps.store.db.digestSubscription.upsert({
-            where: { planId_platform_address: { planId: plan.id, platform: "web", address: name } },
-            create: { planId: plan.id, platform: "web", address: name, locale },
-            update: { locale },
-          });
+        // Subscribed as an admin would in chat: the same command, run by the playground on the persona's behalf.
+        for (const plan of (await listPlans(deps.store.db, deps.now())).filter((p) => !p.archived)) {
+          await executeCommand(deps, { kind: "digests.subscribe", plan: plan.slug, theme: null, channel: { platform: "web", address: name, locale } }, { person: null, label: "playground", via: "chat:web", locale, room: null, now: deps.now() });
         }
         // Under the playground's namespace, so resetting the sample forgets these runs too.
         await runDigests(deps, { key: `${SAMPLE.namespace}:digest-now:${Date.now()}` }, deps.now(), await loadScheduleSettings(deps.store.db));

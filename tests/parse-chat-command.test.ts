@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { parseChatCommand } from "../src/commands/parse-chat-command.js";
+
+describe("chat words to a command, English and Welsh", () => {
+  it.each([
+    ["subscribe procurement-review", { kind: "digests.subscribe", plan: "procurement-review", theme: null, channel: null }],
+    ["Subscribe Improvement Plan theme Corporate Oversight", { kind: "digests.subscribe", plan: "Improvement Plan", theme: "Corporate Oversight", channel: null }],
+    ["tanysgrifio cynllun-gwella thema Diwylliant", { kind: "digests.subscribe", plan: "cynllun-gwella", theme: "Diwylliant", channel: null }],
+    ["oedi", { kind: "plans.pause", plan: null }],
+    ["Resume procurement-review", { kind: "plans.resume", plan: "procurement-review" }],
+    ["map Monitoring Officer to Sam.Jones@example.gov.uk", { kind: "owners.map", role: "Monitoring Officer", person: { by: "email", email: "sam.jones@example.gov.uk" } }],
+    ["cysylltu CDAI â nia@example.gov.uk", { kind: "owners.map", role: "CDAI", person: { by: "email", email: "nia@example.gov.uk" } }],
+    ['owner "Monitoring Officer" <@U0SAM|Sam Jones>', { kind: "owners.map", role: "Monitoring Officer", person: { by: "platform", platform: "slack", userId: "U0SAM", name: "Sam Jones" } }],
+    ["owner “Head of Finance” <mailto:jo@example.gov.uk|jo@example.gov.uk>", { kind: "owners.map", role: "Head of Finance", person: { by: "email", email: "jo@example.gov.uk" } }],
+    ["cyflenwi <@U1> gan <@U2> tan 24/12/2026", { kind: "owners.cover", person: { by: "platform", platform: "slack", userId: "U1", name: null }, cover: { by: "platform", platform: "slack", userId: "U2", name: null }, until: "2026-12-24", remove: false }],
+    ["statws hwyr", { kind: "status.overdue", plan: null }],
+    ["schedule promptTime=10:00 workingDays=mon,tue", { kind: "schedule.set", plan: null, changes: { promptTime: "10:00", workingDays: ["mon", "tue"] } }],
+    ["crynodeb rhagolwg cynllun thema Pobl", { kind: "digests.preview", plan: "cynllun", theme: "Pobl" }],
+  ])("%s", (text, command) => {
+    expect(parseChatCommand(text, "slack")).toEqual({ kind: "command", command, explicit: false });
+  });
+
+  it.each([
+    ["2.3 done", "none"],
+    ["paused until March", "none"],
+    ["subscribe", "bad"],
+    // Two words fit "owner ROLE PERSON"; the person is then not found, and the answer is the usage.
+    ["map the route", "command"],
+    ["cover letter sent", "bad"],
+    ["cover <@U1> by <@U2> until soon", "bad"],
+    ["chaser frobnicate", "bad"],
+  ])("%s is %s", (text, kind) => {
+    expect(parseChatCommand(text, "slack").kind).toBe(kind);
+  });
+});
