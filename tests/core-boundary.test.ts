@@ -14,10 +14,8 @@ const graph = readGraph(src);
  * the performance work; playground-chat by the playground's). Nothing may be added here.
  */
 const PRISMA_ALLOWED_FOR_NOW = new Set([
-  "schedule/scan-actions.ts",
   "schedule/run-prompts.ts",
   "conversation/deliver.ts",
-  "conversation/record-answer.ts",
   "adapters/web/playground-chat.ts",
 ]);
 

@@ -29,7 +29,9 @@ export function wordsOf(text: string): string[] {
     .replace(/"[^"\n]*=[^"\n]*"/g, " ")
     .replace(/\.[a-z]{2,4}\b/g, " ")
     .replace(/:[a-z_]+:/g, " ")
-    .replace(/\b[A-Z][A-Z0-9_]+\b/g, " ");
+    .replace(/\b[A-Z][A-Z0-9_]+\b/g, " ")
+    // Identifiers typed as they are (setting names such as promptTime, dueSoonDays).
+    .replace(/\b[a-z]+[A-Z][A-Za-z]*\b/g, " ");
   // A letter alone is a column ("G"), an initial, or Welsh ("a", "i", "y", "o"): no sign of English.
   return (plain.toLowerCase().match(/\p{L}[\p{L}'’-]*\p{L}/gu) ?? []).map((w) => w.replace(/’/g, "'"));
 }
@@ -73,6 +75,8 @@ export const ENGLISH: ReadonlySet<string> = new Set(
 export function isCommandSyntax(key: string): boolean {
   // A language is offered in its own name ("English", "Cymraeg") whichever language the page is in.
   if (key.startsWith("sample.lang.")) return true;
+  // A command's example names people as an admin would type them: names are data, not English.
+  if (/^commands\.topic\.\w+\.example$/.test(key)) return true;
   return key === "cli.help" || /^cli\.\w+_usage$/.test(key) || key.startsWith("reading.cli.") || key === "reading.unknown_role" || key === "reading.bad_map";
 }
 
