@@ -6,10 +6,7 @@
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-# A C++ toolchain, in the build stage only, for any native module npm cannot fetch ready-built.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
+# No toolchain: every native part (libSQL, resvg, esbuild) installs ready-built from the npm registry.
 COPY package.json package-lock.json prisma.config.ts ./
 COPY scripts ./scripts
 COPY prisma ./prisma

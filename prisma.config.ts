@@ -3,13 +3,13 @@
 import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "prisma/config";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaLibSQL } from "@prisma/adapter-libsql";
 
 export default defineConfig({
   engine: "js",
   experimental: { adapter: true },
   schema: path.join("prisma", "schema.prisma"),
   async adapter() {
-    return new PrismaBetterSQLite3({ url: `file:${path.join(os.tmpdir(), "chaser-prisma-cli.db")}` });
+    return new PrismaLibSQL({ url: `file:${path.join(os.tmpdir(), "chaser-prisma-cli.db")}` });
   },
 });

@@ -4,7 +4,7 @@
 // hand for this schema, run through the drivers themselves with no ORM between. Written out in
 // full, not generated from the rules, so a slow generated statement shows up as a ratio (only
 // the {{name}} placeholders are filled by the store's compile()).
-import Database from "better-sqlite3";
+import Database from "libsql";
 import pg from "pg";
 import type { Database as DatabaseConfig } from "../src/config/load-config.js";
 import { compile, type Bound } from "../src/store/digest-sql.js";
@@ -92,7 +92,7 @@ export async function handWritten(database: DatabaseConfig, input: HandWrittenIn
   const c = (text: string) => compile(database.provider, text, values);
 
   if (sqlite) {
-    const db = new Database(database.file, { readonly: true });
+    const db = new Database(database.file);
     const fig = c(figures);
     const hist = c(history);
     const histOwners = c(owners(`o."actionId" IN (SELECT h."actionId" FROM "History" h WHERE ${period})`));

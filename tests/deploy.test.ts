@@ -165,6 +165,8 @@ describe("the Dockerfile", () => {
     const runs = build.filter((i) => i.op === "RUN").map((i) => i.args).join("\n");
     expect(runs).toMatch(/npm ci\b/);
     expect(runs).toMatch(/npm run build\b/);
+    // No toolchain in any stage: nothing is compiled at install (tests/install.test.ts).
+    expect(runs).not.toMatch(/\b(g\+\+|make|python3|build-essential)\b/);
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
     expect(pkg.scripts.build).toMatch(/tsc -p tsconfig\.build\.json$/);
     expect(pkg.scripts["start:prod"]).toBe(CMD.join(" "));

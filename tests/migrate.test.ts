@@ -3,7 +3,7 @@ import { readdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
-import Database from "better-sqlite3";
+import Database from "libsql";
 import { describe, expect, it } from "vitest";
 import { freshDatabase, PROVIDERS } from "./helpers/test-store.js";
 
@@ -13,9 +13,9 @@ const MIGRATIONS = readdirSync(resolve(root, "prisma/migrations")).filter((d) =>
 
 async function migrations(database: Awaited<ReturnType<typeof freshDatabase>>["database"]): Promise<string[]> {
   if (database.provider === "sqlite") {
-    const db = new Database(database.file, { readonly: true });
+    const db = new Database(database.file);
     try {
-      return db.prepare("SELECT name FROM _chaser_migrations ORDER BY name").pluck().all() as string[];
+      return (db.prepare("SELECT name FROM _chaser_migrations ORDER BY name").all() as { name: string }[]).map((r) => r.name);
     } finally {
       db.close();
     }

@@ -1,4 +1,4 @@
-import Database from "better-sqlite3";
+import Database from "libsql";
 import pg from "pg";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -31,14 +31,17 @@ export async function migrate(database: DatabaseConfig): Promise<string[]> {
 }
 
 function migrateSqlite(file: string): string[] {
-  const db = new Database(file, { timeout: 30_000 });
+  const db = new Database(file);
   try {
     // WAL lets readers carry on while a writer commits, which chat replies during a digest need.
-    if (file !== ":memory:") db.pragma("journal_mode = WAL");
+    // Pragmas answer with a row, which libSQL's exec refuses; they are read as queries.
+    db.prepare("PRAGMA busy_timeout = 30000").get();
+    if (file !== ":memory:") db.prepare("PRAGMA journal_mode = WAL").get();
     db.exec("CREATE TABLE IF NOT EXISTS _chaser_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)");
     const applied: string[] = [];
     db.transaction(() => {
-      const done = new Set(db.prepare("SELECT name FROM _chaser_migrations").pluck().all() as string[]);
+      const rows = db.prepare("SELECT name FROM _chaser_migrations").all() as { name: string }[];
+      const done = new Set(rows.map((r) => r.name));
       for (const m of migrations("sqlite")) {
         if (done.has(m.name)) continue;
         db.exec(m.sql);

@@ -1,4 +1,3 @@
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -6,6 +5,7 @@ import type { Database } from "../config/load-config.js";
 import { PrismaClient as SqliteClient } from "../generated/sqlite/client.js";
 import { PrismaClient as PostgresClient } from "../generated/postgresql/client.js";
 import { migrate } from "./migrate.js";
+import { SqliteAdapter } from "./sqlite-adapter.js";
 
 /**
  * The store's client. Both providers are generated from one schema, so their APIs are the same;
@@ -36,7 +36,7 @@ export async function openStore(database: Database, options: { migrate?: boolean
   const log = { log: options.onQuery ? [{ emit: "event" as const, level: "query" as const }] : [] };
   const db =
     database.provider === "sqlite"
-      ? new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: `file:${database.file}`, timeout: 30_000 }), ...log })
+      ? new SqliteClient({ adapter: new SqliteAdapter(database.file), ...log })
       : (new PostgresClient({ adapter: new PrismaPg({ connectionString: database.url, ...PG_POOL }), ...log }) as unknown as Db);
   const onQuery = options.onQuery;
   if (onQuery) (db as unknown as { $on(event: "query", listener: (e: { query: string }) => void): void }).$on("query", (e) => onQuery(e.query));
