@@ -257,7 +257,7 @@ describe.each(["cy", "en-GB"] as const)("every card, every renderer, in %s", (lo
       const html = await playgroundPage(day.store, "cy", NOW);
       const shown = html.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/g, " ").replace(/<[^>]+>/g, " ").replace(/&[a-z#0-9]+;/g, " ");
       const attributes = [...html.matchAll(/(?:placeholder|title|aria-label|alt)="([^"]*)"/g)].map((m) => m[1]!);
-      const { lang, ...strings } = JSON.parse(/const S = (\{.*?\});/.exec(html)![1]!) as Record<string, string>;
+      const { lang, defaultWho: _persona, ...strings } = JSON.parse(/const S = (\{.*?\});/.exec(html)![1]!) as Record<string, string>;
       expect(lang).toBe("cy");
       // The sample's channel is named as an admin named it; a language is offered in its own name.
       expect(englishIn([shown, ...attributes, ...Object.values(strings)].join("\n"), [...DATA, "#leadership", "English"])).toEqual([]);

@@ -31,7 +31,7 @@ export const Command = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("owners.cover"), person: PersonRef, cover: PersonRef, until: IsoDate.nullable(), remove: z.boolean().default(false) }),
   z.object({ kind: z.literal("owners.handover"), from: PersonRef, to: PersonRef }),
   z.object({ kind: z.literal("admins.grant"), person: PersonRef, plan: Text.nullable(), viewer: z.boolean().default(false) }),
-  z.object({ kind: z.literal("digests.subscribe"), plan: Text, theme: Text.nullable(), channel: ChannelRef.nullable() }),
+  z.object({ kind: z.literal("digests.subscribe"), plan: Text, theme: Text.nullable(), channel: ChannelRef.nullable(), locale: z.enum(["en-GB", "cy"]).nullable().optional() }),
   z.object({ kind: z.literal("digests.unsubscribe"), plan: Text, channel: ChannelRef.nullable() }),
   z.object({ kind: z.literal("digests.send"), plan: Text }),
   z.object({ kind: z.literal("digests.preview"), plan: Text, theme: Text.nullable() }),

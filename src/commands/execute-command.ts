@@ -1,7 +1,7 @@
 import type { TFunction } from "i18next";
 import { londonDate, ukDate } from "../domain/london-date.js";
 import type { Via } from "../domain/vocabulary.js";
-import { translator, type Locale } from "../i18n.js";
+import { pickLocale, translator, type Locale } from "../i18n.js";
 import type { Card } from "../conversation/card.js";
 import type { ChatAddress } from "../conversation/chat-user.js";
 import { dispatchPending, type Deliverer } from "../conversation/deliver.js";
@@ -226,13 +226,16 @@ async function run(deps: Deliverer, command: Command, ctx: CommandContext, t: TF
         const removed = await unsubscribe(db, p.id, channel.platform, channel.address, actor);
         return done(t(removed ? "commands.unsubscribed" : "commands.not_subscribed", { plan: p.title }));
       }
-      const locale: string = command.channel?.locale ?? ctx.person?.locale ?? ctx.locale;
+      const named = command.channel?.locale ?? command.locale ?? null;
+      const locale: string = named ?? ctx.person?.locale ?? ctx.locale;
       const name: string | undefined = command.channel?.name;
-      const result = await subscribe(db, { planId: p.id, theme: command.theme, platform: channel.platform, address: channel.address, locale, localeNamed: Boolean(command.channel?.locale), ...(name !== undefined ? { name } : {}) }, actor);
+      const result = await subscribe(db, { planId: p.id, theme: command.theme, platform: channel.platform, address: channel.address, locale, localeNamed: Boolean(named), ...(name !== undefined ? { name } : {}) }, actor);
       if (result.outcome === "unknown_theme") return badInput(t, "commands.unknown_theme", topic, { plan: p.title, theme: command.theme ?? "", themes: result.themes.join(", ") || t("card.none") });
       const settings = planSettings(await loadScheduleSettings(db), p.settings);
       const when = t("commands.digest_when", { day: t(`commands.weekday.${settings.digestDay}`), time: settings.digestTime });
-      return done(t(result.theme ? "commands.subscribed_theme" : "commands.subscribed", { plan: p.title, theme: result.theme ?? "", when }));
+      // Said whatever the admin's own language: the channel's readers get the digest in this one.
+      const language = t(pickLocale(result.locale) === "cy" ? "language.digest_in_cy" : "language.digest_in_en");
+      return done(`${t(result.theme ? "commands.subscribed_theme" : "commands.subscribed", { plan: p.title, theme: result.theme ?? "", when })} ${language}`);
     }
     case "digests.send": {
       const p = await plan(command.plan);

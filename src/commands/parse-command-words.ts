@@ -37,6 +37,7 @@ const TO = new Set(["to", "i", "â"]);
 const BY = new Set(["by", "gan"]);
 const UNTIL = new Set(["until", "tan"]);
 const THEME = new Set(["theme", "thema"]);
+const DIGEST_LANGUAGE: Record<string, "cy" | "en-GB"> = { cy: "cy", welsh: "cy", cymraeg: "cy", gymraeg: "cy", en: "en-GB", "en-gb": "en-GB", english: "en-GB", saesneg: "en-GB" };
 const END = new Set(["end", "off", "remove", "diwedd", "dileu"]);
 const VIEWER = new Set(["viewer", "gwyliwr"]);
 const ARCHIVED = new Set(["archived", "archifwyd", "all", "y-cyfan"]);
@@ -197,10 +198,13 @@ function build(word: string, rest: string[], lower: string[], joined: (ws: strin
       return cmd({ kind: "admins.grant", person, plan: joined(rest.slice(1, viewer ? -1 : undefined)), viewer });
     }
     case "subscribe": {
-      const at = lower.findIndex((w) => THEME.has(w));
-      const plan = joined(at < 0 ? rest : rest.slice(0, at));
-      if (!plan || (at >= 0 && at === rest.length - 1)) return bad("subscribe");
-      return cmd({ kind: "digests.subscribe", plan, theme: at < 0 ? null : joined(rest.slice(at + 1)), channel: null });
+      // A language last names the digest's ("subscribe PLAN cy", "tanysgrifio CYNLLUN Cymraeg").
+      const locale = rest.length > 1 ? (DIGEST_LANGUAGE[lower.at(-1)!] ?? null) : null;
+      const words = locale ? rest.slice(0, -1) : rest;
+      const at = lower.slice(0, words.length).findIndex((w) => THEME.has(w));
+      const plan = joined(at < 0 ? words : words.slice(0, at));
+      if (!plan || (at >= 0 && at === words.length - 1)) return bad("subscribe");
+      return cmd({ kind: "digests.subscribe", plan, theme: at < 0 ? null : joined(words.slice(at + 1)), channel: null, ...(locale ? { locale } : {}) });
     }
     case "unsubscribe":
       if (rest.length === 0) return bad("unsubscribe");

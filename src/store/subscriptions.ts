@@ -24,7 +24,7 @@ export interface SubscribeInput {
   name?: string | null;
 }
 
-export type SubscribeResult = { outcome: "subscribed"; theme: string | null; created: boolean } | { outcome: "unknown_theme"; themes: string[] };
+export type SubscribeResult = { outcome: "subscribed"; theme: string | null; created: boolean; locale: string } | { outcome: "unknown_theme"; themes: string[] };
 
 /** Subscribes a channel to a plan's (or one theme's) weekly digest; subscribing again changes the theme. */
 export async function subscribe(db: Db, input: SubscribeInput, actor: Actor): Promise<SubscribeResult> {
@@ -40,7 +40,7 @@ export async function subscribe(db: Db, input: SubscribeInput, actor: Actor): Pr
       update: { themeId: theme?.id ?? null, ...(input.localeNamed ? { locale: input.locale } : {}), ...(input.name !== undefined ? { name: input.name } : {}) },
     });
     await writeHistory(tx, actor, { entity: "digest-subscription", entityId: after.id, planId: input.planId, before: before ? shown(before) : null, after: shown(after) });
-    return { outcome: "subscribed" as const, theme: theme?.name ?? null, created: before === null };
+    return { outcome: "subscribed" as const, theme: theme?.name ?? null, created: before === null, locale: after.locale };
   });
 }
 
