@@ -86,7 +86,9 @@ export function playgroundChatRoutes(deps: PlaygroundDeps): Route[] {
     if (!raw) throw new ChaserError("web.too_large");
     return schema.parse(JSON.parse(raw.toString("utf8") || "{}"));
   };
-  const localeOf = async (name: string): Promise<Locale> => pickLocale((await findPlaygroundPersona(deps.store.db, name))?.locale ?? deps.locale);
+  // Only the language to draw the chat in: with the store unreachable, the chat (saying so) is still drawn.
+  const localeOf = async (name: string): Promise<Locale> =>
+    pickLocale((await findPlaygroundPersona(deps.store.db, name).catch(() => null))?.locale ?? deps.locale);
   const messages = async (address: string, locale?: Locale) => {
     const t = translator(locale ?? (await localeOf(address)));
     return deps.web.messages(address).map((m) => messageView(m, t));
