@@ -77,7 +77,7 @@ describe("admin commands", () => {
 
   it("subscribes a channel to a plan's digest, once, and refuses unknown plans and platforms", async () => {
     expect(await run("subscribe", "--plan", "procurement-review", "--platform", "slack", "--address", "C0123", "--name", "#leadership")).toBe(0);
-    expect(out.at(-1)).toBe("This channel will get the weekly digest for Procurement review, on Mondays at 08:30.");
+    expect(out.at(-1)).toBe("This channel will get the weekly digest for Procurement review, on Mondays at 08:30. It will come in English.");
     expect(await run("subscribe", "--plan", "procurement-review", "--platform", "slack", "--address", "C0123", "--locale", "cy")).toBe(0);
     expect(await run("subscribe", "--plan", "nope", "--platform", "slack", "--address", "C0123")).toBe(1);
     expect(await run("subscribe", "--plan", "procurement-review", "--platform", "email", "--address", "x")).toBe(2);

@@ -14,6 +14,7 @@ describe("configuration from the environment", () => {
       host: "127.0.0.1",
       locale: "en-GB",
       playground: { mode: "open" },
+      admins: [],
     });
   });
 
