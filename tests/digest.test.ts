@@ -14,6 +14,7 @@ import type { ParsedAction, ParsedPlan } from "../src/import/parsed-plan.js";
 import { translator, type Locale } from "../src/i18n.js";
 import { DEFAULT_SCHEDULE_SETTINGS } from "../src/schedule/schedule-settings.js";
 import { importPlan } from "../src/store/import-plan.js";
+import { mapRole } from "../src/store/map-role.js";
 import { readThemeFigures, recordDigestFigures } from "../src/store/read-digest.js";
 import { parseSeed, SEED_FILES } from "./helpers/seeds.js";
 import { freshStore, PROVIDERS, type TestStore } from "./helpers/test-store.js";
@@ -163,6 +164,27 @@ describe.each(PROVIDERS)("the digest from the store (%s)", (provider) => {
     expect(view.theme).toBe("Finance");
     expect(view.themes.map((t) => t.theme)).toEqual(["Finance"]);
     expect(view.totals.main.total).toBe(4);
+  });
+
+  // Last: it maps the plan's roles.
+  it("tells the admins, in the channel's language, which roles have nobody mapped, and says nothing once every role has someone", async () => {
+    const plan = { id: planId, slug: "varied", title: "Varied", kind: "action-table" };
+    const view = await readDigestView(store, { plan, themeId: null, now: NOW, since: SINCE, settings });
+    expect(view.unmappedRoles).toEqual(["Owner 0", "Owner 1", "Owner 2", "Owner 3", "Owner 4"]);
+    const en = buildDigestCard(view, { t: translator("en-GB"), top: 3 });
+    expect(en.footer).toContain('Admins: these roles have nobody mapped, so their actions are not chased: Owner 0, Owner 1, Owner 2, Owner 3, Owner 4. Map someone with owner "ROLE" @person.');
+    expect(JSON.stringify(renderAdaptiveCard(en))).toContain("Admins: these roles have nobody mapped");
+    expect(JSON.stringify(renderBlockKit(en).blocks)).toContain("Admins: these roles have nobody mapped");
+    const cy = buildDigestCard(view, { t: translator("cy"), top: 3 });
+    expect(cy.footer).toContain("Gweinyddwyr: nid oes neb wedi'i gysylltu â'r rolau hyn");
+
+    for (const role of ["Owner 0", "Owner 1", "Owner 2", "Owner 3"]) await mapRole(store.db, { role, personName: "Sam Jones", via: "cli", actorLabel: "test", playground: true });
+    const one = await readDigestView(store, { plan, themeId: null, now: NOW, since: SINCE, settings });
+    expect(buildDigestCard(one, { t: translator("en-GB"), top: 3 }).footer).toContain("Admins: this role has nobody mapped, so its actions are not chased: Owner 4.");
+    await mapRole(store.db, { role: "Owner 4", personName: "Sam Jones", via: "cli", actorLabel: "test", playground: true });
+    const none = await readDigestView(store, { plan, themeId: null, now: NOW, since: SINCE, settings });
+    expect(none.unmappedRoles).toEqual([]);
+    expect(buildDigestCard(none, { t: translator("en-GB"), top: 3 }).footer ?? "").not.toContain("Admins:");
   });
 });
 

@@ -16,6 +16,9 @@ describe("chat words to a command, English and Welsh", () => {
     ["statws hwyr", { kind: "status.overdue", plan: null }],
     ["schedule promptTime=10:00 workingDays=mon,tue", { kind: "schedule.set", plan: null, changes: { promptTime: "10:00", workingDays: ["mon", "tue"] } }],
     ["crynodeb rhagolwg cynllun thema Pobl", { kind: "digests.preview", plan: "cynllun", theme: "Pobl" }],
+    ["export Procurement review", { kind: "plans.export", plan: "Procurement review", format: "xlsx" }],
+    ["export procurement-review DOCX", { kind: "plans.export", plan: "procurement-review", format: "docx" }],
+    ["allforio cynllun-gwella csv", { kind: "plans.export", plan: "cynllun-gwella", format: "csv" }],
   ])("%s", (text, command) => {
     expect(parseChatCommand(text, "slack")).toEqual({ kind: "command", command, explicit: false });
   });
@@ -24,6 +27,8 @@ describe("chat words to a command, English and Welsh", () => {
     ["2.3 done", "none"],
     ["paused until March", "none"],
     ["subscribe", "bad"],
+    ["export", "bad"],
+    ["allforio csv", "bad"],
     // Two words fit "owner ROLE PERSON"; the person is then not found, and the answer is the usage.
     ["map the route", "command"],
     ["cover letter sent", "bad"],

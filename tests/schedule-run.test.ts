@@ -6,6 +6,7 @@ import type { ChatChannel } from "../src/conversation/chat-channel.js";
 import type { Deliverer } from "../src/conversation/deliver.js";
 import { handleEvent } from "../src/conversation/handle-event.js";
 import { Pacer } from "../src/conversation/pacer.js";
+import { executeCommand } from "../src/commands/execute-command.js";
 import { SCHEDULE_SETTING, tick } from "../src/schedule/scheduler.js";
 import { importPlan } from "../src/store/import-plan.js";
 import { mapRole } from "../src/store/map-role.js";
@@ -104,6 +105,21 @@ describe.each(PROVIDERS)("the schedule (%s)", (provider) => {
     await store.db.appSetting.create({ data: { key: SCHEDULE_SETTING, value: JSON.stringify({ paused: true }) } });
     expect(await tick(deps, at("2020-12-21T09:30:00Z"))).toMatchObject({ paused: true, prompts: null, sent: 0 });
     expect(prompts("Sam Jones")).toHaveLength(0);
+  });
+
+  it("asks nothing about a paused plan's overdue actions, and asks again once it is resumed", async () => {
+    const { slug } = await store.db.plan.findFirstOrThrow();
+    const terminal = (kind: "plans.pause" | "plans.resume", now: string) => executeCommand(deps, { kind, plan: slug }, { person: null, label: "test", via: "cli", locale: "en-GB", now: at(now) });
+    expect(await terminal("plans.pause", "2020-12-21T09:00:00Z")).toMatchObject({ outcome: "done" });
+    // 4.2 and 5 are overdue and unanswered, yet neither owner hears and nobody is escalated to.
+    expect((await tick(deps, at("2020-12-21T09:30:00Z"))).prompts).toMatchObject({ claimed: true, prompts: 0, escalations: 0 });
+    expect(prompts("Sam Jones")).toHaveLength(0);
+    expect(prompts("Mo Khan")).toHaveLength(0);
+
+    expect(await terminal("plans.resume", "2020-12-21T12:00:00Z")).toMatchObject({ outcome: "done" });
+    expect((await tick(deps, at("2020-12-22T09:30:00Z"))).prompts).toMatchObject({ claimed: true, prompts: 2 });
+    expect(refs(prompts("Mo Khan")[0]!.card)).toEqual(["4.2"]);
+    expect(refs(prompts("Sam Jones")[0]!.card)).toContain("5");
   });
 
   it("escalates an action overdue by more than 14 days to the admins, once a cadence, saying who was asked", async () => {

@@ -510,6 +510,37 @@ describe.each(PROVIDERS)("Chaser on Slack (%s)", (provider) => {
     expect(String(posts[0]!.args.text)).toMatch(/^Weekly digest: procurement\.tsv/);
   });
 
+  it("sends an export asked for with /chaser as a file in the conversation it was asked in, in the person's language, and refuses others", async () => {
+    const completed = () => calls("files.completeUploadExternal");
+    // Mo is neither an admin nor a viewer of the plan: a refusal, and no file.
+    const refused = await post(slashCommandBody({ userId: MO.id, command: "/chaser", text: "export procurement.tsv", teamId: fake.teamId, channelId: "C0LEADERS", channelName: "leadership", responseUrl: fake.responseUrl() }));
+    await settle();
+    expect(JSON.parse(refused.body)).toMatchObject({ response_type: "ephemeral", text: expect.stringMatching(/^Only the admins/) });
+    expect(fake.files()).toEqual([]);
+
+    await store.db.person.updateMany({ where: { slackUserId: { in: [SAM.id, CATRIN.id] } }, data: { isAdmin: true } });
+    // In a channel: the file is shared there, with its words as the comment.
+    await post(slashCommandBody({ userId: SAM.id, command: "/chaser", text: "export procurement.tsv docx", teamId: fake.teamId, channelId: "C0LEADERS", channelName: "leadership", responseUrl: fake.responseUrl() }));
+    await settle();
+    const [docx] = fake.files();
+    expect(docx).toMatchObject({ filename: "procurement-actions-2020-12-20.docx", completed: true, channelId: "C0LEADERS" });
+    expect(docx!.bytes!.subarray(0, 2).toString()).toBe("PK");
+    expect(completed()[0]!.args).toMatchObject({ channel_id: "C0LEADERS", initial_comment: "procurement.tsv: the progress report for a committee paper (procurement-actions-2020-12-20.docx)." });
+
+    // In the DM, in Welsh, the default format (xlsx).
+    await post(slashCommandBody({ userId: CATRIN.id, command: "/chaser", text: "allforio procurement.tsv", teamId: fake.teamId }));
+    await settle();
+    const xlsx = fake.files()[1]!;
+    expect(xlsx).toMatchObject({ filename: "procurement-actions-2020-12-20.xlsx", completed: true, channelId: dmOf(CATRIN.id) });
+    expect(completed()[1]!.args.initial_comment).toBe("procurement.tsv: pob cam gweithredu, fel taenlen (procurement-actions-2020-12-20.xlsx).");
+
+    // A plan that does not exist: the usage, in the person's language, and nothing sent.
+    const unknown = await post(slashCommandBody({ userId: CATRIN.id, command: "/chaser", text: "allforio dim-cynllun csv", teamId: fake.teamId }));
+    await settle();
+    expect(fake.files()).toHaveLength(2);
+    expect(textOf(dm(CATRIN.id).at(-1)) + (unknown.body ?? "")).toContain("allforio CYNLLUN [xlsx|docx|csv]");
+  });
+
   it("keeps where a list card went, so the core updates it in place when Slack does not say which message was pressed", async () => {
     await post(slashCommandBody({ userId: MO.id, command: "/chaser", text: "", teamId: fake.teamId }));
     await settle();

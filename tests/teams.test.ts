@@ -545,6 +545,21 @@ describe.each(PROVIDERS)("Teams, end to end (%s)", (provider) => {
     expect(JSON.stringify(card)).toContain('"type":"Chart.Donut"');
   });
 
+  it("answers 'export' with where to get the file, since a bot cannot attach one in a Teams chat, in the person's language", async () => {
+    await install(rig, ALICE);
+    await say(rig, ALICE, "export procurement docx");
+    expect(headline(cardOf(sentTo(rig, ALICE).at(-1)))).toMatch(/^Only the admins and viewers of procurement\.tsv/);
+    await rig.store.db.person.update({ where: { teamsUserId: ALICE.id }, data: { isAdmin: true } });
+    await say(rig, ALICE, "export procurement docx");
+    const en = cardOf(sentTo(rig, ALICE).at(-1));
+    expect(headline(en)).toBe(translator("en-GB")("chat_export.teams_unavailable", { slug: "procurement", format: "docx" }));
+    expect(headline(en)).toContain("npx chaser export --plan procurement --format docx --out FILE");
+    await say(rig, ALICE, "allforio procurement", { locale: "cy-GB" });
+    expect(headline(cardOf(sentTo(rig, ALICE).at(-1)))).toBe(translator("cy")("chat_export.teams_unavailable", { slug: "procurement", format: "xlsx" }));
+    // Nothing but cards went out: no attachment other than the Adaptive Card.
+    expect(sentTo(rig, ALICE).flatMap((a) => (a.activity.attachments as Json[]).map((x) => x.contentType)).every((type) => type === ADAPTIVE)).toBe(true);
+  });
+
   it("maps a role to someone @mentioned, by their Teams id, and refuses and corrects in Welsh", async () => {
     await install(rig, ALICE);
     await install(rig, BOB);

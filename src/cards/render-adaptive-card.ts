@@ -23,6 +23,8 @@ export function renderAdaptiveCard(card: Card): AdaptiveCardJson {
     case "choose":
       return templates.choose.expand({ $root: card }) as AdaptiveCardJson;
     case "notice":
+    // A file the platform could not attach is said in words; adapters that can send it do so.
+    case "file":
       return templates.notice.expand({ $root: { lines: noticeLines(card.text) } }) as AdaptiveCardJson;
     case "digest":
       return fitDigest(card);

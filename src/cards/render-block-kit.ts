@@ -40,6 +40,8 @@ export function renderBlockKit(card: Card): BlockKitMessage {
         ],
       };
     case "notice":
+    // A file's words; SlackChannel uploads the file itself into the conversation with them.
+    case "file":
       return { text: card.text, blocks: [{ type: "section", text: { type: "mrkdwn", text: clip(escape(card.text), SLACK_LIMITS.sectionText) } }] };
     case "digest":
       return digestBlocks(card);

@@ -25,6 +25,8 @@ export const Command = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("plans.pause"), plan: Text.nullable() }),
   z.object({ kind: z.literal("plans.resume"), plan: Text.nullable() }),
   z.object({ kind: z.literal("plans.archive"), plan: Text, undo: z.boolean().default(false) }),
+  /** The plan as a file sent back in the chat: the actions (xlsx), the progress report (docx) or the history (csv). */
+  z.object({ kind: z.literal("plans.export"), plan: Text, format: z.enum(["xlsx", "docx", "csv"]).default("xlsx") }),
   z.object({ kind: z.literal("owners.map"), role: Text, person: PersonRef }),
   z.object({ kind: z.literal("owners.unmapped"), plan: Text.nullable() }),
   z.object({ kind: z.literal("owners.assign"), plan: Text, action: Text, role: Text }),
@@ -45,7 +47,7 @@ export type Command = z.infer<typeof Command>;
 export type CommandKind = Command["kind"];
 
 /** The command words' topics, for help and usage: each has a usage line and an example in locales/. */
-export const TOPICS = ["plans", "pause", "resume", "archive", "owner", "unmapped", "assign", "cover", "handover", "admin", "subscribe", "unsubscribe", "digest", "schedule", "status"] as const;
+export const TOPICS = ["plans", "pause", "resume", "archive", "export", "owner", "unmapped", "assign", "cover", "handover", "admin", "subscribe", "unsubscribe", "digest", "schedule", "status"] as const;
 export type Topic = (typeof TOPICS)[number];
 
 /** Which help topic explains a command. */
@@ -55,6 +57,7 @@ export const TOPIC_OF: Record<CommandKind, Topic | null> = {
   "plans.pause": "pause",
   "plans.resume": "resume",
   "plans.archive": "archive",
+  "plans.export": "export",
   "owners.map": "owner",
   "owners.unmapped": "unmapped",
   "owners.assign": "assign",

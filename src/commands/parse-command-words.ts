@@ -19,6 +19,7 @@ const WORDS: Record<string, string> = {
   resume: "resume", ailddechrau: "resume",
   archive: "archive", archifo: "archive",
   unarchive: "unarchive", dadarchifo: "unarchive",
+  export: "export", allforio: "export",
   owner: "owner", perchennog: "owner", map: "owner", cysylltu: "owner",
   unmapped: "unmapped", "heb-berchennog": "unmapped",
   assign: "assign", neilltuo: "assign",
@@ -46,6 +47,7 @@ const PREVIEW = new Set(["preview", "rhagolwg"]);
 const OVERDUE = new Set(["overdue", "hwyr"]);
 const UNANSWERED = new Set(["unanswered", "heb-ateb"]);
 const FAILED = new Set(["failed", "methu", "undelivered"]);
+const EXPORT_FORMATS = new Set(["xlsx", "docx", "csv"]);
 
 /**
  * Splits words as people type them: "double quotes" (straight or curly) keep a name with spaces
@@ -148,6 +150,14 @@ function build(word: string, rest: string[], lower: string[], joined: (ws: strin
     case "unarchive":
       if (rest.length === 0) return bad("archive");
       return cmd({ kind: "plans.archive", plan: joined(rest), undo: word === "unarchive" });
+    case "export": {
+      // export PLAN [xlsx|docx|csv]: the format, when given, is the last word.
+      if (rest.length === 0) return bad("export");
+      const format = EXPORT_FORMATS.has(lower.at(-1)!) ? lower.at(-1)! : null;
+      const planWords = format ? rest.slice(0, -1) : rest;
+      if (planWords.length === 0) return bad("export");
+      return cmd({ kind: "plans.export", plan: joined(planWords), ...(format ? { format } : {}) });
+    }
     case "owner": {
       // owner ROLE PERSON; the person is the last word (an @mention or email), or a second quoted name.
       if (rest.length < 2) return bad("owner");

@@ -4,7 +4,7 @@ import { z } from "zod";
  * A card is plain data with its words already in the reader's language. Each platform has one
  * renderer that lays it out (Adaptive Card for Teams, Block Kit for Slack, HTML for the playground).
  */
-export type Card = PromptCard | ChooseCard | NoticeCard | DigestCard;
+export type Card = PromptCard | ChooseCard | NoticeCard | DigestCard | FileCard;
 
 export interface PromptCard {
   type: "prompt";
@@ -61,6 +61,16 @@ export interface ChooseCard {
 export interface NoticeCard {
   type: "notice";
   text: string;
+}
+
+/**
+ * A file sent back in the chat where it was asked for (an export), with a line saying what it is.
+ * The bytes travel as base64 so the card stays plain data; each adapter delivers the file its way.
+ */
+export interface FileCard {
+  type: "file";
+  text: string;
+  file: { name: string; mediaType: string; base64: string };
 }
 
 /** A weekly digest for a leadership channel: short, with the full lists one click away. */

@@ -55,8 +55,20 @@ export function buildDigestCard(view: DigestView, input: { t: TFunction; top: nu
     sections: themes.map((th) => section(th, t, top, view)),
     detail: [{ ...section(view.totals, t, DETAIL_ITEMS, view), heading: t("digest.all_themes") }],
     showAllLabel: t("digest.show_all"),
-    footer: hidden > 0 ? t("digest.more_themes", { count: hidden }) : null,
+    footer: footerOf(view, hidden, t),
   };
+}
+
+/**
+ * More themes behind "Show all", and, for the admins reading the channel, the roles nobody is
+ * mapped to (their actions are chased by no one). Each only when there is something to say.
+ */
+function footerOf(view: DigestView, hidden: number, t: TFunction): string | null {
+  const lines = [
+    hidden > 0 ? t("digest.more_themes", { count: hidden }) : null,
+    view.unmappedRoles.length > 0 ? t("digest_unmapped.line", { count: view.unmappedRoles.length, roles: view.unmappedRoles.join(", ") }) : null,
+  ].filter((line): line is string => line !== null);
+  return lines.length > 0 ? lines.join("\n\n") : null;
 }
 
 /** Main actions by RAG, each labelled in words with its count, so colour is never the only cue. */

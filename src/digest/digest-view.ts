@@ -26,6 +26,11 @@ export interface DigestView {
   trend: TrendPoint[];
   /** Plan-wide lists, longer than a theme's: the detail behind "Show all". */
   detail: ListsView;
+  /**
+   * Roles owning open actions of the plan with nobody mapped to them, by name: nobody is chased
+   * for those actions, which the plan's admins need to know. Empty when every role has someone.
+   */
+  unmappedRoles: string[];
 }
 
 export interface TrendPoint extends RagCounts {

@@ -2,6 +2,7 @@ import { addDays, londonDate } from "../domain/london-date.js";
 import { normaliseStatus } from "../domain/normalise-status.js";
 import type { ScheduleSettings } from "../schedule/schedule-settings.js";
 import type { Store } from "../store/open-store.js";
+import { unmappedRoles } from "../store/owners.js";
 import {
   readEarlierFigures,
   readListedActions,
@@ -78,7 +79,11 @@ export async function readDigestView(store: Store, req: DigestRequest): Promise<
   const figures = await readThemeFigures(store, query);
   // A card names the actions of the themes it shows; the command line and the document, every theme's.
   const listThemes = req.listThemes === "all" ? "all" : needingAttention(figures).slice(0, req.listThemes ?? MAX_THEMES).map((f) => f.themeId);
-  const [listed, relevant] = await Promise.all([readListedActions(store, query, listThemes), readPeriodHistory(store, req.plan.id, req.themeId, req.since, req.now)]);
+  const [listed, relevant, unmapped] = await Promise.all([
+    readListedActions(store, query, listThemes),
+    readPeriodHistory(store, req.plan.id, req.themeId, req.since, req.now),
+    unmappedRoles(store.db, req.plan.id),
+  ]);
   const briefs = new Map<string, ActionBrief>(relevant.map((h) => [h.actionId, h.action]));
   const trendTheme = subscribedTheme ?? "";
   const stated = req.plan.kind === "theme-summary" ? await readStatedFigures(store, req.plan.id, ctx.today) : [];
@@ -111,6 +116,7 @@ export async function readDigestView(store: Store, req: DigestRequest): Promise<
     themes,
     trend: [...earlier.trend.map((p) => ({ asOf: p.asOf, red: p.red, amber: p.amber, green: p.green, complete: p.complete })), { asOf: stated[0]?.asOf ?? ctx.today, ...now }],
     detail: { overdue: totals.overdue, dueSoon: totals.dueSoon, silent: totals.silent, slipping: totals.slipping, milestones: totals.milestones },
+    unmappedRoles: unmapped.map((r) => r.role),
   };
 }
 

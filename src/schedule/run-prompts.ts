@@ -42,7 +42,9 @@ export async function runPrompts(deps: Deliverer, slot: { key: string; date: str
     const { db } = deps.store;
     const today = londonDate(now);
 
-    const plans = await loadPlanSettings(db, defaults);
+    // A plan paused by its admins (or archived) is left out of the scan altogether: no prompts and
+    // no escalations for its actions until it is resumed; the others run as usual.
+    const plans = new Map([...(await loadPlanSettings(db, defaults))].filter(([, settings]) => !settings.paused));
     // The scan applies the cadence (shouldPromptAgain) in its query: promptDue.
     const scanned = await scanActions(deps.store, now, defaults, plans);
     // Prompts and answers within the last quarter are all the escalation rules look at.

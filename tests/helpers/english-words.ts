@@ -24,10 +24,12 @@ export function wordsOf(text: string): string[] {
     .replace(/\{\{[^}]*\}\}|\{[a-z]+\}/g, " ")
     .replace(/`[^`]*`/g, " ")
     .replace(/https?:\/\/\S+/g, " ")
-    .replace(/(?:npx )?chaser (?:import|plans|actions|map-role|settings|pause|resume|subscribe|admin|delegate|outbox|claim|digest)\b[^.;:)\n]*/gi, " ")
+    .replace(/(?:npx )?chaser (?:import|plans|actions|map-role|settings|pause|resume|subscribe|admin|delegate|outbox|claim|digest|export)\b[^.;:)\n]*/gi, " ")
     .replace(/--[a-z-]+(?:\s+"[^"]*")?/g, " ")
     .replace(/"[^"\n]*=[^"\n]*"/g, " ")
     .replace(/\.[a-z]{2,4}\b/g, " ")
+    // File types named as they are typed (export PLAN docx).
+    .replace(/\b(?:xlsx|docx|csv)\b/g, " ")
     .replace(/:[a-z_]+:/g, " ")
     .replace(/\b[A-Z][A-Z0-9_]+\b/g, " ")
     // Identifiers typed as they are (setting names such as promptTime, dueSoonDays).

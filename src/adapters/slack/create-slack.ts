@@ -267,6 +267,14 @@ export async function createSlack(options: SlackOptions): Promise<Slack> {
           return respondOrTell(respond, userId, outcome.reply);
         }
         await ackOnce();
+        // A file (an export) goes into the conversation it was asked in; by DM when Chaser cannot post there.
+        if (room && outcome.reply?.type === "file") {
+          try {
+            return await tell(room.address, outcome.reply);
+          } catch (error) {
+            log.warn({ err: error, channelId: room.address }, "slack: could not share the file in the channel; sending it by DM");
+          }
+        }
         await tell(userId, outcome.reply);
       }),
     );

@@ -1,7 +1,7 @@
 import type { types, webApi } from "@slack/bolt";
 import { findSlackUserByEmail } from "./find-slack-user-by-email.js";
 import { digestImageBlock, renderBlockKit } from "../../cards/render-block-kit.js";
-import type { Card, DigestCard } from "../../conversation/card.js";
+import type { Card, DigestCard, FileCard } from "../../conversation/card.js";
 import { digestChartAlt, digestChartPng } from "../../digest/render-digest-chart.js";
 import type { Logger } from "../../log.js";
 import { UnreachableError, type ChatChannel } from "../../conversation/chat-channel.js";
@@ -42,6 +42,7 @@ export class SlackChannel implements ChatChannel {
 
   async send(address: string, card: Card, options: { directChannel?: string | null } = {}): Promise<{ messageRef: string; directChannel?: string }> {
     const channel = await this.channelFor(address, options.directChannel ?? null);
+    if (card.type === "file") return this.sendFile(address, channel, card);
     const { text, blocks } = renderBlockKit(card);
     if (card.type === "digest") {
       const image = await this.uploadDigestChart(card);
@@ -66,6 +67,21 @@ export class SlackChannel implements ChatChannel {
 
   findUser(email: string): Promise<{ userId: string; locale: string | null } | null> {
     return findSlackUserByEmail(this.client, email);
+  }
+
+  /**
+   * A file (an export) shared into the conversation with its words as the comment, through the same
+   * external upload as the digest's picture; completing it with the channel posts it there. Slack
+   * gives no message ts for that post, so the reference is the channel and the file.
+   */
+  private async sendFile(address: string, channel: string, card: FileCard): Promise<{ messageRef: string; directChannel?: string }> {
+    const uploaded = await this.call(
+      () => this.client.filesUploadV2({ channel_id: channel, file: Buffer.from(card.file.base64, "base64"), filename: card.file.name, title: card.file.name, initial_comment: card.text }),
+      address,
+    );
+    const id = (uploaded.files as { files?: { id?: string }[] }[] | undefined)?.[0]?.files?.[0]?.id ?? null;
+    const direct = USER_ID.test(address) && channel !== address ? { directChannel: channel } : {};
+    return { messageRef: JSON.stringify({ channel, file: id }), ...direct };
   }
 
   /**

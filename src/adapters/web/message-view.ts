@@ -10,12 +10,14 @@ export interface MessageView extends WebMessage {
   slack: BlockKitMessage | null;
   /** The modals Slack would open, by the action_id of the button that opens them. */
   modals: Record<string, Block>;
+  /** A file sent back (an export), offered as a download link in the page. */
+  download: { name: string; href: string; label: string } | null;
 }
 
 /** A message with its card rendered both ways, by the same renderers the Teams and Slack adapters use. */
 export function messageView(message: WebMessage, t: TFunction): MessageView {
   const card = message.card;
-  if (!card) return { ...message, adaptive: null, slack: null, modals: {} };
+  if (!card) return { ...message, adaptive: null, slack: null, modals: {}, download: null };
   const modals: Record<string, Block> = {};
   if (card.type === "prompt") {
     for (const item of card.items) {
@@ -25,5 +27,8 @@ export function messageView(message: WebMessage, t: TFunction): MessageView {
     }
   }
   if (card.type === "digest" && card.detail.length > 0) modals[DIGEST_SHOW_ALL] = renderDigestModal(card, t("digest.show_all_title"), t("digest.close"));
-  return { ...message, adaptive: renderAdaptiveCard(card), slack: renderBlockKit(card), modals };
+  const download = card.type === "file" ? { name: card.file.name, href: `data:${card.file.mediaType.split(";")[0]};base64,${card.file.base64}`, label: t("chat_export.download", { name: card.file.name }) } : null;
+  // The bytes travel once, in the link, not again inside the card.
+  const shown = card.type === "file" ? { ...message, card: { ...card, file: { ...card.file, base64: "" } } } : message;
+  return { ...shown, adaptive: renderAdaptiveCard(card), slack: renderBlockKit(card), modals, download };
 }

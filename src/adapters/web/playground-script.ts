@@ -173,7 +173,8 @@ function drawMessage(m, press) {
   const json = el("details", { className: "json" }, el("summary", { textContent: S.json }),
     el("div", { className: "ways" }, el("div", {}, el("h5", { textContent: S.json_teams }), el("pre", { textContent: JSON.stringify(m.adaptive, null, 2) })),
       el("div", {}, el("h5", { textContent: S.json_slack }), el("pre", { textContent: JSON.stringify(m.slack, null, 2) }))));
-  return el("div", { className: "msg chaser", dataset: { id: m.id } }, meta, el("div", { className: "ways" }, teams, slack), json);
+  const download = m.download ? el("p", { className: "download" }, el("a", { href: m.download.href, download: m.download.name, textContent: m.download.label })) : null;
+  return el("div", { className: "msg chaser", dataset: { id: m.id } }, meta, el("div", { className: "ways" }, teams, slack), download, json);
 }
 
 function drawLog(box, messages, press, empty) {
