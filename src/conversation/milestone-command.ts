@@ -5,8 +5,8 @@ import type { Db } from "../store/open-store.js";
 
 /*
  * "milestone 2.3", "milestone council-plan 2.3", "milestone 2.3 off"; in Welsh "carreg filltir 2.3",
- * "carreg filltir 2.3 i ffwrdd". Kept apart from admin-command.ts so it can be folded into the
- * unified command model as one more command.
+ * "carreg filltir 2.3 i ffwrdd". Not yet one of src/commands' kinds: it still has its own parser,
+ * and belongs in the command model as one more command.
  */
 export interface MilestoneCommand {
   plan: string | null;
