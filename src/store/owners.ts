@@ -1,3 +1,4 @@
+import { Prisma } from "../generated/sqlite/client.js";
 import { CLOSED_STATUSES } from "../domain/vocabulary.js";
 import { refSpellings } from "../domain/ref-spellings.js";
 import type { Actor } from "./history.js";
@@ -105,6 +106,21 @@ export async function unmappedRoles(db: Db, planId: string | null): Promise<Unma
   return roles
     .filter((r) => r.actions.length > 0)
     .map((r) => ({ role: r.name, openActions: r.actions.length, plans: [...new Set(r.actions.map((a) => a.action.plan.slug))] }));
+}
+
+/**
+ * Names of the roles with nobody mapped that own open actions of one plan, counted in the database:
+ * the digest asks this of plans with a hundred thousand actions.
+ */
+export async function unmappedRoleNames(db: Db, planId: string): Promise<string[]> {
+  const rows = await db.$queryRaw<{ role: string }[]>`
+    SELECT r."name" AS "role" FROM "OwnerRole" r
+    WHERE NOT EXISTS (SELECT 1 FROM "RoleAssignment" ra WHERE ra."roleId" = r."id")
+      AND EXISTS (SELECT 1 FROM "ActionOwner" o JOIN "Action" a ON a."id" = o."actionId"
+        WHERE o."roleId" = r."id" AND o."kind" = 'responsible' AND a."planId" = ${planId}
+          AND (a."status" IS NULL OR a."status" NOT IN (${Prisma.join([...CLOSED_STATUSES])})))
+    ORDER BY r."name"`;
+  return rows.map((r) => r.role);
 }
 
 export type AssignResult =
