@@ -8,25 +8,15 @@ const src = resolve(__dirname, "../src");
 const nodeModules = resolve(__dirname, "../node_modules");
 const graph = readGraph(src);
 
-/**
- * Modules outside src/store/ that still hold database code. TO BE EMPTIED: each is being rewritten
- * and moves its own DB code into the store (scan-actions, run-prompts, deliver, record-answer by
- * the performance work; playground-chat by the playground's). Nothing may be added here.
- */
-const PRISMA_ALLOWED_FOR_NOW = new Set([
-  "schedule/run-prompts.ts",
-  "conversation/deliver.ts",
-  "adapters/web/playground-chat.ts",
-]);
 
 const inStore = (m: string) => m.startsWith("store/");
 const inPlatformAdapter = (m: string) => m.startsWith("adapters/teams/") || m.startsWith("adapters/slack/");
 
-function prismaRule(allowed: Set<string>): Rule {
+function prismaRule(): Rule {
   return {
-    roots: (m) => !inStore(m) && !allowed.has(m),
-    // The store is the way to the database; the allowed modules are still their own way, for now.
-    gate: (m) => inStore(m) || allowed.has(m),
+    roots: (m) => !inStore(m),
+    // The store is the only way to the database.
+    gate: inStore,
     forbiddenFile: (m) => m.startsWith("generated/") || m.includes("/generated/"),
     forbiddenPackage: (p) => p === "prisma" || p.startsWith("@prisma/") || p.startsWith(".prisma"),
     nodeModules,
@@ -60,19 +50,12 @@ describe("the platform-neutral core", () => {
     expect(violations(graph, sdkRule())).toEqual([]);
   });
 
-  it("reaches Prisma and its generated client only through src/store/ (and the modules still to be emptied)", () => {
-    expect(violations(graph, prismaRule(PRISMA_ALLOWED_FOR_NOW))).toEqual([]);
+  it("reaches Prisma and its generated client only through src/store/", () => {
+    expect(violations(graph, prismaRule())).toEqual([]);
   });
 
-  it("calls no Prisma model outside src/store/ (and the modules still to be emptied)", () => {
-    expect(prismaCalls(graph, (m) => !inStore(m) && !PRISMA_ALLOWED_FOR_NOW.has(m))).toEqual([]);
-  });
-
-  it("keeps the allow-list to modules that still need it, so it only shrinks", () => {
-    const stillNeeded = [...PRISMA_ALLOWED_FOR_NOW].filter(
-      (m) => violations(graph, prismaRule(new Set([...PRISMA_ALLOWED_FOR_NOW].filter((x) => x !== m)))).some((v) => v.module === m) || prismaCalls(graph, (x) => x === m).length > 0,
-    );
-    expect(stillNeeded.sort()).toEqual([...PRISMA_ALLOWED_FOR_NOW].sort());
+  it("calls no Prisma model outside src/store/", () => {
+    expect(prismaCalls(graph, (m) => !inStore(m))).toEqual([]);
   });
 
   it("reads process.env in one place only", () => {
@@ -103,7 +86,7 @@ describe("the boundary checks can fail", () => {
   const fake = readGraph(root);
 
   it("finds Prisma reached around the store, transitively, type-only and dynamically", () => {
-    const found = violations(fake, prismaRule(new Set()));
+    const found = violations(fake, prismaRule());
     expect(found.map((v) => v.module).sort()).toEqual(["conversation/sneaky.ts", "schedule/lazy.ts", "util/helper.ts"]);
     expect(found.find((v) => v.module === "conversation/sneaky.ts")!.chain).toEqual(["conversation/sneaky.ts", "util/helper.ts", "generated/sqlite/client.ts"]);
   });

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { ChatMessage, Person } from "../generated/sqlite/client.js";
 import type { Logger } from "../log.js";
 import type { Store } from "../store/open-store.js";
-import { claimDue, claimOne, rememberDirectChannel, type ClaimedMessage } from "../store/outbox.js";
+import { claimDue, claimOne, findMessage, keepCard, markFailed, markReplySent, markSent, markUnreachable, messageIdByKey, recordMessage, rememberDirectChannel, type ClaimedMessage, type OutboxMessage } from "../store/outbox.js";
+import { bindSlackUserFoundByEmail, reachableAdmins, type Person } from "../store/people.js";
 import { londonDate } from "../domain/london-date.js";
 import { pickLocale, translator } from "../i18n.js";
 import type { Card } from "./card.js";
@@ -63,39 +63,26 @@ export type DeliveryResult =
  * (or a second run) recording the same message gets "duplicate" and sends nothing.
  */
 export async function enqueue(deps: Deliverer, delivery: Delivery, now: Date): Promise<{ status: "queued" | "duplicate"; messageId: string } | { status: "unreachable"; messageId: null }> {
-  const { db } = deps.store;
-  const existing = await db.chatMessage.findUnique({ where: { key: delivery.key }, select: { id: true } });
-  if (existing) return { status: "duplicate", messageId: existing.id };
+  const existing = await messageIdByKey(deps.store.db, delivery.key);
+  if (existing) return { status: "duplicate", messageId: existing };
   let person = "person" in delivery.to ? delivery.to.person : null;
-  if (person && !addressOf(person, deps.channels)) person = await findByEmail(deps, person);
+  if (person && !addressOf(person, deps.channels)) person = await findByEmail(deps, person, now);
   const target = person ? addressOf(person, deps.channels) : (delivery.to as { platform: Platform; address: string });
   if (!target) return { status: "unreachable", messageId: null };
   const id = randomUUID();
-  try {
-    await db.chatMessage.create({
-      data: {
-        id,
-        key: delivery.key,
-        kind: delivery.kind,
-        personId: person?.id ?? null,
-        platform: target.platform,
-        address: target.address,
-        actionIds: JSON.stringify(delivery.actionIds ?? []),
-        locale: person?.locale ?? (delivery.to as { locale: string }).locale,
-        card: JSON.stringify(delivery.card(id)),
-        createdAt: now,
-        nextAttemptAt: now,
-      },
-    });
-  } catch (error) {
-    const raced = await db.chatMessage.findUnique({ where: { key: delivery.key }, select: { id: true } });
-    if (raced) return { status: "duplicate", messageId: raced.id };
-    throw error;
-  }
-  if (person && delivery.actionIds?.length && (delivery.kind === "prompt" || delivery.kind === "escalation")) {
-    await db.promptedAction.createMany({ data: delivery.actionIds.map((actionId) => ({ messageId: id, actionId, personId: person.id, kind: delivery.kind, at: now })) });
-  }
-  return { status: "queued", messageId: id };
+  const { recorded, id: messageId } = await recordMessage(deps.store.db, {
+    id,
+    key: delivery.key,
+    kind: delivery.kind,
+    personId: person?.id ?? null,
+    platform: target.platform,
+    address: target.address,
+    actionIds: delivery.actionIds ?? [],
+    locale: person?.locale ?? (delivery.to as { locale: string }).locale,
+    card: JSON.stringify(delivery.card(id)),
+    asks: delivery.kind === "prompt" || delivery.kind === "escalation",
+  }, now);
+  return { status: recorded ? "queued" : "duplicate", messageId };
 }
 
 /** Records a message and sends it now (replies, notices); the schedule enqueues then dispatches in bulk. */
@@ -129,7 +116,7 @@ async function send(deps: Deliverer, { message, directChannel }: ClaimedMessage,
   } catch (error) {
     return sendFailed(deps, message, attempts, error, now);
   }
-  await recordSent(deps, message.id, { status: "sent", messageRef: sent.messageRef, sentAt: new Date(), attempts, claimedUntil: null });
+  await recordSent(deps, message.id, { messageRef: sent.messageRef, sentAt: new Date(), attempts });
   if (message.personId && sent.directChannel && sent.directChannel !== directChannel) {
     await rememberDirectChannel(deps.store.db, message.personId, message.address, sent.directChannel).catch((error: unknown) => deps.log.warn({ err: error, messageId: message.id }, "sent, but the DM channel could not be kept"));
   }
@@ -144,11 +131,11 @@ export const RECORD_SENT_MS = LEASE_MS - 15_000;
  * the record is retried while the database is away (within the lease, so no other process takes the
  * message over meanwhile). Only a process that dies here, or an outage longer than that, repeats it.
  */
-async function recordSent(deps: Deliverer, messageId: string, data: { status: "sent"; messageRef: string; sentAt: Date; attempts: number; claimedUntil: null }): Promise<void> {
+async function recordSent(deps: Deliverer, messageId: string, data: { messageRef: string; sentAt: Date; attempts: number }): Promise<void> {
   const started = Date.now();
   for (let wait = 250; ; wait = Math.min(wait * 2, 5_000)) {
     try {
-      await deps.store.db.chatMessage.update({ where: { id: messageId }, data });
+      await markSent(deps.store.db, messageId, data);
       return;
     } catch (error) {
       if (Date.now() - started + wait > RECORD_SENT_MS) throw error;
@@ -158,30 +145,18 @@ async function recordSent(deps: Deliverer, messageId: string, data: { status: "s
   }
 }
 
-async function sendFailed(deps: Deliverer, message: ChatMessage, attempts: number, error: unknown, now: Date): Promise<DeliveryResult> {
-  const { db } = deps.store;
+async function sendFailed(deps: Deliverer, message: OutboxMessage, attempts: number, error: unknown, now: Date): Promise<DeliveryResult> {
   if (error instanceof UnreachableError) {
-    await db.chatMessage.update({ where: { id: message.id }, data: { status: "unreachable", lastError: error.message, attempts, claimedUntil: null } });
-    if (message.personId) {
-      const person = await db.person.update({ where: { id: message.personId }, data: { unreachableAt: now } });
-      await reportUnreachable(deps, person, message.platform, now);
-    }
+    const person = await markUnreachable(deps.store.db, message, error.message, attempts, now);
+    if (person) await reportUnreachable(deps, person, message.platform, now);
     return { status: "unreachable", messageId: message.id };
   }
   const text = (error instanceof Error ? error.message : String(error)).slice(0, 500);
   const parked = attempts >= MAX_ATTEMPTS;
   deps.log.warn({ err: error, key: message.key, attempts, parked }, "send failed");
-  await db.chatMessage.update({
-    where: { id: message.id },
-    data: {
-      status: parked ? "failed" : "pending",
-      lastError: text,
-      attempts,
-      claimedUntil: null,
-      // Exponential backoff with jitter: 30 s, 1 min, 2 min, 4 min…
-      nextAttemptAt: parked ? null : new Date(now.getTime() + 30_000 * 2 ** (attempts - 1) * (0.75 + Math.random() / 2)),
-    },
-  });
+  // Exponential backoff with jitter: 30 s, 1 min, 2 min, 4 min…
+  const retryAt = parked ? null : new Date(now.getTime() + 30_000 * 2 ** (attempts - 1) * (0.75 + Math.random() / 2));
+  await markFailed(deps.store.db, message.id, text, attempts, retryAt);
   return parked ? { status: "failed", messageId: message.id, error: text } : { status: "retrying", messageId: message.id, error: text };
 }
 
@@ -267,12 +242,12 @@ class Slots {
  */
 export async function updateMessage(deps: Deliverer, messageId: string, card: Card, options: { show?: boolean; store?: boolean } = {}): Promise<boolean> {
   const { show = true, store = true } = options;
-  const message = await deps.store.db.chatMessage.findUnique({ where: { id: messageId } });
+  const message = await findMessage(deps.store.db, messageId);
   const channel = message ? deps.channels[message.platform as Platform] : undefined;
   if (show && (!message?.messageRef || !channel)) return false;
   try {
     if (show) await channel!.update(message!.address, message!.messageRef!, card);
-    if (store && message) await deps.store.db.chatMessage.update({ where: { id: messageId }, data: { card: JSON.stringify(card) } });
+    if (store && message) await keepCard(deps.store.db, messageId, JSON.stringify(card));
     return true;
   } catch (error) {
     deps.log.warn({ err: error, messageId }, "card update failed");
@@ -282,7 +257,7 @@ export async function updateMessage(deps: Deliverer, messageId: string, card: Ca
 
 /** Tells Chaser's admins, once a day, that a person has blocked or removed the bot. */
 export async function reportUnreachable(deps: Deliverer, person: Person, platform: string, now: Date): Promise<void> {
-  const admins = await deps.store.db.person.findMany({ where: { isAdmin: true, id: { not: person.id }, unreachableAt: null } });
+  const admins = await reachableAdmins(deps.store.db, person.id);
   for (const admin of admins) {
     const t = translator(pickLocale(admin.locale));
     await deliver(deps, {
@@ -299,28 +274,20 @@ export async function reportUnreachable(deps: Deliverer, person: Person, platfor
  * be updated in place when one of its buttons is pressed (Action.Submit, Slack buttons).
  */
 export async function replySent(deps: Pick<Deliverer, "store">, messageId: string, sent: { platform: Platform; address: string; messageRef: string }, now = new Date()): Promise<void> {
-  await deps.store.db.chatMessage.updateMany({
-    where: { id: messageId, kind: "reply" },
-    data: { platform: sent.platform, address: sent.address, messageRef: sent.messageRef, status: "sent", sentAt: now },
-  });
+  await markReplySent(deps.store.db, messageId, sent, now);
 }
 
 /**
  * Someone an admin mapped by email who has not yet spoken to Chaser: a platform that can look
  * people up by email (Slack) is asked, and what it says is kept, so they can be prompted.
  */
-async function findByEmail(deps: Deliverer, person: Person): Promise<Person> {
+async function findByEmail(deps: Deliverer, person: Person, now: Date): Promise<Person> {
   if (!person.email) return person;
   for (const channel of Object.values(deps.channels)) {
     if (!channel?.findUser || channel.platform !== "slack") continue;
     const found = await channel.findUser(person.email).catch(() => null);
     if (!found) continue;
-    const taken = await deps.store.db.person.findUnique({ where: { slackUserId: found.userId } });
-    if (taken && taken.id !== person.id) return person;
-    return deps.store.db.person.update({
-      where: { id: person.id },
-      data: { slackUserId: found.userId, preferredPlatform: "slack", ...(found.locale && !person.localeChosenAt ? { locale: pickLocale(found.locale) } : {}) },
-    });
+    return bindSlackUserFoundByEmail(deps.store.db, person, { userId: found.userId, locale: found.locale ? pickLocale(found.locale) : null }, now);
   }
   return person;
 }

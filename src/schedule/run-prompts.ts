@@ -1,21 +1,21 @@
 import type { TFunction } from "i18next";
 import { londonDate, ukDate } from "../domain/london-date.js";
 import type { AskReason } from "../domain/why-ask.js";
-import type { Person } from "../generated/sqlite/client.js";
+import type { Person } from "../store/people.js";
+import { asksSince, cardActions, lastAnswers, ownersAndCover } from "../store/prompt-run.js";
 import { pickLocale, translator } from "../i18n.js";
 import { buildPromptCard, MAX_CARD_ITEMS, reasonText } from "../conversation/build-card.js";
 import { enqueue, type Deliverer } from "../conversation/deliver.js";
-import { ACTION_CARD_INCLUDE, type CardAction } from "../conversation/find-person-actions.js";
+import type { CardAction } from "../store/card-action.js";
 import { cadencePeriod, needsEscalation } from "./cadence.js";
 import { claimRun, finishRun, releaseRun } from "./claim-run.js";
 import { scanActions, type ScannedAction } from "./scan-actions.js";
-import { inChunks } from "../store/in-chunks.js";
 import { readEscalationPeople, type EscalationPeople } from "../store/escalation-people.js";
+import { loadPlanSettings } from "./plan-settings.js";
+import type { ScheduleSettings } from "./schedule-settings.js";
 
 /** How far back prompts and answers are read for the cadence and escalation rules. */
 const HISTORY_DAYS = 90;
-import { loadPlanSettings } from "./plan-settings.js";
-import type { ScheduleSettings } from "./schedule-settings.js";
 
 export interface PromptRunReport {
   claimed: boolean;
@@ -49,21 +49,17 @@ export async function runPrompts(deps: Deliverer, slot: { key: string; date: str
     const scanned = await scanActions(deps.store, now, defaults, plans);
     // Prompts and answers within the last quarter are all the escalation rules look at.
     const horizon = new Date(now.getTime() - HISTORY_DAYS * 86_400_000);
-    const lastAnswered = new Map<string, Date>();
-    for (const a of await db.answer.findMany({ where: { createdAt: { gte: horizon } }, orderBy: { createdAt: "asc" }, select: { actionId: true, createdAt: true } })) lastAnswered.set(a.actionId, a.createdAt);
+    const lastAnswered = await lastAnswers(db, horizon);
 
     const due = scanned.filter((a) => a.promptDue);
-    const cards = new Map((await inChunks(due.map((a) => a.id), (slice) => db.action.findMany({ where: { id: { in: slice } }, include: ACTION_CARD_INCLUDE }))).map((a) => [a.id, a]));
+    const cards = await cardActions(db, due.map((a) => a.id));
     const asked = due
       .map((a) => ({ action: cards.get(a.id)!, reason: a.reason, settings: plans.get(a.planId) ?? defaults }))
       .sort((x, y) => x.action.plan.slug.localeCompare(y.action.plan.slug) || x.action.position - y.action.position);
 
     // Owners through role mappings; a delegate with cover set today hears instead of the owner.
     const roleIds = [...new Set(asked.flatMap((a) => a.action.owners.map((o) => o.roleId)))];
-    const assignments = await db.roleAssignment.findMany({ where: { roleId: { in: roleIds } }, include: { person: true } });
-    const cover = new Map(
-      (await db.delegation.findMany({ where: { OR: [{ until: null }, { until: { gte: today } }] }, include: { delegate: true }, orderBy: { createdAt: "asc" } })).map((d) => [d.principalId, d.delegate]),
-    );
+    const { assignments, cover } = await ownersAndCover(db, roleIds, today);
     const byRecipient = new Map<string, { person: Person; entries: typeof asked }>();
     for (const entry of asked) {
       const owners = entry.action.owners.filter((o) => o.kind === "responsible");
@@ -95,8 +91,7 @@ export async function runPrompts(deps: Deliverer, slot: { key: string; date: str
 
     // Escalations: once per action per cadence period, gathered into one card per person who hears.
     // Read again: today's prompts, just recorded, count as asks.
-    const prompts = await db.promptedAction.findMany({ where: { at: { gte: horizon }, kind: "prompt" }, select: { actionId: true, at: true, personId: true } });
-    const escalated = await db.promptedAction.findMany({ where: { at: { gte: horizon }, kind: "escalation" }, select: { actionId: true, at: true } });
+    const { prompts, escalations: escalated } = await asksSince(db, horizon);
     const promptsOf = new Map<string, typeof prompts>();
     for (const p of prompts) promptsOf.set(p.actionId, [...(promptsOf.get(p.actionId) ?? []), p]);
     // First which actions escalate; then everyone they may go to, read in one go for the run.

@@ -1,10 +1,25 @@
 import { randomUUID } from "node:crypto";
 import type { ChatMessage } from "../generated/sqlite/client.js";
 import type { Db } from "./open-store.js";
+import type { Person } from "./people.js";
+
+/** A message in the outbox, as the sender sees it. */
+export interface OutboxMessage {
+  id: string;
+  key: string;
+  kind: string;
+  personId: string | null;
+  platform: string;
+  address: string;
+  messageRef: string | null;
+  card: string | null;
+  attempts: number;
+  status: string;
+}
 
 /** A message claimed for sending, with the person's Slack DM channel when Chaser knows it. */
 export interface ClaimedMessage {
-  message: ChatMessage;
+  message: OutboxMessage;
   /** Person.slackChannelId: where a Slack user's messages go, kept so the DM is not opened again. */
   directChannel: string | null;
 }
@@ -48,4 +63,72 @@ async function withDirectChannels(db: Db, messages: ChatMessage[]): Promise<Clai
 export async function rememberDirectChannel(db: Db, personId: string, slackUserId: string, channel: string): Promise<void> {
   // Only while the person is still that Slack user: an id moved meanwhile is not given their DM.
   await db.person.updateMany({ where: { id: personId, slackUserId }, data: { slackChannelId: channel } });
+}
+
+export interface NewMessage {
+  id: string;
+  key: string;
+  kind: string;
+  personId: string | null;
+  platform: string;
+  address: string;
+  actionIds: string[];
+  locale: string;
+  card: string;
+  /** Prompts and escalations count as asks of the person about each action. */
+  asks: boolean;
+}
+
+/** The message recorded under this key, if any. */
+export async function messageIdByKey(db: Db, key: string): Promise<string | null> {
+  return (await db.chatMessage.findUnique({ where: { key }, select: { id: true } }))?.id ?? null;
+}
+
+/**
+ * Records a message before anything is sent. Its key is unique, so a second process (or a second
+ * run) recording the same message at the same moment records nothing and gets the first one's id.
+ */
+export async function recordMessage(db: Db, message: NewMessage, now: Date): Promise<{ recorded: boolean; id: string }> {
+  const { asks, actionIds, ...row } = message;
+  try {
+    await db.chatMessage.create({ data: { ...row, actionIds: JSON.stringify(actionIds), createdAt: now, nextAttemptAt: now } });
+  } catch (error) {
+    const raced = await messageIdByKey(db, message.key);
+    if (raced) return { recorded: false, id: raced };
+    throw error;
+  }
+  if (asks && message.personId && actionIds.length > 0) {
+    const personId = message.personId;
+    await db.promptedAction.createMany({ data: actionIds.map((actionId) => ({ messageId: message.id, actionId, personId, kind: message.kind, at: now })) });
+  }
+  return { recorded: true, id: message.id };
+}
+
+export async function markSent(db: Db, messageId: string, sent: { messageRef: string; sentAt: Date; attempts: number }): Promise<void> {
+  await db.chatMessage.update({ where: { id: messageId }, data: { status: "sent", ...sent, claimedUntil: null } });
+}
+
+/** The person blocked or removed the bot: the message is not retried and the person is marked. */
+export async function markUnreachable(db: Db, message: OutboxMessage, error: string, attempts: number, now: Date): Promise<Person | null> {
+  await db.chatMessage.update({ where: { id: message.id }, data: { status: "unreachable", lastError: error, attempts, claimedUntil: null } });
+  return message.personId ? db.person.update({ where: { id: message.personId }, data: { unreachableAt: now } }) : null;
+}
+
+/** A failed send: back to pending until `retryAt`, or parked as failed when there is none. */
+export async function markFailed(db: Db, messageId: string, error: string, attempts: number, retryAt: Date | null): Promise<void> {
+  await db.chatMessage.update({ where: { id: messageId }, data: { status: retryAt ? "pending" : "failed", lastError: error, attempts, claimedUntil: null, nextAttemptAt: retryAt } });
+}
+
+export async function findMessage(db: Db, messageId: string): Promise<OutboxMessage | null> {
+  return db.chatMessage.findUnique({ where: { id: messageId } });
+}
+
+/** Keeps a message's card as it now stands, so a press on it is drawn from it. */
+export async function keepCard(db: Db, messageId: string, card: string): Promise<void> {
+  await db.chatMessage.update({ where: { id: messageId }, data: { card } });
+}
+
+/** Where a reply card went, sent by the adapter in the same turn. */
+export async function markReplySent(db: Db, messageId: string, sent: { platform: string; address: string; messageRef: string }, now: Date): Promise<void> {
+  await db.chatMessage.updateMany({ where: { id: messageId, kind: "reply" }, data: { ...sent, status: "sent", sentAt: now } });
 }

@@ -196,3 +196,9 @@ export async function findOrNameAtTerminal(db: Db, name: string, email: string |
     return { person: named.person, claims: named.created ? await openClaimsForNamed(tx, named.person, actor.via, actor.label) : 0 };
   });
 }
+
+/** Every owner role with the names of the people mapped to it, by name. */
+export async function rolesWithPeople(db: Db): Promise<{ name: string; people: string[] }[]> {
+  const roles = await db.ownerRole.findMany({ orderBy: { name: "asc" }, include: { assignments: { include: { person: { select: { name: true } } } } } });
+  return roles.map((r) => ({ name: r.name, people: r.assignments.map((a) => a.person.name) }));
+}

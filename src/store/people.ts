@@ -429,3 +429,30 @@ export async function reachableAdmins(db: Db, except?: string): Promise<Person[]
 export async function isPrivileged(db: Db, person: Person): Promise<boolean> {
   return person.isAdmin || (await db.planAdmin.findFirst({ where: { personId: person.id }, select: { personId: true } })) !== null;
 }
+
+/**
+ * Binds someone an admin named by email to the Slack user Slack found for that email, unless that
+ * user is already someone else; the binding is recorded like any other. Returns the person as now.
+ */
+export async function bindSlackUserFoundByEmail(db: Db, person: Person, found: { userId: string; locale: string | null }, now: Date): Promise<Person> {
+  return db.$transaction(async (tx) => {
+    const taken = await tx.person.findUnique({ where: { slackUserId: found.userId } });
+    if (taken && taken.id !== person.id) return person;
+    const bound = await tx.person.update({
+      where: { id: person.id },
+      data: { slackUserId: found.userId, preferredPlatform: "slack", ...(found.locale && !person.localeChosenAt ? { locale: found.locale } : {}) },
+    });
+    await tx.history.create({
+      data: {
+        at: now,
+        entity: "person-binding",
+        entityId: person.id,
+        via: "chat:slack",
+        actorPersonId: null,
+        actorLabel: "slack users.lookupByEmail",
+        after: JSON.stringify({ platform: "slack", userId: found.userId, by: "email", email: person.email }),
+      },
+    });
+    return bound;
+  });
+}

@@ -12,6 +12,7 @@ import { loadScheduleSettings } from "../../schedule/scheduler.js";
 import { nextRunAt, runScheduleUntil } from "../../schedule/run-until.js";
 import { readBody, sendJson, type Route } from "../../http/route.js";
 import { mapRole } from "../../store/map-role.js";
+import { rolesWithPeople } from "../../store/owners.js";
 import { listPlans } from "../../store/list-plans.js";
 import { executeCommand } from "../../commands/execute-command.js";
 import { findPlaygroundPersona } from "../../store/people.js";
@@ -238,8 +239,7 @@ export function playgroundChatRoutes(deps: PlaygroundDeps): Route[] {
       method: "GET",
       path: "/api/roles",
       handle: guarded(async (_req, res) => {
-        const roles = await deps.store.db.ownerRole.findMany({ orderBy: { name: "asc" }, include: { assignments: { include: { person: true } } } });
-        sendJson(res, 200, roles.map((r) => ({ name: r.name, people: r.assignments.map((a) => a.person.name) })));
+        sendJson(res, 200, await rolesWithPeople(deps.store.db));
       }),
     },
     {
