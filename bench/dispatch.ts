@@ -8,7 +8,7 @@ import { Background } from "../src/conversation/background.js";
 import { buildPromptCard } from "../src/conversation/build-card.js";
 import type { PromptCard } from "../src/conversation/card.js";
 import { dispatchPending, enqueue, type DeliveryResult } from "../src/conversation/deliver.js";
-import type { CardAction } from "../src/conversation/find-person-actions.js";
+import type { CardAction } from "../src/store/card-action.js";
 import type { ConversationDeps } from "../src/conversation/handle-event.js";
 import { Pacer, SEND_LIMITS } from "../src/conversation/pacer.js";
 import { londonDate } from "../src/domain/london-date.js";

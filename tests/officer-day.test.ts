@@ -10,7 +10,7 @@ import { WebChannel } from "../src/adapters/web/web-channel.js";
 import { renderAdaptiveCard } from "../src/cards/render-adaptive-card.js";
 import { renderBlockKit } from "../src/cards/render-block-kit.js";
 import type { AnswerPayload, Card, ChooseCard, DigestCard, NoticeCard, PromptCard } from "../src/conversation/card.js";
-import { findPersonActions } from "../src/conversation/find-person-actions.js";
+import { findPersonActions } from "../src/store/find-person-actions.js";
 import { handleEvent, type ConversationDeps } from "../src/conversation/handle-event.js";
 import { messageCard } from "../src/conversation/message-card.js";
 import { sendPrompt } from "../src/conversation/send-prompt.js";

@@ -3,7 +3,7 @@ import { addDays, daysBetween, ukDate } from "../domain/london-date.js";
 import type { AskReason } from "../domain/why-ask.js";
 import { CLOSED_STATUSES, type Status } from "../domain/vocabulary.js";
 import type { AnswerKind, AnswerPayload, CardButton, CardForm, CardItem, PromptCard } from "./card.js";
-import type { CardAction } from "./find-person-actions.js";
+import type { CardAction } from "../store/card-action.js";
 import { MAX_TEXT } from "./record-answer.js";
 
 export interface CardEntry {

@@ -91,36 +91,30 @@ export interface UnmappedRole {
   plans: string[];
 }
 
-/** Roles that own open actions but have nobody mapped: nobody is chased for those actions. */
-export async function unmappedRoles(db: Db, planId: string | null): Promise<UnmappedRole[]> {
-  const roles = await db.ownerRole.findMany({
-    where: { assignments: { none: {} } },
-    orderBy: { name: "asc" },
-    include: {
-      actions: {
-        where: { kind: "responsible", action: { ...(planId ? { planId } : {}), OR: [{ status: null }, { status: { notIn: [...CLOSED_STATUSES] } }] } },
-        select: { action: { select: { plan: { select: { slug: true } } } } },
-      },
-    },
-  });
-  return roles
-    .filter((r) => r.actions.length > 0)
-    .map((r) => ({ role: r.name, openActions: r.actions.length, plans: [...new Set(r.actions.map((a) => a.action.plan.slug))] }));
-}
-
 /**
- * Names of the roles with nobody mapped that own open actions of one plan, counted in the database:
- * the digest asks this of plans with a hundred thousand actions.
+ * Roles that own open actions but have nobody mapped, so nobody is chased for those actions;
+ * counted in the database, as the digest asks this of plans with a hundred thousand actions.
  */
-export async function unmappedRoleNames(db: Db, planId: string): Promise<string[]> {
-  const rows = await db.$queryRaw<{ role: string }[]>`
-    SELECT r."name" AS "role" FROM "OwnerRole" r
+export async function unmappedRoles(db: Db, planId: string | null): Promise<UnmappedRole[]> {
+  const rows = await db.$queryRaw<{ role: string; plan: string; open: number | bigint }[]>`
+    SELECT r."name" AS "role", p."slug" AS "plan", COUNT(*) AS "open"
+    FROM "OwnerRole" r
+      JOIN "ActionOwner" o ON o."roleId" = r."id" AND o."kind" = 'responsible'
+      JOIN "Action" a ON a."id" = o."actionId"
+      JOIN "Plan" p ON p."id" = a."planId"
     WHERE NOT EXISTS (SELECT 1 FROM "RoleAssignment" ra WHERE ra."roleId" = r."id")
-      AND EXISTS (SELECT 1 FROM "ActionOwner" o JOIN "Action" a ON a."id" = o."actionId"
-        WHERE o."roleId" = r."id" AND o."kind" = 'responsible' AND a."planId" = ${planId}
-          AND (a."status" IS NULL OR a."status" NOT IN (${Prisma.join([...CLOSED_STATUSES])})))
-    ORDER BY r."name"`;
-  return rows.map((r) => r.role);
+      AND (a."status" IS NULL OR a."status" NOT IN (${Prisma.join([...CLOSED_STATUSES])}))
+      ${planId ? Prisma.sql`AND a."planId" = ${planId}` : Prisma.empty}
+    GROUP BY r."name", p."slug"
+    ORDER BY r."name", p."slug"`;
+  const roles = new Map<string, UnmappedRole>();
+  for (const row of rows) {
+    const role = roles.get(row.role) ?? { role: row.role, openActions: 0, plans: [] };
+    role.openActions += Number(row.open);
+    role.plans.push(row.plan);
+    roles.set(row.role, role);
+  }
+  return [...roles.values()];
 }
 
 export type AssignResult =
