@@ -69,6 +69,11 @@ describe.each(PROVIDERS)("an admin marks milestones in chat (%s)", (provider) =>
     expect(off.reply).toMatchObject({ text: expect.stringContaining("yn garreg filltir allweddol") });
     expect(await milestone("2.6")).toBe(false);
     expect(await store.db.history.count({ where: { note: "milestone off" } })).toBe(1);
+
+    // "R7" finds the action the plan writes "R 7", as answers in words do.
+    await store.db.action.updateMany({ where: { key: "3.3" }, data: { ref: "R 7" } });
+    await say("Alex Admin", "carreg filltir R7");
+    expect(await milestone("3.3")).toBe(true);
   });
 });
 

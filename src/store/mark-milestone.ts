@@ -1,4 +1,5 @@
 import { ChaserError } from "../domain/chaser-error.js";
+import { refSpellings } from "../domain/ref-spellings.js";
 import type { Db } from "./open-store.js";
 
 export interface MarkMilestone {
@@ -32,9 +33,11 @@ export interface MarkedMilestone {
  */
 export async function markMilestone(db: Db, input: MarkMilestone): Promise<MarkedMilestone> {
   const ref = input.ref.trim();
+  // "R6" finds the action the plan writes "R 6", as answers in words do.
+  const spellings = refSpellings(ref);
   const candidates = await db.action.findMany({
     where: {
-      OR: [{ key: ref }, { ref }],
+      OR: [{ key: { in: spellings } }, { ref: { in: spellings } }],
       ...(input.plan ? { plan: { OR: [{ slug: input.plan.trim().toLowerCase() }, { title: input.plan.trim() }] } } : {}),
     },
     select: { id: true, key: true, ref: true, title: true, milestone: true, planId: true, plan: { select: { slug: true, title: true } } },
@@ -48,7 +51,7 @@ export async function markMilestone(db: Db, input: MarkMilestone): Promise<Marke
   // The key is unique in a plan; a ref as written may repeat, and several plans may share a key.
   const plans = new Set(candidates.map((a) => a.planId));
   if (plans.size > 1) throw new ChaserError("milestone.which_plan", { ref, plans: [...new Set(candidates.map((a) => a.plan.slug))].join(", ") });
-  const action = candidates.find((a) => a.key === ref) ?? candidates[0]!;
+  const action = candidates.find((a) => a.key === ref) ?? candidates.find((a) => a.ref === ref) ?? candidates[0]!;
   if (input.mayMark && !(await input.mayMark(action.planId))) throw new ChaserError("milestone.not_admin");
   const result = { planId: action.planId, planSlug: action.plan.slug, planTitle: action.plan.title, ref: action.ref ?? action.key, title: action.title, on: input.on };
   if (action.milestone === input.on) return { ...result, changed: false };
