@@ -23,7 +23,6 @@ import { userInfo } from "node:os";
 import { exportCommand } from "./cli-export.js";
 import { personCommand } from "./cli-person.js";
 import { digestCommand } from "./cli-digest.js";
-import { milestoneCommand } from "./cli-milestone.js";
 import { claimCommand, commandCli } from "./cli-admin.js";
 
 /** Files with more rows than this get a progress bar while they are written. */
@@ -90,8 +89,6 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         return await exportCommand(rest, config, io);
       case "person":
         return await personCommand(rest, config, io);
-      case "milestone":
-        return await milestoneCommand(rest, config, io);
       case undefined:
       case "help":
       case "--help":

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { WebChannel } from "../src/adapters/web/web-channel.js";
 import { runCli, type CliIo } from "../src/cli.js";
 import { handleEvent, type ConversationDeps } from "../src/conversation/handle-event.js";
-import { parseMilestoneCommand } from "../src/conversation/milestone-command.js";
+import { parseChatCommand } from "../src/commands/parse-chat-command.js";
 import { buildDigestCard, milestoneWords } from "../src/digest/build-digest-card.js";
 import { readDigestView } from "../src/digest/read-digest-view.js";
 import { translator } from "../src/i18n.js";
@@ -27,11 +27,21 @@ describe("the milestone command in words", () => {
     ["milestone R6", { plan: null, ref: "R6", on: true }],
     ["carreg filltir 2.3", { plan: null, ref: "2.3", on: true }],
     ["carreg filltir 2.3 i ffwrdd", { plan: null, ref: "2.3", on: false }],
-    ["milestone", null],
+    // The command's word with no ref: its usage, not a guess.
+    ["milestone", "usage"],
     ["2.3 done", null],
     ["the milestone 2.3 is late", null],
   ])("%s", (text, expected) => {
-    expect(parseMilestoneCommand(text)).toEqual(expected);
+    const parsed = parseChatCommand(text, "web");
+    const read =
+      parsed.kind === "command" && parsed.command.kind === "actions.milestone"
+        ? { plan: parsed.command.plan, ref: parsed.command.ref, on: parsed.command.on }
+        : parsed.kind === "bad" && parsed.topic === "milestone"
+          ? "usage"
+          : parsed.kind === "none"
+            ? null
+            : parsed;
+    expect(read).toEqual(expected);
   });
 });
 
@@ -102,7 +112,7 @@ describe("chaser milestone, and the digest's key milestones", () => {
     const bad = await cli(["milestone", "--plan", slug, "99.9"]);
     expect(bad).toMatchObject({ code: 1, err: [expect.stringContaining("There is no action 99.9")] });
     expect((await cli(["milestone", "--plan", "no-such-plan", "2.6"])).err.join()).toContain('There is no plan "no-such-plan"');
-    expect((await cli(["milestone", "2.6"])).code).toBe(2);
+    expect((await cli(["milestone"])).code).toBe(2);
 
     const plan = await store.db.plan.findFirstOrThrow({ select: { id: true, slug: true, title: true, kind: true } });
     const view = await readDigestView(store, { plan, themeId: null, now: NOW, since: null, settings: DEFAULT_SCHEDULE_SETTINGS, listThemes: "all" });

@@ -30,6 +30,7 @@ export const Command = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("owners.map"), role: Text, person: PersonRef }),
   z.object({ kind: z.literal("owners.unmapped"), plan: Text.nullable() }),
   z.object({ kind: z.literal("owners.assign"), plan: Text, action: Text, role: Text }),
+  z.object({ kind: z.literal("actions.milestone"), plan: Text.nullable(), ref: Text, on: z.boolean() }),
   z.object({ kind: z.literal("owners.cover"), person: PersonRef, cover: PersonRef, until: IsoDate.nullable(), remove: z.boolean().default(false) }),
   z.object({ kind: z.literal("owners.handover"), from: PersonRef, to: PersonRef }),
   z.object({ kind: z.literal("admins.grant"), person: PersonRef, plan: Text.nullable(), viewer: z.boolean().default(false) }),
@@ -47,7 +48,7 @@ export type Command = z.infer<typeof Command>;
 export type CommandKind = Command["kind"];
 
 /** The command words' topics, for help and usage: each has a usage line and an example in locales/. */
-export const TOPICS = ["plans", "pause", "resume", "archive", "export", "owner", "unmapped", "assign", "cover", "handover", "admin", "subscribe", "unsubscribe", "digest", "schedule", "status"] as const;
+export const TOPICS = ["plans", "pause", "resume", "archive", "export", "owner", "unmapped", "assign", "milestone", "cover", "handover", "admin", "subscribe", "unsubscribe", "digest", "schedule", "status"] as const;
 export type Topic = (typeof TOPICS)[number];
 
 /** Which help topic explains a command. */
@@ -61,6 +62,7 @@ export const TOPIC_OF: Record<CommandKind, Topic | null> = {
   "owners.map": "owner",
   "owners.unmapped": "unmapped",
   "owners.assign": "assign",
+  "actions.milestone": "milestone",
   "owners.cover": "cover",
   "owners.handover": "handover",
   "admins.grant": "admin",

@@ -20,6 +20,7 @@ import { ChaserError } from "../domain/chaser-error.js";
 import { assignAction, findOrNameAtTerminal, findPerson, handOver, mapRoleToPerson, setCover, unmappedRoles, rolePlans, type PersonLookup } from "../store/owners.js";
 import type { Person } from "../store/people.js";
 import { covers, grant, rightsOf, whoCan } from "../store/permissions.js";
+import { markMilestone } from "../store/mark-milestone.js";
 import { findPlan, setArchived, type PlanRef } from "../store/plans.js";
 import { changeSettings, readStoredSettings } from "../store/settings.js";
 import { notAnswered, overdueActions, undelivered } from "../store/status.js";
@@ -192,6 +193,30 @@ async function run(deps: Deliverer, command: Command, ctx: CommandContext, t: TF
           return done(t("commands.assigned", { ref: result.ref, role: result.role, before: result.before.join(", ") || t("card.none") }));
       }
       break;
+    }
+    case "actions.milestone": {
+      try {
+        const marked = await markMilestone(db, {
+          plan: command.plan,
+          ref: command.ref,
+          on: command.on,
+          via: ctx.via,
+          actorLabel: ctx.label,
+          actorPersonId: ctx.person?.id ?? null,
+          // The plan is known once the action is found: Chaser's admins and that plan's may mark.
+          mayMark: async (planId) => {
+            if (!ctx.person) return true;
+            const rights = await rightsOf(db, ctx.person.id, planId);
+            return rights.admin || rights.planAdmin;
+          },
+        });
+        const key = marked.on ? (marked.changed ? "milestone.marked" : "milestone.already") : marked.changed ? "milestone.unmarked" : "milestone.already_not";
+        return done(t(key, { ref: marked.ref, title: marked.title, plan: marked.planTitle }));
+      } catch (error) {
+        if (!(error instanceof ChaserError)) throw error;
+        // Each of these says how to put it right: no usage beneath.
+        return { outcome: error.code === "milestone.not_admin" ? "refused" : "bad_input", code: error.code, text: t(error.code, error.params) };
+      }
     }
     case "owners.cover": {
       const principal = await person(command.person);

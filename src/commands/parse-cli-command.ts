@@ -23,6 +23,7 @@ const FLAGS = {
   failed: { type: "boolean" },
   viewer: { type: "boolean" },
   archived: { type: "boolean" },
+  off: { type: "boolean" },
   json: { type: "boolean" },
 } as const;
 
@@ -92,6 +93,10 @@ export function parseCliCommand(argv: string[]): { parsed: Parsed; options: CliO
       if (flag("until") && !until) return { parsed: { kind: "bad", code: "commands.bad_date", topic: "cover", params: { date: flag("until")! } }, options };
       return { parsed: checked({ kind: "owners.cover", person: named(rest[0]!), cover: named(flag("to")!), until, remove: Boolean(values.remove) }), options };
     }
+    case "milestone":
+      // The flag form scripts use: milestone --plan SLUG REF --off.
+      if (values.off) positionals.push("off");
+      break;
     case "plans":
       if (values.archived) return { parsed: checked({ kind: "plans.list", archived: true }), options };
       break;

@@ -23,6 +23,7 @@ const WORDS: Record<string, string> = {
   owner: "owner", perchennog: "owner", map: "owner", cysylltu: "owner",
   unmapped: "unmapped", "heb-berchennog": "unmapped",
   assign: "assign", neilltuo: "assign",
+  milestone: "milestone", "carreg-filltir": "milestone",
   cover: "cover", cyflenwi: "cover",
   handover: "handover", trosglwyddo: "handover",
   admin: "admin", gweinyddwr: "admin",
@@ -112,7 +113,9 @@ export function assignments(words: string[]): Record<string, unknown> | null {
 const bad = (topic: Topic | null, code = "commands.missing", params?: Record<string, string>): Parsed => ({ kind: "bad", code, topic, ...(params ? { params } : {}) });
 
 /** The words of a command (as typed in chat, or the terminal's arguments) as one typed Command. */
-export function parseWords(words: string[], ctx: WordsContext): Parsed {
+export function parseWords(typed: string[], ctx: WordsContext): Parsed {
+  // Welsh's "carreg filltir" (milestone) is two words.
+  const words = typed[0]?.toLowerCase() === "carreg" && typed[1]?.toLowerCase() === "filltir" ? ["carreg-filltir", ...typed.slice(2)] : typed;
   const [first, ...rest] = words;
   const word = commandWord(first);
   if (!word) return { kind: "none" };
@@ -169,6 +172,13 @@ function build(word: string, rest: string[], lower: string[], joined: (ws: strin
     }
     case "unmapped":
       return cmd({ kind: "owners.unmapped", plan: joined(rest) });
+    case "milestone": {
+      // milestone [PLAN] REF [off]; Welsh "carreg filltir [CYNLLUN] CYF [i ffwrdd]"
+      const end = lower.at(-2) === "i" && lower.at(-1) === "ffwrdd" ? rest.length - 2 : END.has(lower.at(-1) ?? "") ? rest.length - 1 : rest.length;
+      const named = rest.slice(0, end);
+      if (named.length === 0) return bad("milestone");
+      return cmd({ kind: "actions.milestone", plan: joined(named.slice(0, -1)), ref: named.at(-1), on: end === rest.length });
+    }
     case "assign": {
       // assign PLAN REF to ROLE
       const to = lower.findIndex((w) => TO.has(w));

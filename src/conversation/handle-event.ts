@@ -16,7 +16,6 @@ import { findPersonActions, type CardAction } from "../store/find-person-actions
 import { actionsByRef, answerByKey, claimWelcome, forgetPlatform, latestCardShowing, peopleInRoles, planAdminsOrAdmins, recordReplyMessage } from "../store/conversation.js";
 import { answerClaim, checkNamesakes, refuseTenant } from "./trust.js";
 import type { Tenancy } from "./tenancy.js";
-import { parseMilestoneCommand, runMilestoneCommand } from "./milestone-command.js";
 import { badInput, executeCommand } from "../commands/execute-command.js";
 import { parseChatCommand } from "../commands/parse-chat-command.js";
 import { fileReceived, ImportPayload, importPressed, type ChatFile } from "./import-from-chat.js";
@@ -269,8 +268,6 @@ async function handleText(
   // Checked changes: the reason a decider was asked for after pressing Reject or Send back.
   const reason = event.room ? null : await reasonGiven(deps, person, t, via, text, now);
   if (reason) return reason;
-  const milestone = parseMilestoneCommand(text);
-  if (milestone) return { type: "notice", text: await runMilestoneCommand(deps.store.db, t, person, milestone, via) };
   const today = londonDate(now);
   const parsed = parseReply(text, { today });
   const intent = parsed.intent;

@@ -74,9 +74,3 @@ export async function markMilestone(db: Db, input: MarkMilestone): Promise<Marke
   ]);
   return { ...result, changed: true };
 }
-
-/** Whether a person may mark milestones in a plan: Chaser's admins, or that plan's. */
-export async function mayMarkMilestones(db: Db, person: { id: string; isAdmin: boolean }, planId: string): Promise<boolean> {
-  if (person.isAdmin) return true;
-  return (await db.planAdmin.findUnique({ where: { planId_personId: { planId, personId: person.id } } })) !== null;
-}
