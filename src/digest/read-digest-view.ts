@@ -2,7 +2,7 @@ import { addDays, londonDate } from "../domain/london-date.js";
 import { normaliseStatus } from "../domain/normalise-status.js";
 import type { ScheduleSettings } from "../schedule/schedule-settings.js";
 import type { Store } from "../store/open-store.js";
-import { unmappedRoles } from "../store/owners.js";
+import { rolesNobodyMapped } from "../store/owners.js";
 import {
   readEarlierFigures,
   readListedActions,
@@ -82,7 +82,7 @@ export async function readDigestView(store: Store, req: DigestRequest): Promise<
   const [listed, relevant, unmapped] = await Promise.all([
     readListedActions(store, query, listThemes),
     readPeriodHistory(store, req.plan.id, req.themeId, req.since, req.now),
-    unmappedRoles(store.db, req.plan.id),
+    rolesNobodyMapped(store.db, req.plan.id),
   ]);
   const briefs = new Map<string, ActionBrief>(relevant.map((h) => [h.actionId, h.action]));
   const trendTheme = subscribedTheme ?? "";
@@ -116,7 +116,7 @@ export async function readDigestView(store: Store, req: DigestRequest): Promise<
     themes,
     trend: [...earlier.trend.map((p) => ({ asOf: p.asOf, red: p.red, amber: p.amber, green: p.green, complete: p.complete })), { asOf: stated[0]?.asOf ?? ctx.today, ...now }],
     detail: { overdue: totals.overdue, dueSoon: totals.dueSoon, silent: totals.silent, slipping: totals.slipping, milestones: totals.milestones },
-    unmappedRoles: unmapped.map((r) => r.role),
+    unmappedRoles: unmapped,
   };
 }
 
