@@ -1,4 +1,5 @@
 // Shared by the benchmark modules: a fixed clock, a seeded random source, and number formatting.
+import { readFileSync } from "node:fs";
 import pino from "pino";
 
 /** Monday 16 March 2026, 09:30 in London (GMT): every benchmark measures against this instant. */
@@ -53,4 +54,19 @@ export async function bestOf<T>(times: number, fn: () => Promise<T>): Promise<{ 
     best = Math.min(best, performance.now() - t0);
   }
   return { ms: best, result: result as T };
+}
+
+/**
+ * This process's peak RSS in bytes. Linux's getrusage maxRSS (process.resourceUsage()) carries
+ * over the parent's peak across fork and exec, so a child spawned by a bench that had generated a
+ * store reported the generator's 600 MB as its own; /proc's VmHWM starts afresh at exec.
+ */
+export function peakRss(): number {
+  try {
+    const kb = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+    if (kb) return Number(kb) * 1024;
+  } catch {
+    // Not Linux: the portable figure, which may include the parent's.
+  }
+  return process.resourceUsage().maxRSS * 1024;
 }
