@@ -69,7 +69,8 @@ export async function handWritten(database: DatabaseConfig, input: HandWrittenIn
     [
       listOf("overdue", `${a.open} AND ${a.overdue}`, `a."targetTo"`, themes),
       listOf("dueSoon", `${a.open} AND a."targetTo" BETWEEN {{today}} AND {{dueTo}}`, `a."targetTo"`, themes),
-      listOf("silent", `${a.open} AND COALESCE(a."lastUpdateAt", a."createdAt") <= ${ts("silentBefore")}`, `COALESCE(a."lastUpdateAt", a."createdAt")`, themes),
+      // Open and silent by the column the triggers keep (null once closed), in its index's order.
+      listOf("silent", `a."scanHeardAt" <= ${ts("silentBefore")}`, `a."scanHeardAt"`, themes),
       listOf("slipping", `${a.open} AND ${a.slipping} AND ${underAmberOrRed}`, `${a.slip} DESC, ${a.slipDays} DESC`, themes),
       listOf("milestone", `a.milestone = TRUE`, `CASE WHEN ${a.open} THEN 0 ELSE 1 END, a."targetTo" IS NULL, a."targetTo"`, themes),
     ].join(" UNION ALL ");

@@ -76,14 +76,17 @@ export async function readDigestView(store: Store, req: DigestRequest): Promise<
   themeName.set(null, null);
   const subscribedTheme = req.themeId ? (themeName.get(req.themeId) ?? null) : null;
 
-  const figures = await readThemeFigures(store, query);
-  // A card names the actions of the themes it shows; the command line and the document, every theme's.
-  const listThemes = req.listThemes === "all" ? "all" : needingAttention(figures).slice(0, req.listThemes ?? MAX_THEMES).map((f) => f.themeId);
-  const [listed, relevant, unmapped] = await Promise.all([
-    readListedActions(store, query, listThemes),
+  // The plan-wide lists, the period's history and the unmapped roles need no figures: on
+  // PostgreSQL they run on other connections while the figures are counted.
+  const [figures, wide, relevant, unmapped] = await Promise.all([
+    readThemeFigures(store, query),
+    readListedActions(store, query, [], true),
     readPeriodHistory(store, req.plan.id, req.themeId, req.since, req.now),
     rolesNobodyMapped(store.db, req.plan.id),
   ]);
+  // A card names the actions of the themes it shows; the command line and the document, every theme's.
+  const listThemes = req.listThemes === "all" ? "all" : needingAttention(figures).slice(0, req.listThemes ?? MAX_THEMES).map((f) => f.themeId);
+  const listed = [...wide, ...(await readListedActions(store, query, listThemes, false))];
   const briefs = new Map<string, ActionBrief>(relevant.map((h) => [h.actionId, h.action]));
   const trendTheme = subscribedTheme ?? "";
   const stated = req.plan.kind === "theme-summary" ? await readStatedFigures(store, req.plan.id, ctx.today) : [];

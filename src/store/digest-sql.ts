@@ -75,6 +75,11 @@ export interface RuleSql {
   overdue: string;
   dueSoon: string;
   silent: string;
+  /**
+   * Open and silent, from the column the store's triggers keep (when last heard of; null once
+   * closed): a list ordered by it walks the (planId, scanHeardAt) index and stops at its LIMIT.
+   */
+  openSilent: string;
   /** When last heard of: the last update, else creation. */
   heard: string;
   /** Whole days from one ISO day (or timestamp) expression to another. */
@@ -118,6 +123,7 @@ export function ruleSql(provider: Provider, a = "a"): RuleSql {
     overdue: facts.overdue,
     dueSoon: `(${a}."targetTo" >= {{today}} AND ${a}."targetTo" <= {{dueTo}})`,
     silent: `${heard} <= ${stamp("silentBefore")}`,
+    openSilent: `${a}."scanHeardAt" <= ${stamp("silentBefore")}`,
     heard,
     days,
     daysSince: (s) => (sqlite ? `CAST(julianday({{now}}) - julianday(${s}) AS INTEGER)` : `CAST(FLOOR(EXTRACT(EPOCH FROM (CAST({{now}} AS timestamp) - ${s})) / 86400) AS INTEGER)`),

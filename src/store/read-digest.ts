@@ -162,8 +162,10 @@ const DETAIL_COLUMNS = `a.id, a.key, a.ref, a.title, a.status, a."statusText", a
  * `perTheme`, and plan-wide the first `planWide`, most pressing first: most days late, soonest
  * due, longest silent, most slipped (under amber and red main actions only), and milestones next
  * first with completed ones last. One statement: each list a ranked LIMIT, their words joined on.
+ * The plan-wide lists need no figures, so the digest reads them beside the figures (`themeIds`
+ * empty) and the chosen themes' after (`planWide` false).
  */
-export async function readListedActions(store: Store, q: DigestQuery, themeIds: (string | null)[] | "all" = "all"): Promise<ListedRow[]> {
+export async function readListedActions(store: Store, q: DigestQuery, themeIds: (string | null)[] | "all" = "all", planWide = true): Promise<ListedRow[]> {
   const r = ruleSql(store.provider);
   const b = ruleSql(store.provider, "b");
   // A sub-action medium-slipping or worse is amber or red by the rule unless its RAG is given, so
@@ -172,7 +174,7 @@ export async function readListedActions(store: Store, q: DigestQuery, themeIds: 
   const lists: { kind: ListKind; where: string; order: string; days: string; slip: string }[] = [
     { kind: "overdue", where: `${r.open} AND ${r.overdue}`, order: `a."targetTo" ASC`, days: r.days(`a."targetTo"`, "{{today}}"), slip: "CAST(NULL AS integer)" },
     { kind: "dueSoon", where: `${r.open} AND ${r.dueSoon}`, order: `a."targetTo" ASC`, days: r.days("{{today}}", `a."targetTo"`), slip: "CAST(NULL AS integer)" },
-    { kind: "silent", where: `${r.open} AND ${r.silent}`, order: `${r.heard} ASC`, days: r.daysSince(r.heard), slip: "CAST(NULL AS integer)" },
+    { kind: "silent", where: r.openSilent, order: `a."scanHeardAt" ASC`, days: r.daysSince(`a."scanHeardAt"`), slip: "CAST(NULL AS integer)" },
     { kind: "slipping", where: `${r.open} AND ${r.slipping} AND ${underAmberOrRed}`, order: `(${r.slip}) DESC, (${r.slipDays}) DESC`, days: r.slipDays, slip: r.slip },
     {
       kind: "milestone",
@@ -189,17 +191,21 @@ export async function readListedActions(store: Store, q: DigestQuery, themeIds: 
     const ids = themeIds.filter((id): id is string => id !== null);
     ids.forEach((id, i) => (bound[`t${i}`] = id));
     const parts = [ids.length ? `"themeId" IN (${ids.map((_, i) => `{{t${i}}}`).join(", ")})` : "", themeIds.includes(null) ? `"themeId" IS NULL` : ""].filter(Boolean);
-    inThemes = parts.length ? ` AND a."recommendationId" IN (SELECT id FROM "Recommendation" WHERE ${parts.join(" OR ")})` : " AND 1 = 0";
+    inThemes = ` AND a."recommendationId" IN (SELECT id FROM "Recommendation" WHERE ${parts.join(" OR ")})`;
   }
+  const perThemeToo = themeIds === "all" || themeIds.length > 0;
+  if (!planWide && !perThemeToo) return [];
   // On SQLite the row is picked by rowid, which the digest index holds, so no list reads the table
   // until the few picked rows are joined to their words.
   const key = store.provider === "sqlite" ? "a.rowid" : "a.id";
   const arms = lists.flatMap((l) => [
+    planWide &&
     `SELECT * FROM (SELECT '${l.kind}' AS kind, 1 AS wide, ${key} AS pick, ${l.days} AS days, ${l.slip} AS slip FROM "Action" a WHERE ${scope(q)} AND ${l.where} ORDER BY ${l.order}, ${key} LIMIT {{planWide}}) w_${l.kind}`,
+    perThemeToo &&
     `SELECT kind, wide, pick, days, slip FROM (SELECT '${l.kind}' AS kind, 0 AS wide, ${key} AS pick, ${l.days} AS days, ${l.slip} AS slip,
        ROW_NUMBER() OVER (PARTITION BY t."themeId" ORDER BY ${l.order}, ${key}) AS k
        FROM "Action" a JOIN "Recommendation" t ON t.id = a."recommendationId" WHERE ${scope(q)}${inThemes} AND ${l.where}) p_${l.kind} WHERE k <= {{perTheme}}`,
-  ]);
+  ]).filter((arm): arm is string => Boolean(arm));
   const rows = await query<Record<string, unknown>>(
     store,
     `SELECT p.kind, p.wide, p.days, p.slip, ${DETAIL_COLUMNS}

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "Recommendation_themeId_idx" ON "Recommendation"("themeId");
+
