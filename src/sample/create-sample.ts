@@ -8,7 +8,8 @@ import { scanActions } from "../schedule/scan-actions.js";
 import { importPlan, planSlug } from "../store/import-plan.js";
 import { mapRole } from "../store/map-role.js";
 import { playgroundPersona } from "../store/people.js";
-import { samplePlanId, makePlaygroundAdmin, removePlaygroundSample, subscribeDigest, type SampleScope } from "../store/playground-sample.js";
+import { subscribe } from "../store/subscriptions.js";
+import { samplePlanId, makePlaygroundAdmin, removePlaygroundSample, type SampleScope } from "../store/playground-sample.js";
 import type { Store } from "../store/open-store.js";
 import { shiftPlanDates } from "./shift-plan-dates.js";
 
@@ -81,7 +82,8 @@ export async function createSample(store: Store, now: Date): Promise<SampleSumma
     for (const role of person.roles) await mapRole(store.db, { role, personName: person.name, via: "chat:web", actorLabel: "playground", playground: true });
     if (person.job === "admin") await makePlaygroundAdmin(store.db, persona.id, SAMPLE_SLUG, now);
   }
-  await subscribeDigest(store.db, { slug: SAMPLE_SLUG, platform: "web", address: SAMPLE.channel, name: SAMPLE.channel, locale: "en-GB", actorLabel: "playground", now });
+  const planId = (await samplePlanId(store.db, SAMPLE_SLUG))!;
+  await subscribe(store.db, { planId, theme: null, platform: "web", address: SAMPLE.channel, name: SAMPLE.channel, locale: "en-GB" }, { personId: null, label: "playground", via: "chat:web", now });
   return summarise(store, now, shiftedDays);
 }
 

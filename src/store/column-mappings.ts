@@ -4,6 +4,7 @@ import { COLUMN_ROLES, type ColumnRole } from "../import/match-columns.js";
 import type { ColumnChoice } from "../import/read-columns.js";
 import type { PlanReading } from "../import/parsed-plan.js";
 import type { Db } from "./open-store.js";
+import { writeHistory } from "./history.js";
 
 const Choices = z.array(z.object({ column: z.string().min(1).max(300), role: z.enum(COLUMN_ROLES as [ColumnRole, ...ColumnRole[]]).nullable() }));
 
@@ -41,17 +42,12 @@ export async function rememberColumns(
       update: { choices, confirmedBy: input.actorLabel, via: input.via },
     });
     const plan = await tx.plan.findUnique({ where: { slug: input.planSlug }, select: { id: true } });
-    await tx.history.create({
-      data: {
-        planId: plan?.id ?? null,
-        entity: "column-mapping",
-        entityId: row.id,
-        via: input.via,
-        actorLabel: input.actorLabel,
-        actorPersonId: input.actorPersonId ?? null,
-        before: before ? JSON.stringify({ choices: JSON.parse(before.choices) }) : null,
-        after: JSON.stringify({ planSlug: input.planSlug, choices: JSON.parse(choices) }),
-      },
+    await writeHistory(tx, { personId: input.actorPersonId ?? null, label: input.actorLabel, via: input.via, now: new Date() }, {
+      entity: "column-mapping",
+      entityId: row.id,
+      planId: plan?.id ?? null,
+      before: before ? { choices: JSON.parse(before.choices) } : undefined,
+      after: { planSlug: input.planSlug, choices: JSON.parse(choices) },
     });
     return { changed: true };
   });

@@ -1,6 +1,7 @@
 import { ChaserError } from "../domain/chaser-error.js";
 import type { Via } from "../domain/vocabulary.js";
 import type { Db } from "./open-store.js";
+import { writeHistory } from "./history.js";
 import { normaliseAlias } from "./resolve-roles.js";
 import { findOrNamePerson, openClaimsForNamed, playgroundPersona } from "./people.js";
 
@@ -33,15 +34,10 @@ export async function mapRole(db: Db, input: MapRoleInput): Promise<{ role: stri
     const existing = await tx.roleAssignment.findUnique({ where: { roleId_personId: { roleId: alias.roleId, personId: person.id } } });
     if (!existing) {
       await tx.roleAssignment.create({ data: { roleId: alias.roleId, personId: person.id } });
-      await tx.history.create({
-        data: {
-          entity: "role-assignment",
-          entityId: `${alias.roleId}:${person.id}`,
-          via: input.via,
-          actorLabel: input.actorLabel,
-          actorPersonId: input.actorPersonId ?? null,
-          after: JSON.stringify({ role: alias.role.name, person: person.name, email: person.email }),
-        },
+      await writeHistory(tx, { personId: input.actorPersonId ?? null, label: input.actorLabel, via: input.via, now: new Date() }, {
+        entity: "role-assignment",
+        entityId: `${alias.roleId}:${person.id}`,
+        after: { role: alias.role.name, person: person.name, email: person.email },
       });
     }
     return { role: alias.role.name, person: person.name, created: !existing, claims };

@@ -1,6 +1,8 @@
 import { ChaserError } from "../domain/chaser-error.js";
 import { refSpellings } from "../domain/ref-spellings.js";
 import type { Db } from "./open-store.js";
+import { writeHistory } from "./history.js";
+import type { Via } from "../domain/vocabulary.js";
 
 export interface MarkMilestone {
   /** The plan's slug or title; null: the one plan holding an action with this ref. */
@@ -8,7 +10,7 @@ export interface MarkMilestone {
   /** What people type: the action's key ("2.3") or its ref as written. */
   ref: string;
   on: boolean;
-  via: string;
+  via: Via;
   actorLabel: string;
   actorPersonId?: string | null;
   /** Asked once the plan is known: may this person mark its milestones? (CLI: always.) */
@@ -55,22 +57,17 @@ export async function markMilestone(db: Db, input: MarkMilestone): Promise<Marke
   if (input.mayMark && !(await input.mayMark(action.planId))) throw new ChaserError("milestone.not_admin");
   const result = { planId: action.planId, planSlug: action.plan.slug, planTitle: action.plan.title, ref: action.ref ?? action.key, title: action.title, on: input.on };
   if (action.milestone === input.on) return { ...result, changed: false };
-  await db.$transaction([
-    db.action.update({ where: { id: action.id }, data: { milestone: input.on } }),
-    db.history.create({
-      data: {
-        planId: action.planId,
-        actionId: action.id,
-        entity: "action",
-        entityId: action.id,
-        via: input.via,
-        actorPersonId: input.actorPersonId ?? null,
-        actorLabel: input.actorLabel,
-        before: JSON.stringify({ milestone: action.milestone }),
-        after: JSON.stringify({ milestone: input.on }),
-        note: input.on ? "milestone" : "milestone off",
-      },
-    }),
-  ]);
+  await db.$transaction(async (tx) => {
+    await tx.action.update({ where: { id: action.id }, data: { milestone: input.on } });
+    await writeHistory(tx, { personId: input.actorPersonId ?? null, label: input.actorLabel, via: input.via, now: new Date() }, {
+      entity: "action",
+      entityId: action.id,
+      planId: action.planId,
+      actionId: action.id,
+      before: { milestone: action.milestone },
+      after: { milestone: input.on },
+      note: input.on ? "milestone" : "milestone off",
+    });
+  });
   return { ...result, changed: true };
 }

@@ -3,6 +3,7 @@ import type { Via } from "../domain/vocabulary.js";
 import { COLUMN_ROLES, type ColumnRole } from "../import/match-columns.js";
 import type { ColumnChoice } from "../import/read-columns.js";
 import type { Db, Tx } from "./open-store.js";
+import { writeHistory } from "./history.js";
 
 const Choices = z.array(z.object({ column: z.string().min(1).max(300), role: z.enum(COLUMN_ROLES as [ColumnRole, ...ColumnRole[]]).nullable() }));
 
@@ -45,18 +46,12 @@ function fromRow(row: Row): PendingImport {
 }
 
 async function history(tx: Tx, id: string, actor: Actor, before: unknown, after: unknown, note?: string): Promise<void> {
-  await tx.history.create({
-    data: {
-      planId: null,
-      entity: "pending-import",
-      entityId: id,
-      via: actor.via,
-      actorLabel: actor.actorLabel,
-      actorPersonId: actor.actorPersonId ?? null,
-      before: before === null ? null : JSON.stringify(before),
-      after: after === null ? null : JSON.stringify(after),
-      note: note ?? null,
-    },
+  await writeHistory(tx, { personId: actor.actorPersonId ?? null, label: actor.actorLabel, via: actor.via, now: new Date() }, {
+    entity: "pending-import",
+    entityId: id,
+    before: before === null ? undefined : before,
+    after: after === null ? undefined : after,
+    note: note ?? null,
   });
 }
 

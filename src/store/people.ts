@@ -2,6 +2,8 @@ import { Prisma } from "../generated/sqlite/client.js";
 import type { Locale } from "../i18n.js";
 import type { Db, Tx } from "./open-store.js";
 import { choosePersonLocale } from "./person-locale.js";
+import { writeHistory } from "./history.js";
+import type { Via } from "../domain/vocabulary.js";
 
 /** A person as Chaser knows them. */
 export interface Person {
@@ -94,7 +96,7 @@ export async function identifyChatUser(db: Db, identity: ChatIdentity, vouchedEm
 }
 
 async function bindOrCreate(tx: Tx, identity: ChatIdentity, email: string | null, now: Date): Promise<Identified> {
-  const via = `chat:${identity.platform}`;
+  const via: Via = `chat:${identity.platform}`;
   const holder = email ? await tx.person.findUnique({ where: { email } }) : null;
   // Someone holding another id on this platform already is someone else: the email is not proof enough to move it.
   if (holder && holder[ID_FIELD[identity.platform]] === null && holder.origin !== "playground") {
@@ -102,16 +104,10 @@ async function bindOrCreate(tx: Tx, identity: ChatIdentity, email: string | null
       where: { id: holder.id },
       data: { ...platformFields(identity), ...platformLocale(holder, identity), preferredPlatform: identity.platform, unreachableAt: null },
     });
-    await tx.history.create({
-      data: {
-        at: now,
-        entity: "person-binding",
-        entityId: person.id,
-        via,
-        actorPersonId: person.id,
-        actorLabel: person.name,
-        after: JSON.stringify({ platform: identity.platform, userId: identity.userId, tenantId: identity.tenantId, by: "email", email }),
-      },
+    await writeHistory(tx, { personId: person.id, label: person.name, via, now }, {
+      entity: "person-binding",
+      entityId: person.id,
+      after: { platform: identity.platform, userId: identity.userId, tenantId: identity.tenantId, by: "email", email },
     });
     return { person, boundBy: "email" };
   }
@@ -126,16 +122,10 @@ async function bindOrCreate(tx: Tx, identity: ChatIdentity, email: string | null
       preferredPlatform: identity.platform,
     },
   });
-  await tx.history.create({
-    data: {
-      at: now,
-      entity: "person-binding",
-      entityId: person.id,
-      via,
-      actorPersonId: person.id,
-      actorLabel: person.name,
-      after: JSON.stringify({ platform: identity.platform, userId: identity.userId, tenantId: identity.tenantId, by: "new", email: person.email, name: person.name }),
-    },
+  await writeHistory(tx, { personId: person.id, label: person.name, via, now }, {
+    entity: "person-binding",
+    entityId: person.id,
+    after: { platform: identity.platform, userId: identity.userId, tenantId: identity.tenantId, by: "new", email: person.email, name: person.name },
   });
   return { person, boundBy: "new" };
 }
@@ -195,16 +185,10 @@ export async function openClaims(db: Db, claimant: Person, people: Person[], now
     try {
       const claim = await db.$transaction(async (tx) => {
         const created = await tx.personClaim.create({ data: { personId: person.id, claimantId: claimant.id, platform: claimant.preferredPlatform ?? claimant.origin, createdAt: now } });
-        await tx.history.create({
-          data: {
-            at: now,
-            entity: "person-claim",
-            entityId: created.id,
-            via: `chat:${created.platform}`,
-            actorPersonId: claimant.id,
-            actorLabel: claimant.name,
-            after: JSON.stringify({ status: "pending", person: person.name, personId: person.id, claimantId: claimant.id }),
-          },
+        await writeHistory(tx, { personId: claimant.id, label: claimant.name, via: `chat:${created.platform}` as Via, now }, {
+          entity: "person-claim",
+          entityId: created.id,
+          after: { status: "pending", person: person.name, personId: person.id, claimantId: claimant.id },
         });
         return created;
       });
@@ -220,7 +204,7 @@ export async function openClaims(db: Db, claimant: Person, people: Person[], now
  * When an admin names someone without an email, chat users already known by that name may be
  * them: a claim is opened for each, for an admin to confirm. Runs in the admin's transaction.
  */
-export async function openClaimsForNamed(tx: Tx, person: Person, via: string, actorLabel: string): Promise<number> {
+export async function openClaimsForNamed(tx: Tx, person: Person, via: Via, actorLabel: string): Promise<number> {
   if (!isUnclaimed(person)) return 0;
   const candidates = await tx.person.findMany({ where: { name: person.name, origin: { in: ["teams", "slack"] } }, take: 20 });
   let opened = 0;
@@ -228,8 +212,10 @@ export async function openClaimsForNamed(tx: Tx, person: Person, via: string, ac
     const existing = await tx.personClaim.findUnique({ where: { personId_claimantId: { personId: person.id, claimantId: claimant.id } } });
     if (existing) continue;
     const claim = await tx.personClaim.create({ data: { personId: person.id, claimantId: claimant.id, platform: claimant.origin } });
-    await tx.history.create({
-      data: { entity: "person-claim", entityId: claim.id, via, actorLabel, after: JSON.stringify({ status: "pending", person: person.name, personId: person.id, claimantId: claimant.id }) },
+    await writeHistory(tx, { personId: null, label: actorLabel, via, now: new Date() }, {
+      entity: "person-claim",
+      entityId: claim.id,
+      after: { status: "pending", person: person.name, personId: person.id, claimantId: claimant.id },
     });
     opened += 1;
   }
@@ -282,7 +268,7 @@ export type ClaimDecision =
  * and other claims on that person are closed. Rejected: nothing is bound. One transaction, with
  * its history.
  */
-export async function decideClaim(db: Db, claimId: string, confirm: boolean, actor: { personId: string | null; label: string; via: string }, now: Date): Promise<ClaimDecision> {
+export async function decideClaim(db: Db, claimId: string, confirm: boolean, actor: { personId: string | null; label: string; via: Via }, now: Date): Promise<ClaimDecision> {
   return db.$transaction(async (tx) => {
     const claim = await tx.personClaim.findUnique({ where: { id: claimId } });
     if (!claim) return { outcome: "not_found" as const };
@@ -293,18 +279,7 @@ export async function decideClaim(db: Db, claimId: string, confirm: boolean, act
     });
     if (taken.count === 0) return { outcome: "already" as const, status: claim.status };
     const record = (after: Record<string, unknown>, before?: Record<string, unknown>) =>
-      tx.history.create({
-        data: {
-          at: now,
-          entity: "person-claim",
-          entityId: claim.id,
-          via: actor.via,
-          actorPersonId: actor.personId,
-          actorLabel: actor.label,
-          ...(before ? { before: JSON.stringify(before) } : {}),
-          after: JSON.stringify(after),
-        },
-      });
+      writeHistory(tx, { personId: actor.personId, label: actor.label, via: actor.via, now }, { entity: "person-claim", entityId: claim.id, before, after });
     if (!confirm) {
       await record({ status: "rejected", personId: claim.personId, claimantId: claim.claimantId });
       return { outcome: "rejected" as const };
@@ -326,17 +301,11 @@ export async function decideClaim(db: Db, claimId: string, confirm: boolean, act
       { status: "confirmed", personId: person.id, name: person.name, isAdmin: person.isAdmin, teamsUserId: person.teamsUserId, slackUserId: person.slackUserId },
       { namedPersonId: named.id, name: named.name, isAdmin: named.isAdmin },
     );
-    await tx.history.create({
-      data: {
-        at: now,
-        entity: "person-binding",
-        entityId: person.id,
-        via: actor.via,
-        actorPersonId: actor.personId,
-        actorLabel: actor.label,
-        before: JSON.stringify({ namedPersonId: named.id }),
-        after: JSON.stringify({ by: "admin-confirmed", claimId: claim.id, teamsUserId: person.teamsUserId, slackUserId: person.slackUserId }),
-      },
+    await writeHistory(tx, { personId: actor.personId, label: actor.label, via: actor.via, now }, {
+      entity: "person-binding",
+      entityId: person.id,
+      before: { namedPersonId: named.id },
+      after: { by: "admin-confirmed", claimId: claim.id, teamsUserId: person.teamsUserId, slackUserId: person.slackUserId },
     });
     return { outcome: "confirmed" as const, person };
   });
@@ -442,16 +411,10 @@ export async function bindSlackUserFoundByEmail(db: Db, person: Person, found: {
       where: { id: person.id },
       data: { slackUserId: found.userId, preferredPlatform: "slack", ...(found.locale && !person.localeChosenAt ? { locale: found.locale } : {}) },
     });
-    await tx.history.create({
-      data: {
-        at: now,
-        entity: "person-binding",
-        entityId: person.id,
-        via: "chat:slack",
-        actorPersonId: null,
-        actorLabel: "slack users.lookupByEmail",
-        after: JSON.stringify({ platform: "slack", userId: found.userId, by: "email", email: person.email }),
-      },
+    await writeHistory(tx, { personId: null, label: "slack users.lookupByEmail", via: "chat:slack", now }, {
+      entity: "person-binding",
+      entityId: person.id,
+      after: { platform: "slack", userId: found.userId, by: "email", email: person.email },
     });
     return bound;
   });

@@ -1,4 +1,6 @@
 import type { Store } from "./open-store.js";
+import { writeHistory } from "./history.js";
+import type { Via } from "../domain/vocabulary.js";
 
 /** Everything Chaser holds about one person, for a subject access request (UK GDPR, article 15). */
 export interface PersonData {
@@ -71,7 +73,7 @@ export interface Erasure {
  * the cards kept of sent ones dropped. Their answers stay in the plan's history, as a plan's record
  * must, attributed to an anonymous label. The erasure itself is recorded, without the name.
  */
-export async function erasePerson(store: Store, personId: string, actor: { label: string; personId: string | null; via: string }, label: string, now: Date): Promise<Erasure | null> {
+export async function erasePerson(store: Store, personId: string, actor: { label: string; personId: string | null; via: Via }, label: string, now: Date): Promise<Erasure | null> {
   return store.db.$transaction(async (tx) => {
     const person = await tx.person.findUnique({ where: { id: personId }, select: { id: true, name: true, email: true } });
     if (!person) return null;
@@ -111,9 +113,7 @@ export async function erasePerson(store: Store, personId: string, actor: { label
     const scrub = (text: string | null) => (text === null ? null : names.reduce((out, n) => out.split(n).join(label), text));
     for (const h of mentions) await tx.history.update({ where: { id: h.id }, data: { before: scrub(h.before), after: scrub(h.after), note: scrub(h.note) } });
     const answersKept = await tx.answer.count({ where: { personId } });
-    await tx.history.create({
-      data: { at: now, entity: "person", entityId: personId, via: actor.via, actorPersonId: actor.personId, actorLabel: actor.label, note: "erased" },
-    });
+    await writeHistory(tx, { personId: actor.personId, label: actor.label, via: actor.via, now }, { entity: "person", entityId: personId, note: "erased" });
     return { label, answersKept };
   });
 }

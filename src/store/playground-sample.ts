@@ -1,4 +1,8 @@
+import type { Actor } from "./history.js";
+import { writeHistory } from "./history.js";
 import type { Db } from "./open-store.js";
+
+const PLAYGROUND = (now: Date): Actor => ({ personId: null, label: "playground", via: "chat:web", now });
 
 /** What the playground's sample is made of, so it can be taken away again and nothing else. */
 export interface SampleScope {
@@ -33,7 +37,7 @@ export async function removePlaygroundSample(db: Db, scope: SampleScope, now: Da
     await tx.columnMapping.deleteMany({ where: { planSlug: scope.slug } });
     await tx.personClaim.deleteMany({ where: { OR: [{ personId: { in: ids } }, { claimantId: { in: ids } }] } });
     await tx.person.deleteMany({ where: { id: { in: ids } } });
-    await tx.history.create({ data: { at: now, entity: "playground-sample", entityId: scope.slug, planId: plan?.id ?? null, via: "chat:web", actorLabel: "playground", after: JSON.stringify({ removed: true, personas: scope.personas }) } });
+    await writeHistory(tx, PLAYGROUND(now), { entity: "playground-sample", entityId: scope.slug, planId: plan?.id ?? null, after: { removed: true, personas: scope.personas } });
   });
 }
 
@@ -53,20 +57,7 @@ export async function makePlaygroundAdmin(db: Db, personId: string, slug: string
     const plan = await tx.plan.findUniqueOrThrow({ where: { slug } });
     await tx.person.update({ where: { id: personId }, data: { isAdmin: true } });
     await tx.planAdmin.upsert({ where: { planId_personId: { planId: plan.id, personId } }, create: { planId: plan.id, personId }, update: {} });
-    await tx.history.create({ data: { at: now, entity: "plan-admin", entityId: `${plan.id}:${personId}`, planId: plan.id, via: "chat:web", actorLabel: "playground", after: JSON.stringify({ person: person.name, isAdmin: true }) } });
-  });
-}
-
-/** Subscribes a channel to a plan's weekly digest (idempotent), with a history row. */
-export async function subscribeDigest(db: Db, input: { slug: string; platform: string; address: string; name: string | null; locale: string; actorLabel: string; now: Date }): Promise<void> {
-  await db.$transaction(async (tx) => {
-    const plan = await tx.plan.findUniqueOrThrow({ where: { slug: input.slug } });
-    await tx.digestSubscription.upsert({
-      where: { planId_platform_address: { planId: plan.id, platform: input.platform, address: input.address } },
-      create: { planId: plan.id, platform: input.platform, address: input.address, name: input.name, locale: input.locale },
-      update: {},
-    });
-    await tx.history.create({ data: { at: input.now, entity: "digest-subscription", entityId: plan.id, planId: plan.id, via: "chat:web", actorLabel: input.actorLabel, after: JSON.stringify({ plan: plan.slug, platform: input.platform, address: input.address }) } });
+    await writeHistory(tx, PLAYGROUND(now), { entity: "plan-admin", entityId: `${plan.id}:${personId}`, planId: plan.id, after: { person: person.name, isAdmin: true } });
   });
 }
 
