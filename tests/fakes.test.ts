@@ -23,6 +23,7 @@ import {
 } from "./fakes/bot-framework-auth.js";
 import { postActivity, startBotEndpoint, type BotEndpoint } from "./fakes/bot-endpoint.js";
 import { startFakeSlack, type FakeSlack } from "./fakes/fake-slack-api.js";
+import { putInUploadSession } from "../src/adapters/teams/put-in-upload-session.js";
 import {
   blockActionsBody,
   messageImEventBody,
@@ -32,6 +33,8 @@ import {
 } from "./fakes/sign-slack-request.js";
 
 const { WebClient, ErrorCode, WebClientEvent } = webApi;
+/** OneDrive's fragment unit: 320 KiB. */
+const FRAGMENT = 320 * 1024;
 
 const TENANT = "tenant-1";
 const ALICE: TeamsMember = {
@@ -250,6 +253,34 @@ describe("fake Bot Connector, driven by botbuilder's CloudAdapter with auth off"
     address.searchParams.delete("tempauth");
     expect((await fetch(address)).status).toBe(401);
     expect(fake.fileDownloads).toEqual({ served: 1, refused: 2 });
+  });
+
+  it("takes an offered file into an upload session as OneDrive does: ranges in order, lengths checked, 202 then 201, no token", async () => {
+    const fake = await connector();
+    const info = fake.acceptFileConsent("plan.xlsx");
+    expect(info).toMatchObject({ name: "plan.xlsx", fileType: "xlsx", uniqueId: expect.any(String) });
+    const bytes = Buffer.alloc(2 * FRAGMENT + 10, 7);
+    const put = (headers: Record<string, string>, body: Uint8Array) => fetch(info.uploadUrl, { method: "PUT", headers, body: new Uint8Array(body) });
+    // A range that does not start where the file stands, a length that is not the range's, a token: refused.
+    expect((await put({ "content-range": `bytes ${FRAGMENT}-${2 * FRAGMENT - 1}/${bytes.length}` }, bytes.subarray(FRAGMENT, 2 * FRAGMENT))).status).toBe(416);
+    expect((await put({ "content-range": `bytes 0-9/${bytes.length}` }, bytes.subarray(0, 11))).status).toBe(400);
+    expect((await put({ authorization: "Bearer fake", "content-range": `bytes 0-${FRAGMENT - 1}/${bytes.length}` }, bytes.subarray(0, FRAGMENT))).status).toBe(401);
+    expect((await put({}, bytes.subarray(0, FRAGMENT))).status).toBe(400);
+    // The real client puts it in 320 KiB fragments: 202 for each until the last, then 201 with the item.
+    await putInUploadSession(info.uploadUrl, bytes, FRAGMENT);
+    const [upload] = fake.uploads();
+    expect(upload!.puts.filter((p) => p.status < 300).map((p) => [p.contentRange, p.contentLength, p.status])).toEqual([
+      [`bytes 0-${FRAGMENT - 1}/${bytes.length}`, String(FRAGMENT), 202],
+      [`bytes ${FRAGMENT}-${2 * FRAGMENT - 1}/${bytes.length}`, String(FRAGMENT), 202],
+      [`bytes ${2 * FRAGMENT}-${bytes.length - 1}/${bytes.length}`, "10", 201],
+    ]);
+    expect(upload).toMatchObject({ complete: true });
+    expect(upload!.bytes.equals(bytes)).toBe(true);
+    // A finished session, or one that lapsed, takes nothing more.
+    await expect(putInUploadSession(info.uploadUrl, bytes)).rejects.toThrow(/answered 404/);
+    await expect(putInUploadSession(fake.acceptFileConsent("late.csv", { expired: true }).uploadUrl, bytes)).rejects.toThrow(/answered 404/);
+    // Fragments that are not whole 320 KiB units are not sent at all.
+    await expect(putInUploadSession(fake.acceptFileConsent("odd.csv").uploadUrl, bytes, FRAGMENT + 1)).rejects.toThrow(/multiple of 320 KiB/);
   });
 
   it("answers 429 past 50 requests a second across the app, whatever the threads", async () => {

@@ -7,10 +7,12 @@ import { Writable } from "node:stream";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ConfigurationBotFrameworkAuthentication } from "botbuilder";
+import { parse as parseCsv } from "csv-parse/sync";
+import ExcelJS from "exceljs";
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTeams, MAX_ACTIVITY_BYTES, type BotFrameworkAuthentication, type Teams } from "../src/adapters/teams/create-teams.js";
-import { unreachableReason } from "../src/adapters/teams/teams-channel.js";
+import { FILE_CONSENT, FILE_INFO, unreachableReason } from "../src/adapters/teams/teams-channel.js";
 import type { TeamsConfig } from "../src/config/load-config.js";
 import { Background } from "../src/conversation/background.js";
 import type { ConversationDeps } from "../src/conversation/handle-event.js";
@@ -40,6 +42,8 @@ const BOB: TeamsMember = { id: "29:bob", name: "Bob Stranger", email: "bob@examp
 const AUTH_OFF: TeamsConfig = { appId: "", appPassword: null, appType: "MultiTenant", tenantId: null };
 const ADAPTIVE = "application/vnd.microsoft.card.adaptive";
 const silent = pino({ level: "silent" });
+/** Letters and digits only, to find a plan's words in a file's cells however they were split. */
+const squash = (text: string) => text.replace(/[^\p{L}\p{N}]+/gu, "").toLowerCase();
 
 type Json = Record<string, any>;
 
@@ -545,21 +549,6 @@ describe.each(PROVIDERS)("Teams, end to end (%s)", (provider) => {
     expect(JSON.stringify(card)).toContain('"type":"Chart.Donut"');
   });
 
-  it("answers 'export' with where to get the file, since a bot cannot attach one in a Teams chat, in the person's language", async () => {
-    await install(rig, ALICE);
-    await say(rig, ALICE, "export procurement docx");
-    expect(headline(cardOf(sentTo(rig, ALICE).at(-1)))).toMatch(/^Only the admins and viewers of procurement\.tsv/);
-    await rig.store.db.person.update({ where: { teamsUserId: ALICE.id }, data: { isAdmin: true } });
-    await say(rig, ALICE, "export procurement docx");
-    const en = cardOf(sentTo(rig, ALICE).at(-1));
-    expect(headline(en)).toBe(translator("en-GB")("chat_export.teams_unavailable", { slug: "procurement", format: "docx" }));
-    expect(headline(en)).toContain("npx chaser export --plan procurement --format docx --out FILE");
-    await say(rig, ALICE, "allforio procurement", { locale: "cy-GB" });
-    expect(headline(cardOf(sentTo(rig, ALICE).at(-1)))).toBe(translator("cy")("chat_export.teams_unavailable", { slug: "procurement", format: "xlsx" }));
-    // Nothing but cards went out: no attachment other than the Adaptive Card.
-    expect(sentTo(rig, ALICE).flatMap((a) => (a.activity.attachments as Json[]).map((x) => x.contentType)).every((type) => type === ADAPTIVE)).toBe(true);
-  });
-
   it("maps a role to someone @mentioned, by their Teams id, and refuses and corrects in Welsh", async () => {
     await install(rig, ALICE);
     await install(rig, BOB);
@@ -779,6 +768,229 @@ describe.each(PROVIDERS)("Teams with an app id: only Teams may post (%s)", (prov
     expect(calls.length).toBeGreaterThanOrEqual(4); // roster, welcome, reply, prompt
     expect(calls.every((r) => r.headers.authorization === "Bearer fake" && r.status < 300)).toBe(true);
     expect(rig.connector.tokenRequests[0]).toMatchObject({ body: { grant_type: "client_credentials", client_id: APP_ID, client_secret: PASSWORD } });
+  });
+});
+
+describe.each(PROVIDERS)("Teams: export through the file consent flow (%s)", (provider) => {
+  const MENTION = { type: "mention", text: "<at>Chaser</at>", mentioned: { id: BOT.id, name: BOT.name } };
+  const CHANNEL = { id: "19:leadership@thread.tacv2;messageid=1700000000001", conversationType: "channel", tenantId: TENANT, isGroup: true };
+  const XLSX_NAME = "procurement-actions-2020-12-20.xlsx";
+  let rig: Rig;
+  beforeEach(async () => {
+    rig = await startRig(provider);
+    await install(rig, ALICE);
+  });
+  afterEach(async () => {
+    await rig.close();
+  });
+
+  const makeAdmin = (member: TeamsMember, isAdmin = true) => rig.store.db.person.update({ where: { teamsUserId: member.id }, data: { isAdmin } });
+  const attachmentOf = (stored: StoredActivity | undefined): Json => {
+    const [attachment, ...others] = (stored?.activity.attachments as Json[] | undefined) ?? [];
+    expect(others).toEqual([]);
+    return attachment!;
+  };
+  /** The consent card Chaser sent last in the member's 1:1 chat. */
+  const lastOffer = (member: TeamsMember): StoredActivity => {
+    const offer = sentTo(rig, member).filter((a) => attachmentOf(a).contentType === FILE_CONSENT).at(-1);
+    expect(offer, "a file consent card").toBeDefined();
+    return offer!;
+  };
+  /** Teams' invoke when a person presses Allow or Decline on a consent card (or someone forges one). */
+  const consentInvoke = (member: TeamsMember, offer: StoredActivity, action: "accept" | "decline", uploadInfo?: Json, extra: Json = {}): Json => {
+    // The card as first sent: once answered, Chaser replaces it, and Teams keeps the context it had.
+    const content = (offer.versions[0]!.attachments as Json[])[0]!.content as Json;
+    const value = { type: "fileUpload", action, context: action === "accept" ? content.acceptContext : content.declineContext, ...(uploadInfo ? { uploadInfo } : {}) };
+    return activity(rig, member, { type: "invoke", name: "fileConsent/invoke", replyToId: offer.id, value, ...extra });
+  };
+  const answer = async (body: Json) => {
+    const answered = await post(rig, body);
+    await rig.background.settle();
+    return answered;
+  };
+  const lastWords = (member: TeamsMember) => headline(cardOf(sentTo(rig, member).at(-1)));
+  const offerNow = (offer: StoredActivity) => rig.connector.activities(offer.conversationId).find((a) => a.id === offer.id)!;
+  const putsSoFar = () => rig.connector.uploads().flatMap((u) => u.puts);
+  /** What could change: the outbox, the history, the bytes put anywhere. */
+  const snapshot = async () => ({ messages: await rig.store.db.chatMessage.count(), history: await rig.store.db.history.count(), puts: putsSoFar().length });
+
+  it("offers an admin's export in the 1:1 chat with a consent card, puts the file in the upload session on Allow, shows it as a file card, and only once", async () => {
+    await say(rig, ALICE, "export procurement");
+    expect(lastWords(ALICE)).toMatch(/^Only the admins and viewers of procurement\.tsv/);
+    await makeAdmin(ALICE);
+    await say(rig, ALICE, "export procurement");
+    const offer = lastOffer(ALICE);
+    const alice = await personOf(rig, ALICE);
+    const plan = await rig.store.db.plan.findFirstOrThrow();
+    const consent = attachmentOf(offer);
+    expect(consent).toMatchObject({
+      name: XLSX_NAME,
+      content: { description: "procurement.tsv: every action, as a spreadsheet. Allow it, and Chaser puts it in your OneDrive and shows it here.", sizeInBytes: expect.any(Number) },
+    });
+    expect(consent.content.sizeInBytes).toBeGreaterThan(1000);
+    // What comes back is what is needed to make the file again and to check who asked; never the file.
+    expect(consent.content.acceptContext).toEqual({ v: 1, m: expect.any(String), plan: plan.id, format: "xlsx", by: alice.id });
+    expect(consent.content.declineContext).toEqual(consent.content.acceptContext);
+    expect(JSON.stringify(offer.activity).length).toBeLessThan(2_000);
+    expect(await rig.store.db.chatMessage.findUniqueOrThrow({ where: { id: consent.content.acceptContext.m } })).toMatchObject({ kind: "reply", status: "sent", platform: "teams", messageRef: offer.id, personId: alice.id });
+
+    // Teams has its 200 before the file is made and put: here OneDrive answers no PUT until released.
+    let release!: () => void;
+    const info = rig.connector.acceptFileConsent(consent.name, { until: new Promise<void>((resolve) => (release = resolve)) });
+    const allowed = consentInvoke(ALICE, offer, "accept", info);
+    expect((await post(rig, allowed)).status).toBe(200);
+    expect(rig.connector.uploads()[0]!.complete).toBe(false);
+    release();
+    await rig.background.settle();
+    // The bytes arrived in one PUT with its range and length, without a token, and the file opens.
+    const [upload, ...more] = rig.connector.uploads();
+    expect(more).toEqual([]);
+    const size = upload!.bytes.length;
+    expect(upload).toMatchObject({ name: XLSX_NAME, complete: true, puts: [{ contentRange: `bytes 0-${size - 1}/${size}`, contentLength: String(size), authorization: false, status: 201 }] });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(upload!.bytes as unknown as ArrayBuffer);
+    const cells: string[] = [];
+    workbook.eachSheet((sheet) => sheet.eachRow((row) => row.eachCell((cell) => void cells.push(String(cell.text)))));
+    const sheet = squash(cells.join(" "));
+    const seed = await parseSeed("procurement");
+    expect(seed.recommendations.length).toBeGreaterThan(0);
+    for (const r of seed.recommendations) expect(sheet, `recommendation ${r.ref}`).toContain(squash(r.text).slice(0, 60));
+
+    // Teams' file card for what is now in her OneDrive, and the consent card replaced so it cannot be pressed again.
+    const shown = sentTo(rig, ALICE).at(-1)!;
+    expect(shown.activity.text).toBe(`procurement.tsv: every action, as a spreadsheet (${XLSX_NAME}).`);
+    expect(attachmentOf(shown)).toEqual({ contentType: FILE_INFO, name: XLSX_NAME, contentUrl: info.contentUrl, content: { uniqueId: info.uniqueId, fileType: "xlsx" } });
+    expect(offerNow(offer).versions).toHaveLength(2);
+    expect(headline(cardOf(offerNow(offer)))).toBe(`${XLSX_NAME}: you allowed it, and it is in your OneDrive (below).`);
+    // Both sends are in the outbox, as every send is.
+    expect(await rig.store.db.chatMessage.findMany({ where: { personId: alice.id, kind: { in: ["reply", "notice"] } }, orderBy: { createdAt: "asc" }, select: { kind: true, status: true, card: true } })).toEqual([
+      { kind: "reply", status: "sent", card: expect.stringContaining(`"${XLSX_NAME}: you allowed it, and it is in your OneDrive (below)."`) },
+      { kind: "notice", status: "sent", card: expect.stringContaining('"type":"file_sent"') },
+    ]);
+
+    // The same invoke delivered again, or Allow pressed on another device: nothing more is put or sent.
+    const before = await snapshot();
+    const sent = rig.connector.activities().length;
+    expect((await answer(allowed)).status).toBe(200);
+    expect(rig.connector.activities()).toHaveLength(sent);
+    expect((await answer(consentInvoke(ALICE, offer, "accept", rig.connector.acceptFileConsent(consent.name)))).status).toBe(200);
+    expect(lastWords(ALICE)).toBe(translator("en-GB")("chat_export.offer_answered"));
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("acknowledges a decline, replaces the offer, and puts nothing anywhere", async () => {
+    await makeAdmin(ALICE);
+    await say(rig, ALICE, "export procurement docx", { locale: "cy-GB" });
+    const offer = lastOffer(ALICE);
+    expect(attachmentOf(offer)).toMatchObject({ name: "procurement-actions-2020-12-20.docx", content: { description: expect.stringMatching(/^procurement\.tsv: yr adroddiad cynnydd ar gyfer papur pwyllgor\. Caniatewch hi/) } });
+    expect((await answer(consentInvoke(ALICE, offer, "decline", undefined, { locale: "cy-GB" }))).status).toBe(200);
+    expect(lastWords(ALICE)).toBe(translator("cy")("chat_export.declined", { slug: "procurement", format: "docx" }));
+    expect(headline(cardOf(offerNow(offer)))).toBe(translator("cy")("chat_export.offer_declined", { file: "procurement-actions-2020-12-20.docx" }));
+    expect(rig.connector.uploads()).toEqual([]);
+    // Declined is declined: Allow on the same card afterwards puts nothing.
+    await answer(consentInvoke(ALICE, offer, "accept", rig.connector.acceptFileConsent("procurement-actions-2020-12-20.docx")));
+    expect(lastWords(ALICE)).toBe(translator("en-GB")("chat_export.offer_answered"));
+    expect(putsSoFar()).toEqual([]);
+  });
+
+  it("refuses a forged or altered answer, in the person's language, and changes nothing", async () => {
+    await makeAdmin(ALICE);
+    await install(rig, BOB);
+    await makeAdmin(BOB);
+    await say(rig, ALICE, "export procurement");
+    const offer = lastOffer(ALICE);
+    const context = attachmentOf(offer).content.acceptContext as Json;
+    const before = await snapshot();
+    const bobSaw = () => headline(cardOf(rig.connector.activities(chatWith(BOB)).at(-1)));
+    const forge = (member: TeamsMember, value: Json, extra: Json = {}) =>
+      answer(activity(rig, member, { type: "invoke", name: "fileConsent/invoke", replyToId: offer.id, value: { type: "fileUpload", action: "accept", uploadInfo: rig.connector.acceptFileConsent(XLSX_NAME), ...value }, ...extra }));
+
+    // Bob, even an admin, cannot take Alice's offer, whichever way he says who asked.
+    for (const [locale, forged] of [["cy-GB", context], ["en-GB", { ...context, by: (await personOf(rig, BOB)).id }]] as const) {
+      expect((await forge(BOB, { context: forged }, { locale })).status).toBe(200);
+      expect(bobSaw()).toBe(translator(locale === "cy-GB" ? "cy" : "en-GB")("chat_export.offer_not_yours"));
+    }
+    // Alice's own offer altered (another format), or a context Chaser never made: refused.
+    await forge(ALICE, { context: { ...context, format: "csv" } });
+    expect(lastWords(ALICE)).toBe(translator("en-GB")("chat_export.offer_invalid"));
+    await forge(ALICE, { context: { v: 1, m: "no-such-offer", plan: context.plan, format: "xlsx", by: context.by } }, { locale: "cy-GB" });
+    expect(lastWords(ALICE)).toBe(translator("cy")("chat_export.offer_invalid"));
+    await forge(ALICE, { context: "procurement" });
+    expect(lastWords(ALICE)).toBe(translator("en-GB")("chat_export.offer_invalid"));
+    // Not Teams' shape at all (Allow without where to upload): a bad request, said in words.
+    const malformed = await answer(activity(rig, ALICE, { type: "invoke", name: "fileConsent/invoke", value: { type: "fileUpload", action: "accept", context } }));
+    expect(malformed.status).toBe(400);
+    expect(lastWords(ALICE)).toBe(translator("en-GB")("chat_export.offer_invalid"));
+
+    expect(await snapshot()).toEqual(before);
+    expect(offerNow(offer).versions).toHaveLength(1);
+    // Nothing changed: Alice's own Allow still works.
+    await answer(consentInvoke(ALICE, offer, "accept", rig.connector.acceptFileConsent(XLSX_NAME)));
+    expect(rig.connector.uploads().filter((u) => u.complete)).toHaveLength(1);
+  });
+
+  it("refuses a stale answer, once the person may no longer read the plan or the plan is gone, in either language", async () => {
+    await makeAdmin(ALICE);
+    await say(rig, ALICE, "export procurement");
+    const first = lastOffer(ALICE);
+    await say(rig, ALICE, "export procurement csv");
+    const second = lastOffer(ALICE);
+    await makeAdmin(ALICE, false);
+    const before = await snapshot();
+    await answer(consentInvoke(ALICE, first, "accept", rig.connector.acceptFileConsent(XLSX_NAME), { locale: "cy-GB" }));
+    const cy = translator("cy");
+    expect(lastWords(ALICE)).toBe(cy("chat_export.offer_refused", { plan: "procurement.tsv", who: cy("card.none") }));
+    expect(await snapshot()).toEqual(before);
+
+    await makeAdmin(ALICE);
+    await rig.store.db.plan.deleteMany();
+    await answer(consentInvoke(ALICE, second, "accept", rig.connector.acceptFileConsent("procurement-history-2020-12-20.csv")));
+    expect(lastWords(ALICE)).toBe(translator("en-GB")("chat_export.offer_plan_gone"));
+    await answer(consentInvoke(ALICE, second, "accept", rig.connector.acceptFileConsent("procurement-history-2020-12-20.csv"), { locale: "cy-GB" }));
+    expect(lastWords(ALICE)).toBe(cy("chat_export.offer_plan_gone"));
+    expect(putsSoFar()).toEqual([]);
+    expect([first, second].map((o) => offerNow(o).versions.length)).toEqual([1, 1]);
+  });
+
+  it("says so when the upload session has lapsed, and the offer is not left to press again", async () => {
+    await makeAdmin(ALICE);
+    await say(rig, ALICE, "export procurement");
+    const offer = lastOffer(ALICE);
+    await answer(consentInvoke(ALICE, offer, "accept", rig.connector.acceptFileConsent(XLSX_NAME, { expired: true })));
+    expect(lastWords(ALICE)).toBe(translator("en-GB")("chat_export.upload_failed", { file: XLSX_NAME, slug: "procurement", format: "xlsx" }));
+    expect(headline(cardOf(offerNow(offer)))).toBe(`${XLSX_NAME}: Chaser could not put it in your OneDrive, so nothing was sent.`);
+    expect(sentTo(rig, ALICE).some((a) => attachmentOf(a).contentType === FILE_INFO)).toBe(false);
+  });
+
+  it("in a channel, offers the file in the asker's 1:1 chat and says so there; someone with no 1:1 chat is told to ask in one", async () => {
+    await makeAdmin(ALICE);
+    expect((await say(rig, ALICE, "<at>Chaser</at> export procurement csv", { entities: [MENTION] }, CHANNEL)).status).toBe(200);
+    const csvName = "procurement-history-2020-12-20.csv";
+    expect(headline(cardOf(rig.connector.activities(CHANNEL.id).at(-1)))).toBe(translator("en-GB")("chat_export.offered_in_chat", { name: ALICE.name, file: csvName }));
+    // Only words in the channel: the consent card went to her 1:1 chat, proactively, recorded in the outbox first.
+    expect(rig.connector.activities(CHANNEL.id).every((a) => attachmentOf(a).contentType === ADAPTIVE)).toBe(true);
+    const offer = lastOffer(ALICE);
+    expect(offer.conversationId).toBe(chatWith(ALICE));
+    expect(offer.replyToId).toBeUndefined();
+    const info = rig.connector.acceptFileConsent(csvName);
+    expect((await answer(consentInvoke(ALICE, offer, "accept", info))).status).toBe(200);
+    const [upload] = rig.connector.uploads();
+    expect(upload!.complete).toBe(true);
+    // The history opens as CSV: its header, then a row for each change to the plan.
+    const rows = parseCsv(upload!.bytes.toString("utf8"), { bom: true }) as string[][];
+    expect(rows[0]).toEqual(["at", "ref", "entity", "entity_id", "via", "actor", "before", "after", "note"].map((c) => translator("en-GB")(`export.history.${c}`)));
+    const plan = await rig.store.db.plan.findFirstOrThrow();
+    expect(rows.length - 1).toBe(await rig.store.db.history.count({ where: { planId: plan.id } }));
+    expect(rows.length).toBeGreaterThan(2);
+    expect(attachmentOf(sentTo(rig, ALICE).at(-1))).toMatchObject({ contentType: FILE_INFO, name: csvName, content: { uniqueId: info.uniqueId, fileType: "csv" } });
+
+    // Bob is an admin but has never opened a chat with Chaser: nothing is sent anywhere but the words, in his language.
+    await rig.store.db.person.create({ data: { name: BOB.name, teamsUserId: BOB.id, teamsTenantId: TENANT, isAdmin: true } });
+    const before = await snapshot();
+    await say(rig, BOB, "<at>Chaser</at> allforio procurement", { entities: [MENTION], locale: "cy-GB" }, CHANNEL);
+    expect(headline(cardOf(rig.connector.activities(CHANNEL.id).at(-1)))).toBe(translator("cy")("chat_export.ask_in_chat", { name: BOB.name, slug: "procurement", format: "xlsx" }));
+    expect(rig.connector.conversationFor(BOB.id)).toBeUndefined();
+    expect(await snapshot()).toMatchObject({ messages: before.messages, puts: before.puts });
   });
 });
 

@@ -6,6 +6,8 @@ import { WebChannel } from "../src/adapters/web/web-channel.js";
 import { renderAdaptiveCard } from "../src/cards/render-adaptive-card.js";
 import { renderBlockKit, renderDigestModal, renderSlackModal } from "../src/cards/render-block-kit.js";
 import type { AnswerPayload, Card, PromptCard } from "../src/conversation/card.js";
+import type { ChatChannel } from "../src/conversation/chat-channel.js";
+import { replySent } from "../src/conversation/deliver.js";
 import { handleEvent, notSaved, type ConversationDeps, type InboundEvent } from "../src/conversation/handle-event.js";
 import { sendPrompt } from "../src/conversation/send-prompt.js";
 import { Tenancy } from "../src/conversation/tenancy.js";
@@ -44,6 +46,8 @@ const PLAN = [
 const DATA = [
   ...["Ref", "Recommendation", "Action Ref", "Action", "Responsible Officer", "Accountable", "Target Date", "Status", "Progress"].map((h) => `"${h}"`),
   "cynllun.tsv", "cynllun-arall.tsv",
+  // An export's file name is the plan's slug, what it holds and the day, as Chaser names every export.
+  "cynllun-actions-2020-12-21.xlsx", "cynllun-actions-2020-12-21.docx",
 ];
 
 const IMPORTED = new Date("2020-11-02T09:00:00Z");
@@ -65,6 +69,8 @@ const TECHNICAL = new Set([
   "height", "id", "verb", "version", "$schema", "$when", "$data", "associatedInputs", "mode", "fallback", "action_id", "block_id",
   "callback_id", "private_metadata", "data", "url", "image_url", "msteams", "min", "max", "initial", "messageId", "actionId",
   "answer", "rag", "kind", "inputId", "imageSize", "fontType", "slack_file", "colorSet",
+  // A file offer's context (ids, sent back when it is answered) and a file's platform handles.
+  "offer", "uniqueId", "fileType", "contentUrl",
 ]);
 
 function readable(node: unknown, key = ""): string[] {
@@ -103,10 +109,17 @@ async function councilDay(locale: Locale): Promise<{ drawn: Drawn[]; store: Test
   const store = await freshStore("sqlite");
   const web = new WebChannel(() => NOW);
   const pending: Promise<unknown>[] = [];
+  // What Teams is sent: the cards themselves (how Teams shows them is the Teams adapter's, tested there).
+  const teamsCards: Card[] = [];
+  const teams: ChatChannel = {
+    platform: "teams",
+    send: async (_address, card) => ({ messageRef: String(teamsCards.push(card)) }),
+    update: async (_address, _ref, card) => void teamsCards.push(card),
+  };
   const deps: ConversationDeps = {
     store,
     log: pino({ level: "silent" }),
-    channels: { web },
+    channels: { web, teams },
     later: (task) => void pending.push(task()),
     tenancy: new Tenancy({ teamsTenants: ["tenant-ours"], anyTeamsTenant: false, slackTeams: [] }),
   };
@@ -219,6 +232,36 @@ async function councilDay(locale: Locale): Promise<{ drawn: Drawn[]; store: Test
   await mapRole(store.db, { role: "Cyfarwyddwr Cyllid", personName: "Gareth Huws", via: "cli", actorLabel: "prawf" });
   await event("welcome (Teams)", { type: "contact", user: teamsUser("29:gareth", "Gareth Huws"), address: { platform: "teams", address: "{}" } });
   await event("gone", { type: "gone", user: teamsUser("29:gareth", "Gareth Huws") });
+
+  // Teams: an export offered as a file consent card, allowed, declined, refused; asked in a channel.
+  const nia = teamsUser("29:nia", "Nia Teams");
+  const niaSays = (label: string, text: string, room?: boolean) =>
+    event(label, { type: "text", user: nia, address: { platform: "teams", address: "{}" }, ...(room ? { room: { platform: "teams", address: "{}" } } : {}), deliveryId: `t${n++}`, text });
+  const consent = (label: string, offer: unknown, accepted: boolean, user = nia, put = async () => undefined) =>
+    event(label, { type: "file_answer", user, deliveryId: `c${n++}`, accepted, context: offer, upload: accepted ? { name: "cynllun-actions-2020-12-21.xlsx", contentUrl: "https://onedrive.invalid/f", uniqueId: "1150D938", fileType: "xlsx", put } : null });
+  await event("welcome (Teams)", { type: "contact", user: nia, address: { platform: "teams", address: "{}" } });
+  await store.db.person.update({ where: { teamsUserId: "29:nia" }, data: { isAdmin: true } });
+  // The offer is the reply in the 1:1 chat; the Teams adapter records where it went, so it can be replaced once answered.
+  const offerOf = async (outcome: Awaited<ReturnType<typeof event>>) => {
+    if (outcome.reply?.type !== "file_offer") return null;
+    await replySent(deps, outcome.reply.messageId, { platform: "teams", address: "{}", messageRef: outcome.reply.messageId });
+    return outcome.reply.offer;
+  };
+  const allowed = await offerOf(await niaSays("export: file offer", `allforio ${plan.slug}`));
+  expect(allowed).not.toBeNull();
+  await consent("export: allowed", allowed, true);
+  await consent("export: already answered", allowed, true);
+  await consent("export: someone else's offer", allowed, true, teamsUser("29:gareth", "Gareth Huws"));
+  await consent("export: not an offer", { v: 1 }, true);
+  await consent("export: declined", await offerOf(await niaSays("export: file offer", `allforio ${plan.slug} docx`)), false);
+  await consent("export: could not upload", await offerOf(await niaSays("export: file offer", `allforio ${plan.slug}`)), true, nia, async () => {
+    throw new Error("the session has lapsed");
+  });
+  await niaSays("export: asked in a channel", `allforio ${plan.slug}`, true);
+  await store.db.person.create({ data: { name: "Dieithryn Arall", teamsUserId: "29:dieithryn-2", teamsTenantId: "tenant-ours", isAdmin: true, locale } });
+  await event("export: asked in a channel, no 1:1 chat", { type: "text", user: teamsUser("29:dieithryn-2", "Dieithryn Arall"), room: { platform: "teams", address: "{}" }, deliveryId: `t${n++}`, text: `allforio ${plan.slug}` });
+  await settle();
+  for (const card of teamsCards) drawn.push({ label: `sent on Teams (${card.type})`, card });
   await settle();
   const told = new Set(drawn.map((d) => d.card));
   for (const m of web.messages("Elin Gweinyddwr")) if (m.card && !told.has(m.card)) drawn.push({ label: "told to the admin", card: m.card });
@@ -235,11 +278,11 @@ describe.each(["cy", "en-GB"] as const)("every card, every renderer, in %s", (lo
 
   it("draws every kind of card", () => {
     const labels = new Set(day.drawn.map((d) => d.label.replace(/ \(card as pressed\)$/, "")));
-    for (const kind of ["welcome", "help", "language chosen", "prompt", "prompt (schedule)", "list", "which action (choose)", "digest", "escalation (accountable)", "escalation (admin)", "import preview", "import done", "answer: on track", "error: not a date", "tenant refused", "told to the admin", "not saved", "admin: subscribe"]) {
+    for (const kind of ["welcome", "help", "language chosen", "prompt", "prompt (schedule)", "list", "which action (choose)", "digest", "escalation (accountable)", "escalation (admin)", "import preview", "import done", "answer: on track", "error: not a date", "tenant refused", "told to the admin", "not saved", "admin: subscribe", "export: file offer", "export: declined", "export: someone else's offer", "export: asked in a channel", "sent on Teams (file_sent)"]) {
       expect(labels, kind).toContain(kind);
     }
     const types = new Set(day.drawn.map((d) => d.card.type));
-    expect([...types].sort()).toEqual(["choose", "digest", "notice", "prompt"]);
+    expect([...types].sort()).toEqual(["choose", "digest", "file_offer", "file_sent", "notice", "prompt"]);
   });
 
   if (locale === "cy") {

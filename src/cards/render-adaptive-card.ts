@@ -23,8 +23,11 @@ export function renderAdaptiveCard(card: Card): AdaptiveCardJson {
     case "choose":
       return templates.choose.expand({ $root: card }) as AdaptiveCardJson;
     case "notice":
-    // A file the platform could not attach is said in words; adapters that can send it do so.
+    // A file (or a file offered, or put in the person's storage) the platform could not attach is
+    // said in words; the adapters that can deliver it (Teams' file cards) do so themselves.
     case "file":
+    case "file_offer":
+    case "file_sent":
       return templates.notice.expand({ $root: { lines: noticeLines(card.text) } }) as AdaptiveCardJson;
     case "digest":
       return fitDigest(card);

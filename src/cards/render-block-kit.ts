@@ -40,8 +40,11 @@ export function renderBlockKit(card: Card): BlockKitMessage {
         ],
       };
     case "notice":
-    // A file's words; SlackChannel uploads the file itself into the conversation with them.
+    // A file's words; SlackChannel uploads the file itself into the conversation with them. A file
+    // offered or put in someone's storage (Teams' consent flow) never goes to Slack: words only.
     case "file":
+    case "file_offer":
+    case "file_sent":
       return { text: card.text, blocks: [{ type: "section", text: { type: "mrkdwn", text: clip(escape(card.text), SLACK_LIMITS.sectionText) } }] };
     case "digest":
       return digestBlocks(card);

@@ -7,6 +7,7 @@ import type { ChatAddress } from "../conversation/chat-user.js";
 import { dispatchPending, type Deliverer } from "../conversation/deliver.js";
 import { buildDigestCard } from "../digest/build-digest-card.js";
 import { exportPlan } from "../export/export-plan.js";
+import { offerExport } from "../conversation/offer-export.js";
 import { readDigestView } from "../digest/read-digest-view.js";
 import { renderDigestText } from "../digest/render-digest-text.js";
 import { DIGEST_CARD_TOP, runDigests } from "../schedule/run-digests.js";
@@ -142,8 +143,11 @@ async function run(deps: Deliverer, command: Command, ctx: CommandContext, t: TF
     case "plans.export": {
       const p = await plan(command.plan);
       await allow("viewer", p);
-      // A bot in a Teams 1:1 chat cannot attach a file (it needs a file consent card): said plainly.
-      if (ctx.via === "chat:teams") return done(t("chat_export.teams_unavailable", { slug: p.slug, format: command.format }));
+      // A bot in Teams may not attach a file, only offer one (a file consent card) in a 1:1 chat.
+      if (ctx.via === "chat:teams" && ctx.person) {
+        const offered = await offerExport(deps, { person: ctx.person, platform: "teams", plan: p, format: command.format, room: ctx.room ?? null, t, now: ctx.now });
+        return done(offered.text, offered.card ? { card: offered.card } : {});
+      }
       const file = await exportPlan(deps.store, { slug: p.slug, format: command.format, t, now: ctx.now });
       const text = t("chat_export.sent", { plan: p.title, what: t(`chat_export.what.${command.format}`), file: file.fileName });
       return done(text, { card: { type: "file", text, file: { name: file.fileName, mediaType: file.mediaType, base64: file.bytes.toString("base64") } }, data: { fileName: file.fileName, bytes: file.bytes.length } });

@@ -4,7 +4,7 @@ import { z } from "zod";
  * A card is plain data with its words already in the reader's language. Each platform has one
  * renderer that lays it out (Adaptive Card for Teams, Block Kit for Slack, HTML for the playground).
  */
-export type Card = PromptCard | ChooseCard | NoticeCard | DigestCard | FileCard;
+export type Card = PromptCard | ChooseCard | NoticeCard | DigestCard | FileCard | FileOfferCard | FileSentCard;
 
 export interface PromptCard {
   type: "prompt";
@@ -73,6 +73,31 @@ export interface FileCard {
   file: { name: string; mediaType: string; base64: string };
 }
 
+/**
+ * A file offered rather than sent, where the platform asks the person before a bot may put a file in
+ * their storage (Teams' file consent card, 1:1 chats only). `offer` is what comes back with their
+ * answer: enough to make the file again and to check who may have it, never the file itself.
+ */
+export interface FileOfferCard {
+  type: "file_offer";
+  /** The message the offer was recorded as, so the card can be replaced once it is answered. */
+  messageId: string;
+  /** What the file is, shown on the offer. */
+  text: string;
+  file: { name: string; sizeInBytes: number };
+  offer: ExportOffer;
+}
+
+/**
+ * A file put where the person agreed to take it (Teams: their OneDrive), shown by the platform as
+ * a file they can open. The fields are the platform's own handles on the file, passed through.
+ */
+export interface FileSentCard {
+  type: "file_sent";
+  text: string;
+  file: { name: string; contentUrl: string; uniqueId: string; fileType: string };
+}
+
 /** A weekly digest for a leadership channel: short, with the full lists one click away. */
 export interface DigestCard {
   type: "digest";
@@ -134,6 +159,20 @@ export type AnswerPayload = z.infer<typeof AnswerPayload>;
  */
 export const ClaimPayload = z.object({ v: z.literal(1), c: z.string().min(1).max(64), y: z.boolean() });
 export type ClaimPayload = z.infer<typeof ClaimPayload>;
+
+/**
+ * What a file offer carries back when the person answers it (Teams: the consent card's accept and
+ * decline context): m, the offer's message; the plan and format to make the file again; by, who
+ * asked. It is checked against the offer as recorded, so an altered one is refused.
+ */
+export const ExportOffer = z.object({
+  v: z.literal(1),
+  m: z.string().min(1).max(64),
+  plan: z.string().min(1).max(64),
+  format: z.enum(["xlsx", "docx", "csv"]),
+  by: z.string().min(1).max(64),
+});
+export type ExportOffer = z.infer<typeof ExportOffer>;
 
 /** Form inputs as they arrive from any platform; every field optional, checked per answer kind. */
 export const AnswerInputs = z

@@ -28,15 +28,18 @@ export const LEASE_MS = 2 * 60_000;
 const DEFAULT_WORKER = `${process.pid}-${randomUUID().slice(0, 8)}`;
 const DEFAULT_PACER = new Pacer();
 
-/** Where a person can be reached now: their preferred platform first, then any other they use. */
-export function addressOf(person: Person, channels: Deliverer["channels"]): { platform: Platform; address: string } | null {
+/**
+ * Where a person can be reached now: their preferred platform first, then any other they use; only
+ * on `only` when the message means nothing elsewhere (a Teams file offer).
+ */
+export function addressOf(person: Person, channels: Deliverer["channels"], only?: Platform): { platform: Platform; address: string } | null {
   const options: { platform: Platform; address: string | null }[] = [
     { platform: "teams", address: person.teamsConversation },
     { platform: "slack", address: person.slackUserId },
     // Playground personas only: a real person is never reached through the playground.
     { platform: "web", address: person.webUserId },
   ];
-  const usable = options.filter((o): o is { platform: Platform; address: string } => Boolean(o.address && channels[o.platform]));
+  const usable = options.filter((o): o is { platform: Platform; address: string } => Boolean(o.address && channels[o.platform] && (!only || o.platform === only)));
   return usable.find((o) => o.platform === person.preferredPlatform) ?? usable.find((o) => o.platform !== "web") ?? usable[0] ?? null;
 }
 
@@ -44,8 +47,11 @@ export interface Delivery {
   /** What, for whom, for which period: recording the same key twice fails, so it is sent once. */
   key: string;
   kind: "prompt" | "reply" | "notice" | "escalation" | "digest";
-  /** A person, reached on the platform they use; or an explicit platform address (a channel). */
-  to: { person: Person } | { platform: Platform; address: string; locale: string };
+  /**
+   * A person, reached on the platform they use (or only on `platform`); or an explicit platform
+   * address (a channel).
+   */
+  to: { person: Person; platform?: Platform } | { platform: Platform; address: string; locale: string };
   /** Builds the card once the message id (carried by its buttons) is known. */
   card: (messageId: string) => Card;
   actionIds?: string[];
@@ -66,8 +72,9 @@ export async function enqueue(deps: Deliverer, delivery: Delivery, now: Date): P
   const existing = await messageIdByKey(deps.store.db, delivery.key);
   if (existing) return { status: "duplicate", messageId: existing };
   let person = "person" in delivery.to ? delivery.to.person : null;
-  if (person && !addressOf(person, deps.channels)) person = await findByEmail(deps, person, now);
-  const target = person ? addressOf(person, deps.channels) : (delivery.to as { platform: Platform; address: string });
+  const only = "person" in delivery.to ? delivery.to.platform : undefined;
+  if (person && !addressOf(person, deps.channels, only)) person = await findByEmail(deps, person, now);
+  const target = person ? addressOf(person, deps.channels, only) : (delivery.to as { platform: Platform; address: string });
   if (!target) return { status: "unreachable", messageId: null };
   const id = randomUUID();
   const { recorded, id: messageId } = await recordMessage(deps.store.db, {

@@ -22,6 +22,7 @@ import { fileReceived, ImportPayload, importPressed, type ChatFile } from "./imp
 import { cardEntries, messageCard, redrawPressed } from "./message-card.js";
 import { recordAnswer, type AnswerInput, type AnswerResult } from "./record-answer.js";
 import { askDeciders, DecisionPayload, decisionPressed, heldNotice, reasonGiven } from "./decide-request.js";
+import { fileAnswered, type FileAnswer } from "./offer-export.js";
 
 /**
  * The person's email as the platform vouches for it (Teams: the roster's email or UPN), asked only
@@ -43,6 +44,8 @@ export type InboundEvent =
   | { type: "help"; user: ChatUser; address?: ChatAddress; vouchEmail?: VouchEmail }
   /** A file sent in a 1:1 chat (an admin importing a plan). */
   | { type: "file"; user: ChatUser; address?: ChatAddress; deliveryId: string; file: ChatFile; vouchEmail?: VouchEmail }
+  /** The person's answer to a file Chaser offered them (Teams' file consent card): accepted or declined. */
+  | ({ type: "file_answer"; user: ChatUser; address?: ChatAddress; deliveryId: string; vouchEmail?: VouchEmail } & FileAnswer)
   /** The person removed or blocked the bot: stop sending, tell the admins. */
   | { type: "gone"; user: ChatUser };
 
@@ -110,11 +113,11 @@ async function handleChecked(deps: ConversationDeps, event: InboundEvent, chatUs
   const person = await identify(deps, user.data, event, now);
   const outcome = await handleFor(deps, person, event, now);
   // Remembered once handled, so a redelivery is answered once (handleText), whichever process gets it.
-  if (event.type === "text" || event.type === "file") await recordDelivery(db, deliveryKey(event), now);
+  if (event.type === "text" || event.type === "file" || event.type === "file_answer") await recordDelivery(db, deliveryKey(event), now);
   return outcome;
 }
 
-function deliveryKey(event: Extract<InboundEvent, { type: "text" | "file" }>): string {
+function deliveryKey(event: Extract<InboundEvent, { type: "text" | "file" | "file_answer" }>): string {
   return `${event.user.platform}:${event.deliveryId}`;
 }
 
@@ -168,6 +171,10 @@ async function handleFor(deps: ConversationDeps, person: Person, event: Exclude<
       // A file the platform delivers again (Slack retries) gets one preview, not two.
       if (await deliverySeen(db, deliveryKey(event))) return none;
       return { ...none, reply: await fileReceived(deps, person, t, via, event.file, now) };
+    case "file_answer":
+      // Teams sending the same answer again gets no second file, nor a refusal of it.
+      if (await deliverySeen(db, deliveryKey(event))) return none;
+      return { ...none, reply: await fileAnswered(deps, person, t, event.user.platform, event, now) };
     case "answer": {
       const imported = ImportPayload.safeParse(event.payload);
       if (imported.success) return { ...none, reply: await importPressed(deps, person, t, via, imported.data, now) };

@@ -132,3 +132,12 @@ export async function keepCard(db: Db, messageId: string, card: string): Promise
 export async function markReplySent(db: Db, messageId: string, sent: { platform: string; address: string; messageRef: string }, now: Date): Promise<void> {
   await db.chatMessage.updateMany({ where: { id: messageId, kind: "reply" }, data: { ...sent, status: "sent", sentAt: now } });
 }
+
+/**
+ * Replaces a message's card only while it is still `from`: of two answers to one card (a double
+ * press, the same answer from two devices) only one changes it. True for the one that did.
+ */
+export async function swapCard(db: Db, messageId: string, from: string, to: string): Promise<boolean> {
+  const swapped = await db.chatMessage.updateMany({ where: { id: messageId, card: from }, data: { card: to } });
+  return swapped.count === 1;
+}

@@ -5,11 +5,16 @@
  * the real service when pushed: the documented per-thread and per-app rate limits answer 429 with
  * Retry-After, a blocked user answers 403 MessageWritesBlocked, and failures can be scripted.
  *
+ * It also plays the person's OneDrive for files: pre-authorised download addresses for files people
+ * upload in their chat with the bot, and upload sessions for files the bot offered with a file
+ * consent card and the person allowed (the PUTs OneDrive documents: Content-Range, Content-Length,
+ * 202 until the last byte, then 201 with the item).
+ *
  * Point the SDK at it through the activity's / conversation reference's `serviceUrl` (= `url`).
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { flatHeaders, listenOnLoopback, parseJsonOrUndefined, readBody, sendJson } from "./http-util.js";
+import { flatHeaders, listenOnLoopback, parseJsonOrUndefined, readBody, readBytes, sendJson } from "./http-util.js";
 import { retryAfterSeconds, SlidingWindows, type WindowLimit } from "./rate-window.js";
 
 /** A roster entry as Teams returns it (TeamsChannelAccount). */
@@ -115,7 +120,37 @@ export interface FakeConnector {
   uploadFile(name: string, bytes: Uint8Array): TeamsFileAttachment;
   /** Downloads of uploaded files served, and refused (no or a wrong tempauth). */
   readonly fileDownloads: { served: number; refused: number };
+  /**
+   * What Teams does when the person presses Allow on a file consent card: it makes room for the
+   * file in their OneDrive, opens an upload session for it (served here), and invokes the bot with
+   * this uploadInfo. `expired`: the session has lapsed by the time the bot uses it. `until`: the
+   * session answers no PUT before this settles (a slow OneDrive), to see what waits on the upload.
+   */
+  acceptFileConsent(name: string, options?: { expired?: boolean; until?: Promise<void> }): TeamsFileUploadInfo;
+  /** The upload sessions opened, in order, with the bytes put into each so far. */
+  uploads(): FakeUpload[];
   close(): Promise<void>;
+}
+
+/** The uploadInfo of a fileConsent/invoke when the person accepted. */
+export interface TeamsFileUploadInfo {
+  name: string;
+  uploadUrl: string;
+  contentUrl: string;
+  uniqueId: string;
+  fileType: string;
+}
+
+/** An upload session and what was put into it. */
+export interface FakeUpload {
+  name: string;
+  uniqueId: string;
+  /** The bytes received so far, in order. */
+  bytes: Buffer;
+  /** Set once the last byte arrived (the session answered 201). */
+  complete: boolean;
+  /** Each PUT: its headers as sent and the status answered. */
+  puts: { contentRange: string | undefined; contentLength: string | undefined; authorization: boolean; status: number }[];
 }
 
 /** A file attachment as Teams sends it to a bot whose manifest declares supportsFiles. */
@@ -139,6 +174,9 @@ const READ_LIMITS: WindowLimit[] = [
   { limit: 3_600, windowMs: 3_600_000 },
 ];
 const APP_LIMITS: WindowLimit[] = [{ limit: 50, windowMs: 1_000 }];
+/** OneDrive's upload session rules: at most 60 MiB a request; fragments before the last in 320 KiB units. */
+const MAX_FRAGMENT = 60 * 1024 * 1024;
+const FRAGMENT_UNIT = 320 * 1024;
 
 const DEFAULT_CODES: Record<number, string> = {
   403: "MessageWritesBlocked",
@@ -158,6 +196,9 @@ interface Conversation {
   memberIds: string[];
   isGroup: boolean;
 }
+
+/** An upload session as the fake keeps it: the file's size once the first PUT names it. */
+type UploadSession = FakeUpload & { total: number | null; expired: boolean; until: Promise<void> };
 
 interface Route {
   op: Exclude<ConnectorOperation, "any">;
@@ -182,6 +223,7 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
   let limitViolations = 0;
   const files = new Map<string, { bytes: Uint8Array; tempauth: string }>();
   const fileDownloads = { served: 0, refused: 0 };
+  const sessions = new Map<string, UploadSession>();
   let nextActivity = Date.now();
   let nextConversation = 0;
 
@@ -364,10 +406,49 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
     return windows.take(`${op === "read" ? "read" : "write"}|${threadKey}`, op === "read" ? READ_LIMITS : WRITE_LIMITS);
   };
 
+  /** A PUT into an upload session, answered as OneDrive answers it. */
+  const putInSession = (session: UploadSession | undefined, req: IncomingMessage, body: Buffer): { status: number; body: unknown } => {
+    if (!session || session.expired || session.complete) return errorBody(404, "itemNotFound", "The upload session was not found, or has expired.");
+    const headers = flatHeaders(req);
+    const put = { contentRange: headers["content-range"], contentLength: headers["content-length"], authorization: headers.authorization !== undefined, status: 0 };
+    session.puts.push(put);
+    const answer = (status: number, answered: unknown) => {
+      put.status = status;
+      return { status, body: answered };
+    };
+    // The address is pre-authorised: OneDrive may refuse a PUT that carries a bearer token.
+    if (put.authorization) return answer(401, { error: { code: "unauthenticated", message: "Do not send an Authorization header to an upload session." } });
+    const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(put.contentRange ?? "");
+    if (!range) return answer(400, { error: { code: "invalidRequest", message: "A Content-Range header (bytes start-end/total) is required." } });
+    const [start, end, total] = [Number(range[1]), Number(range[2]), Number(range[3])];
+    if (Number(put.contentLength) !== body.length || body.length !== end - start + 1) {
+      return answer(400, { error: { code: "invalidRequest", message: "Content-Length does not match the range or the bytes sent." } });
+    }
+    if (body.length > MAX_FRAGMENT) return answer(413, { error: { code: "requestTooLarge", message: "A fragment may be at most 60 MiB." } });
+    if (end >= total || (session.total !== null && session.total !== total)) return answer(400, { error: { code: "invalidRange", message: "The range does not fit the file's size." } });
+    if (start !== session.bytes.length) return answer(416, { error: { code: "invalidRange", message: `Expected bytes from ${session.bytes.length}.` } });
+    const last = end === total - 1;
+    if (!last && body.length % FRAGMENT_UNIT !== 0) return answer(400, { error: { code: "invalidRange", message: "Fragments before the last must be a multiple of 320 KiB." } });
+    session.total = total;
+    session.bytes = Buffer.concat([session.bytes, body]);
+    if (!last) return answer(202, { expirationDateTime: new Date(Date.now() + 3_600_000).toISOString(), nextExpectedRanges: [`${session.bytes.length}-`] });
+    session.complete = true;
+    return answer(201, { id: session.uniqueId, name: session.name, size: total, file: {}, webUrl: `${server.origin}/personal/drive/${encodeURIComponent(session.name)}` });
+  };
+
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const rawBody = await readBody(req);
     const url = new URL(req.url ?? "/", "http://fake");
     const method = (req.method ?? "GET").toUpperCase();
+    // An upload session of the person's OneDrive: bytes, not JSON, and no bearer token.
+    const upload = /^\/upload\/([A-Za-z0-9]+)$/.exec(url.pathname);
+    if (upload) {
+      const bytes = await readBytes(req);
+      await sessions.get(upload[1]!)?.until;
+      const answered = method === "PUT" ? putInSession(sessions.get(upload[1]!), req, bytes) : errorBody(405, "invalidRequest", "Upload sessions take PUT.");
+      sendJson(res, answered.status, answered.body);
+      return;
+    }
+    const rawBody = await readBody(req);
     const record: RecordedConnectorRequest = {
       method,
       path: url.pathname,
@@ -508,6 +589,19 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
       };
     },
     fileDownloads,
+    acceptFileConsent: (name, acceptOptions = {}) => {
+      const id = randomBytes(8).toString("hex");
+      const uniqueId = `${randomBytes(4).toString("hex")}-${randomBytes(2).toString("hex")}`.toUpperCase();
+      sessions.set(id, { name, uniqueId, bytes: Buffer.alloc(0), complete: false, puts: [], total: null, expired: acceptOptions.expired ?? false, until: acceptOptions.until ?? Promise.resolve() });
+      return {
+        name,
+        uploadUrl: `${server.origin}/upload/${id}`,
+        contentUrl: `${server.origin}/personal/drive/${encodeURIComponent(name)}`,
+        uniqueId,
+        fileType: name.split(".").pop() ?? "",
+      };
+    },
+    uploads: () => [...sessions.values()].map(({ total: _total, expired: _expired, until: _until, ...upload }) => upload),
     close: () => server.close(),
   };
 }

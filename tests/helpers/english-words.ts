@@ -48,7 +48,7 @@ export const SHARED = new Set([
   // (there is not), "go" (quite), "e" (in "e.e."), "to" (roof), "hen" (old), "dim", "man".
   "a", "i", "at", "all", "does", "go", "e", "hen", "man", "cell", "person",
   // Names of products and bodies, the same in both languages.
-  "chaser", "microsoft", "teams", "slack", "word", "excel", "opendocument", "cabinet", "zip", "loopback", "block", "kit",
+  "chaser", "microsoft", "teams", "slack", "word", "excel", "opendocument", "cabinet", "zip", "loopback", "block", "kit", "onedrive",
   // Loanwords Welsh computing uses as they are: "id" (a record's id), "log" (a server's log).
   "id", "log",
   // Welsh written in English strings (the language command is said in Welsh too).

@@ -1,3 +1,4 @@
+import type { FileConsentCardResponse } from "botbuilder";
 import { z } from "zod";
 
 const Account = z.object({
@@ -85,3 +86,22 @@ export function filesOf(activity: TeamsActivity): z.infer<typeof FileDownloadInf
     return file.success ? [file.data] : [];
   });
 }
+
+/** Where Teams made room for an offered file in the person's OneDrive, when they accepted it. */
+const FileUploadInfo = z.object({
+  name: z.string().min(1).max(255),
+  /** A pre-authorised OneDrive upload session: only http(s) is ever put to. */
+  uploadUrl: z.url({ protocol: /^https?$/ }),
+  contentUrl: z.url({ protocol: /^https?$/ }),
+  uniqueId: z.string().min(1).max(200),
+  fileType: z.string().max(20),
+});
+
+/**
+ * The person's answer to a file consent card, as Teams invokes it (`fileConsent/invoke`): accepted
+ * with where to upload, or declined. `context` is the card's own, handed to the core unchecked.
+ */
+export const FileConsentInvoke = z.discriminatedUnion("action", [
+  z.object({ type: z.literal("fileUpload"), action: z.literal("accept"), context: z.unknown(), uploadInfo: FileUploadInfo }),
+  z.object({ type: z.literal("fileUpload"), action: z.literal("decline"), context: z.unknown() }),
+]) satisfies z.ZodType<FileConsentCardResponse & { type: "fileUpload" }>;

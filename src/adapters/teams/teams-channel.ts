@@ -1,4 +1,4 @@
-import { CardFactory, MessageFactory, type Activity, type CloudAdapter, type ConversationParameters, type ConversationReference, type TurnContext } from "botbuilder";
+import { CardFactory, MessageFactory, type Activity, type CloudAdapter, type ConversationParameters, type ConversationReference, type FileConsentCard, type FileInfoCard, type TurnContext } from "botbuilder";
 import { z } from "zod";
 import { renderAdaptiveCard } from "../../cards/render-adaptive-card.js";
 import type { Card } from "../../conversation/card.js";
@@ -23,8 +23,25 @@ const UNREACHABLE: Record<number, string[]> = {
   404: ["ConversationNotFound"],
 };
 
-/** A card as the message activity Teams shows it in. */
+/** Teams' attachment asking the person to let the bot put a file in their OneDrive (1:1 chats only). */
+export const FILE_CONSENT = "application/vnd.microsoft.teams.card.file.consent";
+/** Teams' attachment showing a file in the person's OneDrive, to open or download. */
+export const FILE_INFO = "application/vnd.microsoft.teams.card.file.info";
+
+/**
+ * A card as the message activity Teams shows it in: an Adaptive Card, or for a file Chaser offers
+ * or has put in the person's OneDrive, Teams' own file consent or file card. The consent card's
+ * accept and decline context is the offer as the core made it, sent back with the answer.
+ */
 export function cardActivity(card: Card): Partial<Activity> {
+  if (card.type === "file_offer") {
+    const content: FileConsentCard = { description: card.text, sizeInBytes: card.file.sizeInBytes, acceptContext: card.offer, declineContext: card.offer };
+    return MessageFactory.attachment({ contentType: FILE_CONSENT, name: card.file.name, content });
+  }
+  if (card.type === "file_sent") {
+    const content: FileInfoCard = { uniqueId: card.file.uniqueId, fileType: card.file.fileType };
+    return MessageFactory.attachment({ contentType: FILE_INFO, name: card.file.name, contentUrl: card.file.contentUrl, content }, card.text);
+  }
   return MessageFactory.attachment(CardFactory.adaptiveCard(renderAdaptiveCard(card)));
 }
 

@@ -6,7 +6,8 @@ import type { ChatAddress, ChatUser } from "../../conversation/chat-user.js";
 import { replySent } from "../../conversation/deliver.js";
 import { handleEvent, type ConversationDeps, type InboundEvent } from "../../conversation/handle-event.js";
 import { pickLocale, translator } from "../../i18n.js";
-import { AdaptiveCardAction, filesOf, localeOf, mentionsOf, TeamsActivity } from "./teams-activity.js";
+import { putInUploadSession } from "./put-in-upload-session.js";
+import { AdaptiveCardAction, FileConsentInvoke, filesOf, localeOf, mentionsOf, TeamsActivity } from "./teams-activity.js";
 import { cardActivity } from "./teams-channel.js";
 
 /** The verb every Chaser button carries (cards/*.json). */
@@ -168,6 +169,7 @@ async function onMessage(context: TurnContext, activity: TeamsActivity, deps: Co
 }
 
 async function onInvoke(context: TurnContext, activity: TeamsActivity, deps: ConversationDeps, now: () => Date): Promise<void> {
+  if (activity.name === "fileConsent/invoke") return onFileConsent(context, activity, deps, now);
   if (activity.name !== "adaptiveCard/action") {
     // Not something Chaser offers (message extensions, task modules…); as botbuilder's ActivityHandler does.
     return invokeResponse(context, { status: 501 });
@@ -201,6 +203,50 @@ async function onInvoke(context: TurnContext, activity: TeamsActivity, deps: Con
 }
 
 /**
+ * The person allowed or declined a file Chaser offered (a file consent card). The core checks the
+ * answer and, when it was allowed, makes the file and has it put in the upload session Teams opened
+ * after this turn (deps.later), so Teams has its 200 at once; refusals and a decline's
+ * acknowledgement are replied here. The adapter decides nothing: it converts, and does the PUT.
+ */
+async function onFileConsent(context: TurnContext, activity: TeamsActivity, deps: ConversationDeps, now: () => Date): Promise<void> {
+  const parsed = FileConsentInvoke.safeParse(activity.value);
+  if (!parsed.success) {
+    // Not what Teams sends for a consent card: answered as a bad request, and said in words.
+    const text = translator(pickLocale(localeOf(activity)))("chat_export.offer_invalid");
+    await invokeError(context, 400, "BadRequest", text);
+    await reply(context, deps, { type: "notice", text });
+    return;
+  }
+  const answer = parsed.data;
+  const upload =
+    answer.action === "accept"
+      ? {
+          name: answer.uploadInfo.name,
+          contentUrl: answer.uploadInfo.contentUrl,
+          uniqueId: answer.uploadInfo.uniqueId,
+          fileType: answer.uploadInfo.fileType,
+          put: (bytes: Uint8Array) => putInUploadSession(answer.uploadInfo.uploadUrl, bytes),
+        }
+      : null;
+  const outcome = await handleEvent(
+    deps,
+    {
+      type: "file_answer",
+      user: userOf(activity),
+      address: addressOf(context, activity),
+      deliveryId: activity.id ?? `${activity.conversation.id}:${now().getTime()}`,
+      accepted: answer.action === "accept",
+      context: answer.context,
+      upload,
+      vouchEmail: vouchEmail(context, activity, deps),
+    },
+    now(),
+  );
+  await invokeResponse(context, { status: 200 });
+  await reply(context, deps, outcome.reply);
+}
+
+/**
  * Sends a card in this turn's conversation. A card the core recorded as a message (a list of the
  * person's actions) is then tied to what Teams made of it, in the address and messageRef
  * TeamsChannel uses, so the core can update it in place when one of its buttons is pressed.
@@ -208,14 +254,16 @@ async function onInvoke(context: TurnContext, activity: TeamsActivity, deps: Con
 async function reply(context: TurnContext, deps: ConversationDeps, card: Card | null): Promise<void> {
   if (!card) return;
   const sent = await context.sendActivity(cardActivity(card));
-  if (card.type !== "prompt" || !card.messageId) return;
-  if (!sent?.id) return deps.log.warn({ messageId: card.messageId }, "teams: the reply card was sent but Teams returned no id, so it cannot be updated in place");
+  // A list of actions, and a file offer (replaced once answered), are updated later.
+  const messageId = card.type === "prompt" || card.type === "file_offer" ? card.messageId : null;
+  if (!messageId) return;
+  if (!sent?.id) return deps.log.warn({ messageId }, "teams: the reply card was sent but Teams returned no id, so it cannot be updated in place");
   try {
     const address = JSON.stringify(TurnContext.getConversationReference(context.activity));
-    await replySent(deps, card.messageId, { platform: "teams", address, messageRef: sent.id });
+    await replySent(deps, messageId, { platform: "teams", address, messageRef: sent.id });
   } catch (error) {
     // The card has gone; only its later updates are lost, so the turn is not failed (Teams would resend it).
-    deps.log.warn({ err: error, messageId: card.messageId }, "teams: could not record where the reply card went");
+    deps.log.warn({ err: error, messageId }, "teams: could not record where the reply card went");
   }
 }
 
