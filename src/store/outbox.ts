@@ -132,3 +132,11 @@ export async function keepCard(db: Db, messageId: string, card: string): Promise
 export async function markReplySent(db: Db, messageId: string, sent: { platform: string; address: string; messageRef: string }, now: Date): Promise<void> {
   await db.chatMessage.updateMany({ where: { id: messageId, kind: "reply" }, data: { ...sent, status: "sent", sentAt: now } });
 }
+
+/**
+ * The messages recorded under keys starting with `prefix`: every copy of one card sent to several
+ * people (a request card each decider got), with the language each was drawn in.
+ */
+export async function messagesByKeyPrefix(db: Db, prefix: string): Promise<{ id: string; personId: string | null; locale: string }[]> {
+  return db.chatMessage.findMany({ where: { key: { startsWith: prefix } }, select: { id: true, personId: true, locale: true }, orderBy: { createdAt: "asc" } });
+}
