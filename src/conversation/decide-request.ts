@@ -114,9 +114,9 @@ export async function decisionPressed(deps: ConversationDeps, person: Person, t:
   const shown = inline ? payload.m : undefined;
   if (change.status !== "pending") {
     // Decided already (by someone else, or this card was not redrawn): the card as it now stands, and who decided.
-    const pressed = decisionCard(t, change, payload.m ?? null);
-    if (payload.m) deps.later(() => updateMessage(deps, payload.m!, pressed, { show: !inline }));
-    return { pressed, reply: { type: "notice", text: already(t, change) } };
+    // Only the request's own copies are redrawn: `m` comes from the button, and names no other message.
+    deps.later(() => redrawDecisionCards(deps, change.id, shown));
+    return { pressed: decisionCard(t, change, payload.m ?? null), reply: { type: "notice", text: already(t, change) } };
   }
   if (payload.y) {
     const decided = await decide(deps, person, t, via, change.id, { approve: true }, now, shown);

@@ -11,7 +11,7 @@ export interface HeldAnswer {
   newTarget?: string;
   /** The action fields that did change (a completion now awaits verification). */
   fields: Record<string, string | Date | null>;
-  /** A completion already waiting took this answer's note, link or file as more evidence. */
+  /** A completion already waiting took this answer's note, link or file as more evidence (its cards are redrawn, not sent again). */
   added?: true;
   /** The completion now has evidence (a link or a file); without any the owner is asked for some. */
   hasEvidence?: boolean;
@@ -64,7 +64,9 @@ export async function holdAnswer(
       await checkHistory(tx, waiting, actor, { reason: waiting.reason, evidence: waiting.evidence }, { status: "pending", ...given }, `completion evidence added${claim.note ? `: ${claim.note}` : ""}`, input.now);
     }
     const hasEvidence = Boolean(claim.evidence || input.evidenceFile || waiting.evidence) || (await tx.evidenceFile.count({ where: { checkedChangeId: waiting.id } })) > 0;
-    return { kind: "completion", requestId: waiting.id, fields: { ...fields, lastUpdateAt: input.now }, added: true, hasEvidence };
+    // Nothing new said ("done" again): the request stands as it was, and no one is told of more evidence.
+    const added = Object.keys(given).length > 0 || Boolean(input.evidenceFile);
+    return { kind: "completion", requestId: waiting.id, fields: { ...fields, lastUpdateAt: input.now }, ...(added ? { added: true as const } : {}), hasEvidence };
   }
   const { id, fields } = await createVerification(tx, action, claim, actor, input.now);
   if (input.evidenceFile) await writeEvidenceFile(tx, { planId: action.planId, actionId: action.id, checkedChangeId: id }, input.evidenceFile, actor, input.now);
