@@ -5,10 +5,12 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { decideCheckedChange, decidersFor, findCheckedChange, mayDecide } from "../src/store/checked-changes.js";
+import { attachEvidenceFile, completionsAwaitingEvidence } from "../src/store/evidence-files.js";
 import { holdAnswer } from "../src/store/hold-answer.js";
 import { importPlan } from "../src/store/import-plan.js";
 import { mapRole } from "../src/store/map-role.js";
 import type { Person } from "../src/store/people.js";
+import type { EvidenceFileInput } from "../src/store/evidence-files.js";
 import { parseSeed } from "./helpers/seeds.js";
 import { freshStore, PROVIDERS, type TestStore } from "./helpers/test-store.js";
 
@@ -24,7 +26,7 @@ describe.each(PROVIDERS)("checked changes in the store (%s)", (provider) => {
 
   const action = (key: string) => store.db.action.findFirstOrThrow({ where: { key } });
   const setPlan = (settings: object) => store.db.plan.update({ where: { id: planId }, data: { settings: JSON.stringify(settings) } });
-  const hold = async (key: string, answer: { kind: string; date?: string; reason?: string; note?: string; evidence?: string }, answerKey = `k:${key}:${answer.kind}`) => {
+  const hold = async (key: string, answer: { kind: string; date?: string; reason?: string; note?: string; evidence?: string; evidenceFile?: EvidenceFileInput }, answerKey = `k:${key}:${answer.kind}`) => {
     const a = await action(key);
     return store.db.$transaction((tx) => holdAnswer(tx, a, { key: answerKey, personId: owner.id, messageId: null, via: "chat:slack", actorLabel: owner.name, now: NOW, ...answer }));
   };
@@ -106,5 +108,35 @@ describe.each(PROVIDERS)("checked changes in the store (%s)", (provider) => {
     expect(await decideCheckedChange(store.db, next!.requestId, auditor, { approve: true }, "chat:slack", NOW)).toMatchObject({ outcome: "decided", change: { status: "accepted" } });
     expect(await action("2.7")).toMatchObject({ status: "complete", completedAt: NOW, evidence: "https://example.gov.uk/policy-final" });
     expect(await store.db.history.count({ where: { entity: "checked-change" } })).toBe(4);
+  });
+
+  it("a completion waits for its owner's evidence until a link or a file comes; 'complete' again adds to it, never a second request", async () => {
+    await setPlan({ verifyCompletion: true });
+    const file: EvidenceFileInput = { platform: "slack", platformFileId: "F1", name: "policy.pdf", fileType: "application/pdf", size: 2048, sha256: "a".repeat(64), link: "https://example.slack.com/files/U1/F1/policy.pdf" };
+    const held = await hold("2.7", { kind: "complete" });
+    expect(held).toMatchObject({ kind: "completion", hasEvidence: false });
+    expect(await completionsAwaitingEvidence(store.db, owner.id)).toEqual([{ changeId: held!.requestId, actionId: (await action("2.7")).id, actionRef: "2.7" }]);
+    // Only the person who asked may attach to it; the file and its History row are written together.
+    expect(await attachEvidenceFile(store.db, held!.requestId, file, { personId: stranger.id, label: stranger.name, via: "chat:slack" }, NOW)).toBe("not_pending");
+    expect(await store.db.evidenceFile.count()).toBe(0);
+    expect(await attachEvidenceFile(store.db, held!.requestId, file, { personId: owner.id, label: owner.name, via: "chat:slack" }, NOW)).toBe("attached");
+    expect(await completionsAwaitingEvidence(store.db, owner.id)).toEqual([]);
+    expect((await findCheckedChange(store.db, held!.requestId))!.files).toMatchObject([{ name: "policy.pdf", size: 2048, sha256: "a".repeat(64), link: file.link, platformFileId: "F1", personId: owner.id }]);
+    const logged = await store.db.history.findFirstOrThrow({ where: { entity: "evidence-file" } });
+    expect(logged).toMatchObject({ actorPersonId: owner.id, note: "evidence file: policy.pdf" });
+    expect(JSON.parse(logged.after!)).toMatchObject({ checkedChangeId: held!.requestId, sha256: "a".repeat(64), link: file.link });
+
+    // Said again with a link and another file: the same request takes them.
+    const again = await hold("2.7", { kind: "complete", evidence: "https://example.gov.uk/policy", evidenceFile: { ...file, name: "minutes.docx", platformFileId: "F2" } }, "k:again");
+    expect(again).toMatchObject({ requestId: held!.requestId, added: true, hasEvidence: true });
+    expect(await store.db.checkedChange.count()).toBe(1);
+    expect((await findCheckedChange(store.db, held!.requestId))!).toMatchObject({ evidence: "https://example.gov.uk/policy", files: [{ name: "policy.pdf" }, { name: "minutes.docx" }] });
+    expect(await action("2.7")).toMatchObject({ status: "awaiting_verification", evidence: "https://example.gov.uk/policy" });
+
+    // Decided: nothing more attaches, and the decision names who and when.
+    const decided = await decideCheckedChange(store.db, held!.requestId, planAdmin, { approve: true }, "chat:slack", NOW);
+    expect(decided).toMatchObject({ outcome: "decided", change: { decidedBy: "Mo Khan", decidedAt: NOW } });
+    expect(await attachEvidenceFile(store.db, held!.requestId, file, { personId: owner.id, label: owner.name, via: "chat:slack" }, NOW)).toBe("not_pending");
+    expect(await store.db.evidenceFile.count()).toBe(2);
   });
 });

@@ -89,6 +89,18 @@ describe.skipIf(!haveBrowser)("the playground in a real browser", () => {
     // 2.7's delay shows as slippage with its reason, and as a target extension.
     expect(await digest.textContent()).toContain("Target extensions (1)");
     expect(await digest.textContent()).toContain("significant slippage, 90 days (waiting for Cabinet)");
+
+    // A completion the plan verifies, and a file attached in the chat as its evidence.
+    await store.db.plan.update({ where: { id: a26.planId }, data: { settings: JSON.stringify({ verifyCompletion: true }) } });
+    await page.fill("#text", "2.6 done");
+    await page.click("#say button");
+    await page.waitForSelector("text=2.6 is now awaiting verification");
+    const dir = mkdtempSync(join(tmpdir(), "chaser-evidence-"));
+    writeFileSync(join(dir, "signed-off.pdf"), "%PDF-1.4 signed off");
+    await page.setInputFiles("#attach", join(dir, "signed-off.pdf"));
+    await page.click("#say button");
+    await page.waitForSelector("text=Attached signed-off.pdf (1 KB) as evidence for 2.6");
+    expect(await store.db.evidenceFile.findMany()).toMatchObject([{ actionId: a26.id, platform: "web", name: "signed-off.pdf", size: 19 }]);
     await page.screenshot({ path: resolve(__dirname, "../test-artifacts/playground-import.png"), fullPage: true });
   }, 180_000);
 

@@ -245,7 +245,7 @@ describe.each(PROVIDERS)("Chaser on Slack (%s)", (provider) => {
       await openDm(MO.id);
       await share(MO.id);
       expect(fake.fileDownloads).toEqual({ served: 0, refused: 0 });
-      expect(textOf(dm(MO.id).at(-1))).toContain("Only Chaser admins can import plans.");
+      expect(textOf(dm(MO.id).at(-1))).toContain("(Only Chaser admins import plans from a file.)");
     });
   });
 

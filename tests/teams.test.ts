@@ -685,7 +685,7 @@ describe.each(PROVIDERS)("Teams: importing a plan sent in the 1:1 chat (%s)", (p
     await install(rig, BOB);
     await upload(BOB);
     expect(rig.connector.fileDownloads).toEqual({ served: 1, refused: 0 });
-    expect(headline(lastCard(BOB))).toContain("Only Chaser admins can import plans.");
+    expect(headline(lastCard(BOB))).toContain("(Only Chaser admins import plans from a file.)");
   });
 
   it("says so when the file cannot be downloaded, and keeps nothing", async () => {

@@ -5,7 +5,7 @@ import { formForAnswer } from "../src/adapters/slack/form-for-answer.js";
 import { WebChannel } from "../src/adapters/web/web-channel.js";
 import { renderAdaptiveCard } from "../src/cards/render-adaptive-card.js";
 import { renderBlockKit, renderDigestModal, renderSlackModal } from "../src/cards/render-block-kit.js";
-import type { AnswerPayload, Card, PromptCard } from "../src/conversation/card.js";
+import type { AnswerPayload, Card, ChooseCard, PromptCard } from "../src/conversation/card.js";
 import type { ChatChannel } from "../src/conversation/chat-channel.js";
 import { replySent } from "../src/conversation/deliver.js";
 import { handleEvent, notSaved, type ConversationDeps, type InboundEvent } from "../src/conversation/handle-event.js";
@@ -226,6 +226,24 @@ async function councilDay(locale: Locale): Promise<{ drawn: Drawn[]; store: Test
   await event("import refused", { type: "file", user: web1("Elin Gweinyddwr"), address: { platform: "web", address: "Elin Gweinyddwr" }, deliveryId: `f${n++}`, file: file("gwag.csv", "") });
   await event("import: admins only", { type: "file", user: web1("Siân Swyddog"), address: { platform: "web", address: "Siân Swyddog" }, deliveryId: `f${n++}`, file: file("cynllun.tsv", PLAN) });
 
+  // Checked changes: a completion held for verification, a file sent as its evidence, the decision drawn in place.
+  await store.db.plan.update({ where: { id: plan.id }, data: { settings: JSON.stringify({ verifyCompletion: true }) } });
+  // Both plans have a 2.3: the one asked back is chosen by its button.
+  const which = await siân("2.3 wedi'i gwblhau", "checked: which plan's 2.3");
+  const ours = (await store.db.action.findFirstOrThrow({ where: { planId: plan.id, key: "2.3" } })).id;
+  const option = which.reply?.type === "choose" ? which.reply.options.find((o) => (o.answer as AnswerPayload).a === ours)!.answer : null;
+  await press("checked: completion held", "Siân Swyddog", option as AnswerPayload);
+  const evidence = { type: "file" as const, user: web1("Siân Swyddog"), address: { platform: "web" as const, address: "Siân Swyddog" }, file: file("tystiolaeth.pdf", "%PDF tystiolaeth") };
+  await event("checked: evidence attached", { ...evidence, deliveryId: `f${n++}` });
+  await event("checked: no evidence waiting", { ...evidence, deliveryId: `f${n++}` });
+  await settle();
+  const request = web.messages("Elin Gweinyddwr").filter((m) => m.card?.type === "choose").at(-1)!.card as ChooseCard;
+  expect(request.text).toContain("tystiolaeth.pdf");
+  drawn.push({ label: "checked: request card", card: request });
+  await event("checked: decided", { type: "answer", user: web1("Elin Gweinyddwr"), deliveryId: `p${n++}`, payload: request.options[0]!.answer, inputs: {}, inline: false });
+  await event("checked: already decided", { type: "answer", user: web1("Elin Gweinyddwr"), deliveryId: `p${n++}`, payload: request.options[0]!.answer, inputs: {}, inline: false });
+  expect(drawn.find((d) => d.label === "checked: decided (card as pressed)")?.card.type).toBe("notice");
+
   // Teams: another tenant refused; a newcomer who shares a name an admin gave; someone who leaves.
   const teamsUser = (userId: string, name: string, tenantId = "tenant-ours") => ({ platform: "teams" as const, userId, tenantId, name, locale: locale === "cy" ? "cy-GB" : "en-GB" });
   await event("tenant refused", { type: "text", user: teamsUser("29:dieithryn", "Dieithryn", "tenant-arall"), deliveryId: `t${n++}`, text: "helo" });
@@ -278,7 +296,7 @@ describe.each(["cy", "en-GB"] as const)("every card, every renderer, in %s", (lo
 
   it("draws every kind of card", () => {
     const labels = new Set(day.drawn.map((d) => d.label.replace(/ \(card as pressed\)$/, "")));
-    for (const kind of ["welcome", "help", "language chosen", "prompt", "prompt (schedule)", "list", "which action (choose)", "digest", "escalation (accountable)", "escalation (admin)", "import preview", "import done", "answer: on track", "error: not a date", "tenant refused", "told to the admin", "not saved", "admin: subscribe", "export: file offer", "export: declined", "export: someone else's offer", "export: asked in a channel", "sent on Teams (file_sent)"]) {
+    for (const kind of ["welcome", "help", "language chosen", "prompt", "prompt (schedule)", "list", "which action (choose)", "digest", "escalation (accountable)", "escalation (admin)", "import preview", "import done", "answer: on track", "error: not a date", "tenant refused", "told to the admin", "not saved", "admin: subscribe", "export: file offer", "export: declined", "export: someone else's offer", "export: asked in a channel", "sent on Teams (file_sent)", "checked: evidence attached", "checked: request card", "checked: decided"]) {
       expect(labels, kind).toContain(kind);
     }
     const types = new Set(day.drawn.map((d) => d.card.type));

@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { textBar } from "./text-bar.js";
-import type { Card, DigestCard, DigestSection, PromptCard } from "../conversation/card.js";
+import type { Card, CardLink, DigestCard, DigestSection, PromptCard } from "../conversation/card.js";
+import { LINKABLE } from "./render-block-kit.js";
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "cards");
 const load = (name: string) => new ACData.Template(JSON.parse(readFileSync(join(dir, `${name}.json`), "utf8")));
@@ -21,8 +22,9 @@ export function renderAdaptiveCard(card: Card): AdaptiveCardJson {
     case "prompt":
       return templates.prompt.expand({ $root: promptData(card) }) as AdaptiveCardJson;
     case "choose":
-      return templates.choose.expand({ $root: card }) as AdaptiveCardJson;
+      return withLinks(templates.choose.expand({ $root: card }) as AdaptiveCardJson, card.links, card.options.length === 0);
     case "notice":
+      return withLinks(templates.notice.expand({ $root: { lines: noticeLines(card.text) } }) as AdaptiveCardJson, card.links, false);
     // A file (or a file offered, or put in the person's storage) the platform could not attach is
     // said in words; the adapters that can deliver it (Teams' file cards) do so themselves.
     case "file":
@@ -32,6 +34,22 @@ export function renderAdaptiveCard(card: Card): AdaptiveCardJson {
     case "digest":
       return fitDigest(card);
   }
+}
+
+/**
+ * Links by name (evidence files) as Action.OpenUrl buttons under the text, before any answer
+ * buttons; a choice with none left (decided) loses its empty ActionSet.
+ */
+function withLinks(json: AdaptiveCardJson, links: CardLink[] | undefined, dropEmptyActions: boolean): AdaptiveCardJson {
+  let body = (json.body as Record<string, unknown>[] | undefined) ?? [];
+  if (dropEmptyActions) body = body.filter((e) => e.type !== "ActionSet" || ((e.actions as unknown[] | undefined)?.length ?? 0) > 0);
+  const usable = (links ?? []).filter((l) => LINKABLE.test(l.url)).slice(0, 10);
+  if (usable.length > 0) {
+    const set = { type: "ActionSet", actions: usable.map((l) => ({ type: "Action.OpenUrl", title: l.label, url: l.url })) };
+    const at = body.findIndex((e) => e.type === "ActionSet");
+    body = at < 0 ? [...body, set] : [...body.slice(0, at), set, ...body.slice(at)];
+  }
+  return { ...json, body };
 }
 
 /**

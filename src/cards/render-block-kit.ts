@@ -1,4 +1,4 @@
-import type { AnswerPayload, Card, ClaimPayload, CardButton, CardForm, CardItem, DigestCard, DigestSection, FormField } from "../conversation/card.js";
+import type { AnswerPayload, Card, CardLink, ClaimPayload, CardButton, CardForm, CardItem, DigestCard, DigestSection, FormField } from "../conversation/card.js";
 import { textBar } from "./text-bar.js";
 
 export type Block = Record<string, unknown>;
@@ -36,10 +36,13 @@ export function renderBlockKit(card: Card): BlockKitMessage {
         text: card.text,
         blocks: [
           { type: "section", text: { type: "mrkdwn", text: clip(escape(card.text), SLACK_LIMITS.sectionText) } },
-          { type: "actions", elements: card.options.slice(0, 25).map((o, i) => buttonElement(o.label, o.answer, `${ANSWER_ACTION}.choose.${i}`)) },
+          ...linkBlocks(card.links),
+          // A choice decided (or with nothing left to choose) shows no empty row of buttons.
+          ...(card.options.length > 0 ? [{ type: "actions", elements: card.options.slice(0, 25).map((o, i) => buttonElement(o.label, o.answer, `${ANSWER_ACTION}.choose.${i}`)) }] : []),
         ],
       };
     case "notice":
+      return { text: card.text, blocks: [{ type: "section", text: { type: "mrkdwn", text: clip(escape(card.text), SLACK_LIMITS.sectionText) } }, ...linkBlocks(card.links)] };
     // A file's words; SlackChannel uploads the file itself into the conversation with them. A file
     // offered or put in someone's storage (Teams' consent flow) never goes to Slack: words only.
     case "file":
@@ -49,6 +52,17 @@ export function renderBlockKit(card: Card): BlockKitMessage {
     case "digest":
       return digestBlocks(card);
   }
+}
+
+/** An address a link may open: the web's, nothing that could break out of Slack's <url|label>. */
+export const LINKABLE = /^https?:\/\/[^\s<>|"]+$/;
+
+/** Links by name (evidence files), as Slack writes them: <url|label>, in one context line. */
+function linkBlocks(links: CardLink[] | undefined): Block[] {
+  const usable = (links ?? []).filter((l) => LINKABLE.test(l.url)).slice(0, 10);
+  if (usable.length === 0) return [];
+  const text = usable.map((l) => `:paperclip: <${l.url}|${escape(l.label).replace(/\|/g, "/")}>`).join("   ");
+  return [{ type: "context", elements: [{ type: "mrkdwn", text: clip(text, SLACK_LIMITS.sectionText) }] }];
 }
 
 /** The digest's "Show all" button: opens the full lists in a modal (renderDigestModal). */

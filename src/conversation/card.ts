@@ -56,11 +56,20 @@ export interface ChooseCard {
   type: "choose";
   text: string;
   options: { label: string; answer: AnswerPayload | ClaimPayload }[];
+  links?: CardLink[];
 }
 
 export interface NoticeCard {
   type: "notice";
   text: string;
+  links?: CardLink[];
+}
+
+/** A link shown by its name (a file attached as evidence), opened in the browser. */
+export interface CardLink {
+  label: string;
+  /** https only: renderers draw nothing else. */
+  url: string;
 }
 
 /**

@@ -10,7 +10,7 @@ import { choosePersonLocale } from "../store/person-locale.js";
 import { parseLanguageCommand, type LanguageCommand } from "./language-command.js";
 import { buildPromptCard, MAX_CARD_ITEMS } from "./build-card.js";
 import { AnswerInputs, AnswerPayload, ClaimPayload, type AnswerKind, type Card } from "./card.js";
-import { ChatUser, type ChatAddress } from "./chat-user.js";
+import { ChatUser, type ChatAddress, type Platform } from "./chat-user.js";
 import { deliver, reportUnreachable, updateMessage, type Deliverer } from "./deliver.js";
 import { findPersonActions, type CardAction } from "../store/find-person-actions.js";
 import { actionsByRef, answerByKey, claimWelcome, forgetPlatform, latestCardShowing, peopleInRoles, planAdminsOrAdmins, recordReplyMessage } from "../store/conversation.js";
@@ -23,6 +23,8 @@ import { cardEntries, messageCard, redrawPressed } from "./message-card.js";
 import { recordAnswer, type AnswerInput, type AnswerResult } from "./record-answer.js";
 import { askDeciders, DecisionPayload, decisionPressed, heldNotice, reasonGiven } from "./decide-request.js";
 import { fileAnswered, type FileAnswer } from "./offer-export.js";
+import { evidenceForWaiting, readEvidence } from "./evidence-from-chat.js";
+import type { EvidenceFileInput } from "../store/evidence-files.js";
 
 /**
  * The person's email as the platform vouches for it (Teams: the roster's email or UPN), asked only
@@ -42,8 +44,11 @@ export type InboundEvent =
   | { type: "answer"; user: ChatUser; address?: ChatAddress; deliveryId: string; payload: unknown; inputs: unknown; inline: boolean; vouchEmail?: VouchEmail }
   | { type: "list"; user: ChatUser; address?: ChatAddress; vouchEmail?: VouchEmail }
   | { type: "help"; user: ChatUser; address?: ChatAddress; vouchEmail?: VouchEmail }
-  /** A file sent in a 1:1 chat (an admin importing a plan). */
-  | { type: "file"; user: ChatUser; address?: ChatAddress; deliveryId: string; file: ChatFile; vouchEmail?: VouchEmail }
+  /**
+   * A file sent in a 1:1 chat: evidence of a completion, or an admin's plan to import. `text`: the
+   * words sent with it ("R3 done"), when there were any.
+   */
+  | { type: "file"; user: ChatUser; address?: ChatAddress; deliveryId: string; file: ChatFile; text?: string; vouchEmail?: VouchEmail }
   /** The person's answer to a file Chaser offered them (Teams' file consent card): accepted or declined. */
   | ({ type: "file_answer"; user: ChatUser; address?: ChatAddress; deliveryId: string; vouchEmail?: VouchEmail } & FileAnswer)
   /** The person removed or blocked the bot: stop sending, tell the admins. */
@@ -168,9 +173,9 @@ async function handleFor(deps: ConversationDeps, person: Person, event: Exclude<
     case "text":
       return { ...none, reply: await handleText(deps, person, t, via, event, now) };
     case "file":
-      // A file the platform delivers again (Slack retries) gets one preview, not two.
+      // A file the platform delivers again (Slack retries) gets one answer, not two.
       if (await deliverySeen(db, deliveryKey(event))) return none;
-      return { ...none, reply: await fileReceived(deps, person, t, via, event.file, now) };
+      return { ...none, reply: await fileSent(deps, person, t, via, event, now) };
     case "file_answer":
       // Teams sending the same answer again gets no second file, nor a refusal of it.
       if (await deliverySeen(db, deliveryKey(event))) return none;
@@ -201,7 +206,7 @@ async function handleAnswer(
   if (claim.success) return { pressed: null, reply: { type: "notice", text: await answerClaim(deps, person, t, via, claim.data, now) } };
   // Checked changes: an Approve, Reject, Accept or Send back on a request card.
   const decision = DecisionPayload.safeParse(event.payload);
-  if (decision.success) return decisionPressed(deps, person, t, via, decision.data, now);
+  if (decision.success) return decisionPressed(deps, person, t, via, decision.data, event.inline, now);
   const payload = AnswerPayload.safeParse(event.payload);
   const inputs = AnswerInputs.safeParse(event.inputs ?? {});
   if (!payload.success || !inputs.success) return { pressed: null, reply: { type: "notice", text: t("answer.bad_button") } };
@@ -241,6 +246,21 @@ async function handleAnswer(
   // A press that recorded something speaks through the updated card; anything else needs words.
   // A held answer (checked changes) is not what the card shows: the owner is told it waits.
   return { pressed, reply: result.outcome === "recorded" && pressed && !result.held ? null : reply };
+}
+
+/**
+ * A file sent in chat. With words saying an action is complete ("R3 done"), it is that answer's
+ * evidence; without, the evidence of the completion waiting for some; otherwise, from an admin, a
+ * plan to import (the preview path).
+ */
+async function fileSent(deps: ConversationDeps, person: Person, t: TFunction, via: Via, event: Extract<InboundEvent, { type: "file" }>, now: Date): Promise<Card> {
+  const text = event.text?.trim().slice(0, MAX_TEXT_REPLY) ?? "";
+  const parsed = text ? parseReply(text, { today: londonDate(now) }) : null;
+  if (parsed?.intent?.kind === "complete") {
+    const key = `file:${event.user.platform}:${event.deliveryId}`;
+    return (await answerInWords(deps, person, t, via, parsed, text, key, now, false, event.file)) ?? { type: "notice", text: t("chat.not_understood") };
+  }
+  return (await evidenceForWaiting(deps, person, t, via, event.user.platform, event.file, now)) ?? fileReceived(deps, person, t, via, event.file, now);
 }
 
 function nonEmpty(text: string | undefined): string | undefined {
@@ -312,8 +332,12 @@ async function languageChosen(deps: ConversationDeps, person: Person, command: L
   return { type: "notice", text: translator(pickLocale(chosen.locale))("language.chosen") };
 }
 
-/** Free text read as an answer: recorded when it is clear, asked back (with buttons) when not. */
-async function answerInWords(deps: ConversationDeps, person: Person, t: TFunction, via: Via, parsed: ParsedReply, text: string, key: string, now: Date, inRoom: boolean): Promise<Card | null> {
+/**
+ * Free text read as an answer: recorded when it is clear, asked back (with buttons) when not. With
+ * a file (sent with "R3 done"), the file is the completion's evidence; a button cannot carry a file,
+ * so what is unclear is asked back in words, and the file is read only once the action is known.
+ */
+async function answerInWords(deps: ConversationDeps, person: Person, t: TFunction, via: Via, parsed: ParsedReply, text: string, key: string, now: Date, inRoom: boolean, file?: ChatFile): Promise<Card | null> {
   // A list asked back in a group chat or channel is not shown there (the caller points to the 1:1), so none is recorded.
   const askBack = async (candidates: CardAction[], question: string): Promise<Card> =>
     inRoom ? { type: "choose", text: question, options: [] } : withQuestion(await listFor(deps, person, t, candidates, now), question);
@@ -342,6 +366,10 @@ async function answerInWords(deps: ConversationDeps, person: Person, t: TFunctio
 
   const answer = answerFromIntent(intent);
   const needsMore = missingDetail(answer);
+  if (file && (candidates.length > 1 || !parsed.confident)) {
+    const example = candidates[0]!.ref ?? candidates[0]!.key;
+    return { type: "notice", text: t("evidence.which_action", { file: file.name, refs: candidates.slice(0, 10).map((a) => a.ref ?? a.key).join(", "), ref: example }) };
+  }
   if (candidates.length > 1 || !parsed.confident || needsMore) {
     // Ask rather than guess: one button per action that could be meant, carrying what was said.
     const question = needsMore ? t(`chat.needs.${needsMore}`) : !parsed.confident ? t("chat.confirm") : t("chat.which_action");
@@ -357,10 +385,18 @@ async function answerInWords(deps: ConversationDeps, person: Person, t: TFunctio
   }
 
   const action = candidates[0]!;
+  let evidenceFile: EvidenceFileInput | null = null;
+  if (file) {
+    // Someone else's, closed or unknown actions were answered above, before anything was downloaded.
+    const read = await readEvidence(t, via.slice("chat:".length) as Platform, file, action.ref ?? action.key);
+    if ("refusal" in read) return read.refusal;
+    evidenceFile = read.file;
+  }
   const result = await recordAnswer(deps.store, {
     personId: person.id,
     actionId: action.id,
     ...answer,
+    evidenceFile,
     key,
     messageId: null,
     via,
@@ -371,7 +407,7 @@ async function answerInWords(deps: ConversationDeps, person: Person, t: TFunctio
   if (result.outcome === "recorded" && result.held) deps.later(() => askDeciders(deps, result.held!, now));
   if (result.outcome === "forbidden") return { type: "notice", text: await ownedBy(deps, t, result.action) };
   if (result.outcome === "stale") return alreadyClosed(t, result.action);
-  return resultNotice(t, result, action.id, answer.kind);
+  return resultNotice(t, result, action.id, answer.kind, evidenceFile);
 }
 
 /** Actions whose ref, key or recommendation's ref is the one named ("R6" finds "R 6."). */
@@ -474,10 +510,11 @@ async function ownedBy(deps: ConversationDeps, t: TFunction, action: CardAction,
   return t(saying, { ref: action.ref ?? action.key, owners: owners.join("; ") || t("card.none") });
 }
 
-function resultNotice(t: TFunction, result: AnswerResult, actionId: string, kind: AnswerKind): Card {
+function resultNotice(t: TFunction, result: AnswerResult, actionId: string, kind: AnswerKind, file?: EvidenceFileInput | null): Card {
   switch (result.outcome) {
     case "recorded":
-      if (result.held) return heldNotice(t, result.held, result.action);
+      if (result.held) return heldNotice(t, result.held, result.action, file ?? undefined);
+      if (file) return { type: "notice", text: t("answer.recorded.complete_with_file", { ref: result.action.ref ?? result.action.key, file: file.name }) };
       return { type: "notice", text: t(`answer.recorded.${kind}`, { ref: result.action.ref ?? result.action.key, title: clip(result.action.title, 80) }) };
     case "duplicate":
       return { type: "notice", text: t("answer.duplicate", { ref: result.action.ref ?? result.action.key }) };

@@ -14,11 +14,27 @@ import { MAX_FILE_BYTES } from "../import/read-table.js";
 import type { AnswerPayload, Card } from "./card.js";
 import type { Deliverer } from "./deliver.js";
 
-/** A file a person sent Chaser in a 1:1 chat, as the adapter found it; `download` fetches its bytes. */
+/**
+ * A file a person sent Chaser in a 1:1 chat, as the adapter found it: a plan to import, or evidence
+ * of a completion. `download` fetches its bytes, refusing (FileTooLargeError) more than maxBytes.
+ */
 export interface ChatFile {
   name: string;
   size?: number;
-  download: () => Promise<Uint8Array>;
+  /** The platform's own id for the file (Teams' uniqueId, Slack's file id). */
+  id?: string;
+  /** Where the file lives for good (Slack's permalink, Teams' contentUrl), for people to open later. */
+  link?: string;
+  /** What kind of file the platform says it is (Slack's mimetype, Teams' fileType). */
+  type?: string;
+  download: (maxBytes: number) => Promise<Uint8Array>;
+}
+
+/** A file's bytes ran past the limit its reader set: said to be too large, never half read. */
+export class FileTooLargeError extends Error {
+  constructor(readonly size: number) {
+    super(`file larger than allowed (${size} bytes or more)`);
+  }
 }
 
 /** What the preview card's buttons carry back: Import, Cancel, a column to correct, the role chosen for it. */
@@ -115,8 +131,9 @@ export async function fileReceived(deps: Deliverer, person: Person, t: TFunction
   if (file.size !== undefined && file.size > MAX_FILE_BYTES) return refusal(t, file.name, new ChaserError("import.file_too_large", { file: file.name, limitMb: MAX_FILE_BYTES / 1024 / 1024 }));
   let bytes: Uint8Array;
   try {
-    bytes = await file.download();
-  } catch {
+    bytes = await file.download(MAX_FILE_BYTES);
+  } catch (error) {
+    if (error instanceof FileTooLargeError) return refusal(t, file.name, new ChaserError("import.file_too_large", { file: file.name, limitMb: MAX_FILE_BYTES / 1024 / 1024 }));
     return { type: "notice", text: t("reading.card.download_failed", { file: file.name }) };
   }
   const id = randomUUID();

@@ -3,6 +3,7 @@ import type { Via } from "../domain/vocabulary.js";
 import type { Store } from "../store/open-store.js";
 import { recordAnswer as storeAnswer, type PressedMessage, type Redraw } from "../store/record-answer.js";
 import type { CardAction } from "../store/card-action.js";
+import type { EvidenceFileInput } from "../store/evidence-files.js";
 import type { HeldAnswer } from "../store/hold-answer.js";
 import type { AnswerKind } from "./card.js";
 
@@ -14,6 +15,8 @@ export interface AnswerInput {
   reason?: string | null;
   note?: string | null;
   evidence?: string | null;
+  /** A file sent in chat as the evidence of a "complete". */
+  evidenceFile?: EvidenceFileInput | null;
   /** The platform's delivery id, or the button's token: the same key records nothing new. */
   key: string;
   /** The Chaser message whose card was answered, if any. */

@@ -22,3 +22,8 @@ export function ukDate(isoDate: string): string {
   const [y, m, d] = isoDate.split("-");
   return `${d}/${m}/${y}`;
 }
+
+/** A moment as UK people write it, on the London clock: 20/12/2020 09:30. */
+export function ukDateTime(when: Date): string {
+  return DateTime.fromJSDate(when, { zone: ZONE }).toFormat("dd/LL/yyyy HH:mm");
+}

@@ -1,4 +1,5 @@
 import type { TFunction } from "i18next";
+import { fileSize } from "../domain/file-size.js";
 import { londonDate, ukDate } from "../domain/london-date.js";
 import type { ExportAction, PlanExport } from "../store/read-plan-export.js";
 import { neutraliseCell } from "./neutralise-cell.js";
@@ -35,9 +36,20 @@ export function extensionWords(a: ExportAction, t: TFunction): string {
     .join("\n");
 }
 
+/**
+ * The completion as an auditor checks it: when, the evidence (the link given, then each file by
+ * name, size, SHA-256 and lasting link), and who verified it; or that it awaits verification.
+ */
 export function verificationWords(a: ExportAction, t: TFunction): string {
+  const files = a.evidenceFiles.map((f) => t(f.link ? "export.evidence_file_link" : "export.evidence_file", { name: f.name, size: fileSize(f.size), sha256: f.sha256, link: f.link }));
+  if (a.verification?.status === "pending") {
+    const waiting = a.evidence ? t("export.awaiting_with_evidence", { on: when(a.verification.since), evidence: a.evidence }) : t("export.awaiting_verification", { on: when(a.verification.since) });
+    return [waiting, ...files].join("\n");
+  }
   if (!a.completedAt) return "";
-  return a.evidence ? t("export.completed_with_evidence", { on: when(a.completedAt), evidence: a.evidence }) : t("export.completed_on", { on: when(a.completedAt) });
+  const completed = a.evidence ? t("export.completed_with_evidence", { on: when(a.completedAt), evidence: a.evidence }) : t("export.completed_on", { on: when(a.completedAt) });
+  const verified = a.verification?.status === "accepted" && a.verification.by ? t("export.verified", { by: a.verification.by, on: when(a.verification.at) }) : null;
+  return [completed, ...files, verified].filter(Boolean).join("\n");
 }
 
 /** The plan as rows of text, neutralised for spreadsheets: what the XLSX and any table export hold. */

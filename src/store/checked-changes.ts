@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ukDate } from "../domain/london-date.js";
+import { evidenceFilesOf, type EvidenceFile } from "./evidence-files.js";
 import type { Db, Tx } from "./open-store.js";
 import type { Person } from "./people.js";
 
@@ -39,8 +40,13 @@ export interface CheckedChange {
   newTarget: string | null;
   reason: string | null;
   evidence: string | null;
+  /** Files attached in chat as evidence of a completion. */
+  files: EvidenceFile[];
   createdAt: Date;
   decidedById: string | null;
+  /** Who decided, by name as Chaser knows them, and when. */
+  decidedBy: string | null;
+  decidedAt: Date | null;
   decisionReason: string | null;
 }
 
@@ -75,6 +81,7 @@ export async function findCheckedChange(db: Db | Tx, id: string): Promise<Checke
   const action = await db.action.findUnique({ where: { id: row.actionId }, include: { plan: { select: { title: true } } } });
   const requestedBy = await db.person.findUnique({ where: { id: row.requestedById } });
   if (!action || !requestedBy) return null;
+  const decidedBy = row.decidedById ? await db.person.findUnique({ where: { id: row.decidedById }, select: { name: true } }) : null;
   return {
     id: row.id,
     kind: row.kind as CheckedKind,
@@ -89,8 +96,11 @@ export async function findCheckedChange(db: Db | Tx, id: string): Promise<Checke
     newTarget: row.newTarget,
     reason: row.reason,
     evidence: row.evidence,
+    files: row.kind === "completion" ? await evidenceFilesOf(db, { checkedChangeIds: [row.id] }) : [],
     createdAt: row.createdAt,
     decidedById: row.decidedById,
+    decidedBy: decidedBy?.name ?? null,
+    decidedAt: row.decidedAt,
     decisionReason: row.decisionReason,
   };
 }
@@ -162,13 +172,13 @@ export async function decideCheckedChange(db: Db, id: string, decider: Person, d
       where: { id, status: "pending" },
       data: { status, decidedAt: now, decidedById: decider.id, decisionReason: reason, reasonAskedById: null },
     });
-    if (claimed.count === 0) return { outcome: "already", change } as const;
+    if (claimed.count === 0) return { outcome: "already", change: (await findCheckedChange(tx, id)) ?? change } as const;
     const action = await tx.action.findUniqueOrThrow({ where: { id: change.actionId } });
     const fields = actionChange(change, status, now);
     if (fields) await tx.action.update({ where: { id: action.id }, data: { ...fields, lastUpdateAt: now } });
     const before = { status: "pending", ...(fields ? Object.fromEntries(Object.keys(fields).map((k) => [k, (action as Record<string, unknown>)[k] ?? null])) : {}) };
     await checkHistory(tx, change, { personId: decider.id, label: decider.name, via }, before, { status, ...(fields ?? {}) }, `${change.kind} ${status}${reason ? `: ${reason}` : ""}`, now);
-    return { outcome: "decided", change: { ...change, status, decidedById: decider.id, decisionReason: reason } } as const;
+    return { outcome: "decided", change: { ...change, status, decidedById: decider.id, decidedBy: decider.name, decidedAt: now, decisionReason: reason } } as const;
   });
 }
 

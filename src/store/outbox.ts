@@ -141,3 +141,11 @@ export async function swapCard(db: Db, messageId: string, from: string, to: stri
   const swapped = await db.chatMessage.updateMany({ where: { id: messageId, card: from }, data: { card: to } });
   return swapped.count === 1;
 }
+
+/**
+ * The messages recorded under keys starting with `prefix`: every copy of one card sent to several
+ * people (a request card each decider got), with the language each was drawn in.
+ */
+export async function messagesByKeyPrefix(db: Db, prefix: string): Promise<{ id: string; personId: string | null; locale: string }[]> {
+  return db.chatMessage.findMany({ where: { key: { startsWith: prefix } }, select: { id: true, personId: true, locale: true }, orderBy: { createdAt: "asc" } });
+}

@@ -25,6 +25,21 @@ export interface ExportAction {
   completedAt: Date | null;
   evidence: string | null;
   extensions: ExportExtension[];
+  /** The completion's check, on a plan that verifies them: waiting, or accepted by whom and when. */
+  verification: { status: "pending" | "accepted"; since: Date; by: string | null; at: Date | null } | null;
+  /** Files attached in chat as evidence of the completion that stands (not of one sent back). */
+  evidenceFiles: ExportEvidenceFile[];
+}
+
+/** A file attached in chat as evidence, as an auditor finds it again: name, size, SHA-256, lasting link. */
+export interface ExportEvidenceFile {
+  name: string;
+  size: number;
+  sha256: string;
+  link: string | null;
+  platform: string;
+  platformFileId: string | null;
+  at: Date;
 }
 
 export interface ExportRecommendation {
@@ -59,7 +74,7 @@ const targetText = (text: string | null, to: string | null, ongoing: boolean): s
 export async function readPlanExport(store: Store, slug: string): Promise<PlanExport | null> {
   const plan = await store.db.plan.findUnique({ where: { slug } });
   if (!plan) return null;
-  const [recommendations, moves] = await Promise.all([
+  const [recommendations, moves, completions, files] = await Promise.all([
     store.db.recommendation.findMany({
       where: { planId: plan.id },
       orderBy: { position: "asc" },
@@ -74,7 +89,27 @@ export async function readPlanExport(store: Store, slug: string): Promise<PlanEx
       orderBy: { at: "asc" },
       select: { actionId: true, at: true, before: true, after: true, note: true, actorLabel: true },
     }),
+    store.db.checkedChange.findMany({ where: { planId: plan.id, kind: "completion" }, orderBy: { createdAt: "asc" } }),
+    store.db.evidenceFile.findMany({ where: { planId: plan.id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
   ]);
+  // The completion that stands per action is its latest check; files of one sent back are left to the history.
+  const latest = new Map(completions.map((c) => [c.actionId, c]));
+  const returned = new Set(completions.filter((c) => c.status === "returned").map((c) => c.id));
+  const deciders = new Map(
+    (await store.db.person.findMany({ where: { id: { in: [...new Set(completions.flatMap((c) => (c.decidedById ? [c.decidedById] : [])))] } }, select: { id: true, name: true } })).map((p) => [p.id, p.name]),
+  );
+  const filesOf = new Map<string, ExportEvidenceFile[]>();
+  for (const f of files) {
+    if (f.checkedChangeId && returned.has(f.checkedChangeId)) continue;
+    const list = filesOf.get(f.actionId) ?? [];
+    list.push({ name: f.name, size: f.size, sha256: f.sha256, link: f.link, platform: f.platform, platformFileId: f.platformFileId, at: f.createdAt });
+    filesOf.set(f.actionId, list);
+  }
+  const verificationOf = (actionId: string): ExportAction["verification"] => {
+    const c = latest.get(actionId);
+    if (!c || (c.status !== "pending" && c.status !== "accepted")) return null;
+    return { status: c.status, since: c.createdAt, by: c.decidedById ? (deciders.get(c.decidedById) ?? null) : null, at: c.decidedAt };
+  };
   const extensions = new Map<string, ExportExtension[]>();
   for (const m of moves) {
     if (!m.actionId) continue;
@@ -111,6 +146,8 @@ export async function readPlanExport(store: Store, slug: string): Promise<PlanEx
         completedAt: a.completedAt,
         evidence: a.evidence,
         extensions: extensions.get(a.id) ?? [],
+        verification: verificationOf(a.id),
+        evidenceFiles: filesOf.get(a.id) ?? [],
       })),
     })),
   };

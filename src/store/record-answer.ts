@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { answerChange, type AnswerFields } from "../domain/answer-change.js";
+import { writeEvidenceFile, type EvidenceFileInput } from "./evidence-files.js";
 import { holdAnswer, type HeldAnswer } from "./hold-answer.js";
 import { CLOSED_STATUSES, type Status, type Via } from "../domain/vocabulary.js";
 import type { CardAction } from "./card-action.js";
@@ -17,6 +18,8 @@ export interface AnswerToRecord extends AnswerFields {
   now: Date;
   /** `now` as a London date, for cover that ends today and for snoozes. */
   today: string;
+  /** A file sent in chat with a "complete": kept as its evidence, in the answer's transaction. */
+  evidenceFile?: EvidenceFileInput | null;
 }
 
 /** The message whose card was pressed, as stored when the answer was written. */
@@ -190,7 +193,7 @@ async function recordOne(tx: Tx, provider: Store["provider"], input: AnswerToRec
   // ── end checked changes
 
   const answerId = randomUUID();
-  const payload = JSON.stringify({ date: input.date ?? undefined, reason: input.reason ?? undefined, note: input.note ?? undefined, evidence: input.evidence ?? undefined });
+  const payload = JSON.stringify({ date: input.date ?? undefined, reason: input.reason ?? undefined, note: input.note ?? undefined, evidence: input.evidence ?? undefined, file: input.evidenceFile?.name });
   const inserted = await tx.$queryRawUnsafe<{ id: string }[]>(
     sql(provider, `INSERT INTO "Answer" ("id","key","actionId","personId","messageId","kind","via","payload","createdAt") VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT ("key") DO NOTHING RETURNING "id"`),
     answerId,
@@ -240,6 +243,9 @@ async function recordOne(tx: Tx, provider: Store["provider"], input: AnswerToRec
     JSON.stringify(change),
     `${input.kind}${input.reason ? `: ${input.reason}` : input.note ? `: ${input.note}` : ""}`,
   );
+  if (input.evidenceFile && input.kind === "complete") {
+    await writeEvidenceFile(tx, { planId: action.planId, actionId: action.id, checkedChangeId: null }, input.evidenceFile, { personId: input.personId, label: input.actorLabel, via: input.via }, input.now);
+  }
   // The owners, plan and recommendation did not change: the action as written, without reading it again.
   const after = { ...action, ...change, lastUpdateAt: input.now } as CardAction;
   let card: string | null = null;

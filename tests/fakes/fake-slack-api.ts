@@ -166,7 +166,7 @@ export interface FakeSlack {
    * A file shared in Slack, as a message event's `files[]` entry. Like files.slack.com, its
    * url_private_download answers only a request carrying an accepted bot token (else 404 HTML).
    */
-  shareFile(name: string, bytes: Uint8Array): { id: string; name: string; size: number; url_private: string; url_private_download: string };
+  shareFile(name: string, bytes: Uint8Array): { id: string; name: string; size: number; mimetype: string; url_private: string; url_private_download: string; permalink: string };
   /** How many downloads of shared files were served, and refused for want of a token. */
   readonly fileDownloads: { served: number; refused: number };
   close(): Promise<void>;
@@ -694,7 +694,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const id = `F${String(++idCounter).padStart(8, "0")}`;
       sharedFiles.set(id, bytes);
       const url = `${server.origin}/files-pri/${teamId}-${id}/download/${encodeURIComponent(name)}`;
-      return { id, name, size: bytes.length, url_private: url, url_private_download: url };
+      // The permalink is the file's page in the workspace (https://TEAM.slack.com/files/USER/ID/NAME), for people, not for downloading.
+      return { id, name, size: bytes.length, mimetype: name.endsWith(".pdf") ? "application/pdf" : "application/octet-stream", url_private: url, url_private_download: url, permalink: `${server.origin}/files/${teamId}/${id}/${encodeURIComponent(name)}` };
     },
     fileDownloads,
     close: () => server.close(),

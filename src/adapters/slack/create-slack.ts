@@ -4,6 +4,8 @@ import { findSentCard } from "../../store/find-sent-card.js";
 import { AnswerPayload, type Card } from "../../conversation/card.js";
 import type { ChatAddress, ChatUser } from "../../conversation/chat-user.js";
 import { replySent } from "../../conversation/deliver.js";
+import type { ChatFile } from "../../conversation/import-from-chat.js";
+import { downloadFile } from "../download-file.js";
 import { handleEvent, type ConversationDeps, type InboundEvent, type Outcome } from "../../conversation/handle-event.js";
 import type { SlackConfig } from "../../config/load-config.js";
 import { londonDate } from "../../domain/london-date.js";
@@ -290,15 +292,22 @@ export async function createSlack(options: SlackOptions): Promise<Slack> {
         const user = await users.chatUser(message.user, context.teamId);
         const shared = message.files[0]!;
         const url = shared.url_private_download ?? shared.url_private;
-        const name = shared.name ?? shared.id;
-        // Slack serves a shared file only to a request carrying the bot token.
-        const download = async () => {
+        // Slack serves a shared file only to a request carrying the bot token; read no further than the core's limit.
+        const download = async (maxBytes: number) => {
           if (!url) throw new Error("slack: the shared file has no download address");
-          const res = await fetch(url, { headers: { authorization: `Bearer ${config.botToken}` } });
-          if (!res.ok) throw new Error(`slack: file download answered ${res.status}`);
-          return new Uint8Array(await res.arrayBuffer());
+          return downloadFile(url, { headers: { authorization: `Bearer ${config.botToken}` } }, maxBytes, "slack");
         };
-        const outcome = await forward({ type: "file", user, address: address(message.user), deliveryId, file: { name, size: shared.size, download } });
+        const file: ChatFile = {
+          name: shared.name ?? shared.id,
+          id: shared.id,
+          download,
+          ...(shared.size !== undefined ? { size: shared.size } : {}),
+          ...(shared.permalink ? { link: shared.permalink } : {}),
+          ...(shared.mimetype ? { type: shared.mimetype } : {}),
+        };
+        // Words sent with the file ("R3 done") say what it is for.
+        const text = message.text?.trim();
+        const outcome = await forward({ type: "file", user, address: address(message.user), deliveryId, file, ...(text ? { text } : {}) });
         await tell(message.channel, outcome.reply);
         return;
       }

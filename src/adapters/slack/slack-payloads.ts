@@ -67,7 +67,18 @@ export const MessageEvent = z.object({
   bot_id: z.string().max(100).optional(),
   /** A file shared in the DM (subtype "file_share"): downloaded with the bot token. */
   files: z
-    .array(z.object({ id: z.string().max(100), name: z.string().max(255).optional(), size: z.number().int().nonnegative().optional(), url_private_download: z.url().optional(), url_private: z.url().optional() }))
+    .array(
+      z.object({
+        id: z.string().max(100),
+        name: z.string().max(255).optional(),
+        size: z.number().int().nonnegative().optional(),
+        mimetype: z.string().max(255).optional().catch(undefined),
+        url_private_download: z.url().optional(),
+        url_private: z.url().optional(),
+        /** The file's lasting page in Slack, kept with evidence so people can open it later. */
+        permalink: z.url().max(2000).optional().catch(undefined),
+      }),
+    )
     .max(20)
     .optional(),
 });

@@ -72,11 +72,15 @@ export function localeOf(activity: TeamsActivity): string | undefined {
   return undefined;
 }
 
-/** A file a person uploaded in a 1:1 chat with the bot (the app declares supportsFiles). */
+/**
+ * A file a person uploaded in a 1:1 chat with the bot (the app declares supportsFiles): downloadUrl
+ * is pre-authorised and short-lived; contentUrl is where the file lives (the sender's OneDrive).
+ */
 const FileDownloadInfo = z.object({
   contentType: z.literal("application/vnd.microsoft.teams.file.download.info"),
   name: z.string().min(1).max(255),
-  content: z.object({ downloadUrl: z.url(), uniqueId: z.string().optional(), fileType: z.string().optional() }),
+  contentUrl: z.url().max(2000).optional().catch(undefined),
+  content: z.object({ downloadUrl: z.url(), uniqueId: z.string().max(200).optional(), fileType: z.string().max(50).optional() }),
 });
 
 /** The files attached to the activity, skipping attachments of other kinds (cards, images inline). */

@@ -5,6 +5,8 @@ import type { Card } from "../../conversation/card.js";
 import type { ChatAddress, ChatUser } from "../../conversation/chat-user.js";
 import { replySent } from "../../conversation/deliver.js";
 import { handleEvent, type ConversationDeps, type InboundEvent } from "../../conversation/handle-event.js";
+import type { ChatFile } from "../../conversation/import-from-chat.js";
+import { downloadFile } from "../download-file.js";
 import { pickLocale, translator } from "../../i18n.js";
 import { putInUploadSession } from "./put-in-upload-session.js";
 import { AdaptiveCardAction, FileConsentInvoke, filesOf, localeOf, mentionsOf, TeamsActivity } from "./teams-activity.js";
@@ -146,13 +148,18 @@ async function onMessage(context: TurnContext, activity: TeamsActivity, deps: Co
   let event: InboundEvent;
   const file = personal ? filesOf(activity)[0] : undefined;
   if (file) {
-    // The download address Teams gives is pre-authorised and short-lived: fetched at once.
-    const download = async () => {
-      const res = await fetch(file.content.downloadUrl);
-      if (!res.ok) throw new Error(`teams: file download answered ${res.status}`);
-      return new Uint8Array(await res.arrayBuffer());
+    // The download address Teams gives is pre-authorised and short-lived: fetched at once, and
+    // only as far as the core's limit (Teams says nothing of a file's size).
+    const download = (maxBytes: number) => downloadFile(file.content.downloadUrl, {}, maxBytes, "teams");
+    const chatFile: ChatFile = {
+      name: file.name,
+      download,
+      ...(file.content.uniqueId ? { id: file.content.uniqueId } : {}),
+      ...(file.contentUrl ? { link: file.contentUrl } : {}),
+      ...(file.content.fileType ? { type: file.content.fileType } : {}),
     };
-    event = { type: "file", user: userOf(activity), address: addressOf(context, activity), deliveryId, file: { name: file.name, download } };
+    // Words sent with the file ("R3 done") say what it is for.
+    event = { type: "file", user: userOf(activity), address: addressOf(context, activity), deliveryId, file: chatFile, ...(text ? { text } : {}) };
   } else if (text) {
     // Said in a channel or group chat: the core takes admins' commands there (subscribe this channel…).
     const room = personal ? undefined : { platform: "teams" as const, address: JSON.stringify(TurnContext.getConversationReference(context.activity)) };

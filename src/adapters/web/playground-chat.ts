@@ -11,6 +11,9 @@ import { runDigests } from "../../schedule/run-digests.js";
 import { loadScheduleSettings } from "../../schedule/scheduler.js";
 import { nextRunAt, runScheduleUntil } from "../../schedule/run-until.js";
 import { readBody, sendJson, type Route } from "../../http/route.js";
+import { FileTooLargeError, type ChatFile } from "../../conversation/import-from-chat.js";
+import { MAX_EVIDENCE_BYTES } from "../../conversation/evidence-from-chat.js";
+import { MAX_FILE_BYTES } from "../../import/read-table.js";
 import { mapRole } from "../../store/map-role.js";
 import { rolesWithPeople } from "../../store/owners.js";
 import { listPlans } from "../../store/list-plans.js";
@@ -33,6 +36,10 @@ const MapRoleBody = z.object({ role: z.string().trim().min(1).max(200), person: 
 const ClockStep = z.object({ step: z.enum(["prompt", "digest", "week"]) });
 const ChannelSay = z.object({ person: Name, text: z.string().max(10_000), locale: Lang });
 const ChannelLocale = z.object({ locale: z.enum(LOCALES) });
+/** A file sent in the chat: its name and the words sent with it ride in the query, its bytes are the body. */
+const FileQuery = z.object({ file: z.string().trim().min(1).max(255), text: z.string().max(10_000).optional(), locale: Lang });
+/** The most a file sent in the chat may be for anything Chaser takes one for (a plan, evidence). */
+const MAX_CHAT_FILE_BYTES = Math.max(MAX_FILE_BYTES, MAX_EVIDENCE_BYTES);
 
 /** The sample and the playground's clock; given only when no real platform is connected. */
 export interface PlaygroundSample {
@@ -189,6 +196,30 @@ export function playgroundChatRoutes(deps: PlaygroundDeps): Route[] {
         deps.web.said(name, text);
         const deliveryId = `${name}:${Date.now()}:${Math.random().toString(36).slice(2)}`;
         await answerWith(res, name, () => handleEvent(deps, { type: "text", user: user(name, locale), address: { platform: "web", address: name }, deliveryId, text }, deps.now()));
+      }),
+    },
+    {
+      method: "POST",
+      path: chatAction("file"),
+      handle: guarded(async (req, res, match) => {
+        const name = person(match);
+        const query = FileQuery.parse(Object.fromEntries(new URL(req.url ?? "/", "http://localhost").searchParams));
+        const declared = Number(req.headers["content-length"]);
+        const bytes = await readBody(req, MAX_CHAT_FILE_BYTES);
+        const size = bytes?.length ?? (Number.isFinite(declared) ? declared : MAX_CHAT_FILE_BYTES + 1);
+        // The page sends the bytes with the request; handed over as the Teams and Slack adapters fetch theirs, within the core's limit.
+        const file: ChatFile = {
+          name: query.file,
+          size,
+          download: async (maxBytes) => {
+            if (!bytes || bytes.length > maxBytes) throw new FileTooLargeError(size);
+            return bytes;
+          },
+        };
+        const text = query.text?.trim();
+        deps.web.said(name, text ? `${text}\n📎 ${query.file}` : `📎 ${query.file}`);
+        const deliveryId = `${name}:file:${Date.now()}:${Math.random().toString(36).slice(2)}`;
+        await answerWith(res, name, () => handleEvent(deps, { type: "file", user: user(name, query.locale), address: { platform: "web", address: name }, deliveryId, file, ...(text ? { text } : {}) }, deps.now()));
       }),
     },
     {

@@ -108,7 +108,7 @@ export async function playgroundPage(store: Store, locale: Locale, now: Date, co
 <section id="chat"><h2>${escape(t("web.chat_title"))}</h2>
 <div class="bar-row"><button id="hello">${escape(t("web.hello"))}</button><button id="prompt">${escape(t("web.send_prompt"))}</button><button id="digest">${escape(t("web.send_digest"))}</button></div>
 <div id="log" class="log" aria-live="polite"></div>
-<form id="say"><input id="text" style="width:75%" placeholder="${escape(t("web.placeholder"))}"> <button>${escape(t("web.send"))}</button></form>
+<form id="say"><input id="text" style="width:60%" placeholder="${escape(t("web.placeholder"))}"> <label>${escape(t("web.attach"))} <input type="file" id="attach"></label> <button>${escape(t("web.send"))}</button></form>
 </section>
 <section id="channel" hidden><h2>${escape(t("sample.channel_title", { channel: SAMPLE.channel }))}</h2><p>${escape(t("sample.channel_intro"))}</p>
 <label>${escape(t("sample.channel_language"))} <select id="channel-lang">${LOCALES.map((l) => `<option value="${l}">${escape(t(`sample.lang.${l}`))}</option>`).join("")}</select></label>

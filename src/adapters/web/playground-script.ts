@@ -275,7 +275,27 @@ $("clock-prompt").onclick = () => clock("prompt");
 $("clock-digest").onclick = () => clock("digest");
 $("clock-week").onclick = () => clock("week");
 $("reset").onclick = () => clock("reset");
-$("say").onsubmit = (e) => { e.preventDefault(); const text = $("text").value; $("text").value = ""; call("/say", { text }); };
+$("say").onsubmit = (e) => {
+  e.preventDefault();
+  const text = $("text").value; $("text").value = "";
+  const file = $("attach").files[0];
+  if (!file) return call("/say", { text });
+  $("attach").value = "";
+  sendFile(file, text);
+};
+// A file sent in the chat (evidence, or an admin's plan), with the words typed beside it, as Teams and Slack send one.
+async function sendFile(file, text) {
+  let res;
+  const query = "?file=" + encodeURIComponent(file.name) + "&locale=" + S.lang + (text ? "&text=" + encodeURIComponent(text) : "");
+  try {
+    res = await fetch(chatPath("/file") + query, { method: "POST", headers: { "content-type": "application/octet-stream", "x-chaser-language": S.lang }, body: file });
+  } catch (e) {
+    return problem($("log"), S.offline);
+  }
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) return problem($("log"), data.message || S.internal);
+  drawLog($("log"), data.messages, press);
+}
 $("hello").onclick = () => call("/hello", {});
 $("prompt").onclick = () => call("/prompt", {});
 $("digest").onclick = () => call("/digest", {});
