@@ -204,7 +204,7 @@ describe.skipIf(!haveBrowser)("the playground's sample in a real browser, in Eng
     expect(await page.locator("#channel-log .msg.person").last().textContent()).toContain("Alex Morgan");
 
     await page.click("#clock-digest");
-    const digest = page.locator("#channel-log .msg.chaser", { hasText: "Weekly digest" }).last();
+    const digest = page.locator("#channel-log .msg.chaser", { hasText: /Weekly digest:/ }).last();
     await digest.waitFor(WAIT);
     expect(await page.textContent("#clock-now")).toBe("Playground time: Monday 30 November 2026, 08:30.");
     // RAG in words in both drawings, never by colour alone.
@@ -255,7 +255,7 @@ describe.skipIf(!haveBrowser)("the playground's sample in a real browser, in Eng
     await page.selectOption("#channel-lang", "cy");
     await until(async () => (await store.db.digestSubscription.findFirstOrThrow({ where: { address: "#leadership" } })).locale === "cy");
     await page.click("#clock-digest");
-    const digest = page.locator("#channel-log .msg.chaser", { hasText: "Crynodeb wythnosol" }).last();
+    const digest = page.locator("#channel-log .msg.chaser", { hasText: /Crynodeb wythnosol:/ }).last();
     await digest.waitFor(WAIT);
     await snap("channel-digest-cy");
     expect(dialogs).toEqual([]);
