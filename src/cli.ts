@@ -88,6 +88,8 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       case "export":
         return await exportCommand(rest, config, io);
       case "person":
+        // "person language EMAIL cy" is chat's language command naming someone, as admins type it there.
+        if (rest[0] === "language") return await commandCli(rest, config, io);
         return await personCommand(rest, config, io);
       case undefined:
       case "help":

@@ -372,10 +372,10 @@ async function foldInto(tx: Tx, from: Person, to: Person): Promise<void> {
 export async function playgroundPersona(db: Db, name: string, locale: Locale | null, now: Date = new Date(), defaultLocale?: Locale): Promise<Person> {
   const found = await db.person.findUnique({ where: { webUserId: name } });
   // The playground's language switch is the persona's own choice, like the language command.
-  if (found) return locale && found.locale !== locale ? choosePersonLocale(db, found, locale, "chat:web", now) : found;
+  if (found) return locale && found.locale !== locale ? choosePersonLocale(db, found, locale, { personId: found.id, label: found.name, via: "chat:web", now }) : found;
   try {
     const created = await db.person.create({ data: { name, webUserId: name, origin: "playground", preferredPlatform: "web", ...((locale ?? defaultLocale) ? { locale: (locale ?? defaultLocale)! } : {}) } });
-    return locale ? choosePersonLocale(db, created, locale, "chat:web", now) : created;
+    return locale ? choosePersonLocale(db, created, locale, { personId: created.id, label: created.name, via: "chat:web", now }) : created;
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     return db.person.findUniqueOrThrow({ where: { webUserId: name } });
