@@ -1,24 +1,22 @@
-import { z } from "zod";
 import { ukDate } from "../domain/london-date.js";
+import { planSettings } from "../schedule/plan-settings.js";
+import { DEFAULT_SCHEDULE_SETTINGS } from "../schedule/schedule-settings.js";
 import type { Db, Tx } from "./open-store.js";
 import type { Person } from "./people.js";
 
-/** The plan settings that switch checked changes on; off unless the plan says so. */
-const CheckSettings = z.object({
-  approveTargetChanges: z.boolean().catch(false).default(false),
-  verifyCompletion: z.boolean().catch(false).default(false),
-  verifierRole: z.string().optional().catch(undefined),
-});
-export type CheckSettings = z.infer<typeof CheckSettings>;
+export interface CheckSettings {
+  approveTargetChanges: boolean;
+  verifyCompletion: boolean;
+  verifierRole?: string;
+}
 
-/** Reads only the checked-change keys of a plan's stored settings; damaged settings check nothing. */
+/**
+ * The checked-change settings of a plan's stored settings, off unless the plan says so. Read by the
+ * schedule's one reader of a plan's settings, so the checks stand whatever else the plan sets wrong.
+ */
 export function checkSettings(stored: string | null | undefined): CheckSettings {
-  try {
-    const parsed = CheckSettings.safeParse(JSON.parse(stored || "{}"));
-    return parsed.success ? parsed.data : { approveTargetChanges: false, verifyCompletion: false };
-  } catch {
-    return { approveTargetChanges: false, verifyCompletion: false };
-  }
+  const { approveTargetChanges = false, verifyCompletion = false, verifierRole } = planSettings(DEFAULT_SCHEDULE_SETTINGS, stored);
+  return { approveTargetChanges, verifyCompletion, ...(verifierRole ? { verifierRole } : {}) };
 }
 
 export type CheckedKind = "target" | "completion";
