@@ -11,7 +11,8 @@ import { AnswerInputs, AnswerPayload, ClaimPayload, type AnswerKind, type Card }
 import { ChatUser, type ChatAddress } from "./chat-user.js";
 import { deliver, reportUnreachable, updateMessage, type Deliverer } from "./deliver.js";
 import { findPersonActions, type CardAction } from "../store/find-person-actions.js";
-import { actionsByRef, answerByKey, claimWelcome, forgetPlatform, latestCardShowing, peopleInRoles, planAdminsOrAdmins, recordReplyMessage } from "../store/conversation.js";
+import { actionsByRef, answerByKey, claimWelcome, forgetPlatform, latestCardShowing, peopleInRoles, planAdminsOrAdmins } from "../store/conversation.js";
+import { recordReply } from "../store/outbox.js";
 import { answerClaim, checkNamesakes, refuseTenant } from "./trust.js";
 import type { Tenancy } from "./tenancy.js";
 import { badInput, executeCommand } from "../commands/execute-command.js";
@@ -405,7 +406,7 @@ async function listFor(deps: ConversationDeps, person: Person, t: TFunction, act
   // Sent by the adapter in the same turn; replySent records where it went.
   const id = randomUUID();
   const card = buildPromptCard({ t, messageId: id, entries: await cardEntries(deps.store.db, t, actions, null, now), today: londonDate(now), now, purpose: "list" });
-  await recordReplyMessage(deps.store.db, person, `reply:${person.id}:${randomUUID()}`, actions.slice(0, MAX_CARD_ITEMS).map((a) => a.id), now, { id, json: JSON.stringify(card) });
+  await recordReply(deps.store.db, person, { id, key: `reply:${person.id}:${randomUUID()}`, actionIds: actions.slice(0, MAX_CARD_ITEMS).map((a) => a.id), card: JSON.stringify(card) }, now);
   return card;
 }
 
