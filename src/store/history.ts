@@ -18,6 +18,8 @@ export interface HistoryEntry {
   actionId?: string | null;
   before?: unknown;
   after?: unknown;
+  /** What the change was, in words, where before and after do not say it (a reason given). */
+  note?: string;
 }
 
 /** One history row, written inside the caller's transaction so it stands or falls with the change. */
@@ -34,7 +36,7 @@ export async function writeHistory(tx: Tx, actor: Actor, entry: HistoryEntry): P
       actorLabel: actor.label,
       before: entry.before === undefined ? null : JSON.stringify(entry.before),
       after: entry.after === undefined ? null : JSON.stringify(entry.after),
-      note: actor.room ? `room:${actor.room.slice(0, 500)}` : null,
+      note: entry.note ?? (actor.room ? `room:${actor.room.slice(0, 500)}` : null),
     },
   });
 }

@@ -65,13 +65,7 @@ export async function rememberDirectChannel(db: Db, personId: string, slackUserI
   await db.person.updateMany({ where: { id: personId, slackUserId }, data: { slackChannelId: channel } });
 }
 
-export interface NewMessage {
-  id: string;
-  key: string;
-  kind: string;
-  personId: string | null;
-  platform: string;
-  address: string;
+export interface NewMessage extends Pick<OutboxMessage, "id" | "key" | "kind" | "personId" | "platform" | "address"> {
   actionIds: string[];
   locale: string;
   card: string;

@@ -1,6 +1,7 @@
 import { Prisma } from "../generated/sqlite/client.js";
 import type { Locale } from "../i18n.js";
 import type { Db, Tx } from "./open-store.js";
+import { writeHistory } from "./history.js";
 import { choosePersonLocale } from "./person-locale.js";
 
 /** A person as Chaser knows them. */
@@ -94,7 +95,6 @@ export async function identifyChatUser(db: Db, identity: ChatIdentity, vouchedEm
 }
 
 async function bindOrCreate(tx: Tx, identity: ChatIdentity, email: string | null, now: Date): Promise<Identified> {
-  const via = `chat:${identity.platform}`;
   const holder = email ? await tx.person.findUnique({ where: { email } }) : null;
   // Someone holding another id on this platform already is someone else: the email is not proof enough to move it.
   if (holder && holder[ID_FIELD[identity.platform]] === null && holder.origin !== "playground") {
@@ -102,17 +102,7 @@ async function bindOrCreate(tx: Tx, identity: ChatIdentity, email: string | null
       where: { id: holder.id },
       data: { ...platformFields(identity), ...platformLocale(holder, identity), preferredPlatform: identity.platform, unreachableAt: null },
     });
-    await tx.history.create({
-      data: {
-        at: now,
-        entity: "person-binding",
-        entityId: person.id,
-        via,
-        actorPersonId: person.id,
-        actorLabel: person.name,
-        after: JSON.stringify({ platform: identity.platform, userId: identity.userId, tenantId: identity.tenantId, by: "email", email }),
-      },
-    });
+    await bound(tx, person, identity, now, { by: "email", email });
     return { person, boundBy: "email" };
   }
   const person = await tx.person.create({
@@ -126,18 +116,17 @@ async function bindOrCreate(tx: Tx, identity: ChatIdentity, email: string | null
       preferredPlatform: identity.platform,
     },
   });
-  await tx.history.create({
-    data: {
-      at: now,
-      entity: "person-binding",
-      entityId: person.id,
-      via,
-      actorPersonId: person.id,
-      actorLabel: person.name,
-      after: JSON.stringify({ platform: identity.platform, userId: identity.userId, tenantId: identity.tenantId, by: "new", email: person.email, name: person.name }),
-    },
-  });
+  await bound(tx, person, identity, now, { by: "new", email: person.email, name: person.name });
   return { person, boundBy: "new" };
+}
+
+/** The history row of a chat user bound to a person (by a vouched email) or made one (new). */
+function bound(tx: Tx, person: Person, identity: ChatIdentity, now: Date, how: Record<string, unknown>): Promise<void> {
+  return writeHistory(tx, { personId: person.id, label: person.name, via: `chat:${identity.platform}`, now }, {
+    entity: "person-binding",
+    entityId: person.id,
+    after: { platform: identity.platform, userId: identity.userId, tenantId: identity.tenantId, ...how },
+  });
 }
 
 /** The platform's locale, which a language the person chose themselves outranks. */
