@@ -19,11 +19,10 @@ import { recallColumns } from "./store/column-mappings.js";
 import { planSlug } from "./store/import-plan.js";
 import { listActions } from "./store/list-actions.js";
 import { openStore } from "./store/open-store.js";
-import { userInfo } from "node:os";
 import { exportCommand } from "./cli-export.js";
 import { personCommand } from "./cli-person.js";
 import { digestCommand } from "./cli-digest.js";
-import { claimCommand, commandCli } from "./cli-admin.js";
+import { claimCommand, commandCli, operator } from "./cli-admin.js";
 
 /** Files with more rows than this get a progress bar while they are written. */
 const PROGRESS_FROM = 2000;
@@ -118,14 +117,6 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
   }
 }
 
-function actor(): string {
-  try {
-    return `cli:${userInfo().username}`;
-  } catch {
-    return "cli";
-  }
-}
-
 async function importCommand(argv: string[], config: Config, io: CliIo): Promise<number> {
   const t = translator(config.locale);
   const { values, positionals } = parseArgs({
@@ -170,7 +161,7 @@ async function importCommand(argv: string[], config: Config, io: CliIo): Promise
       confirmed: Boolean(values.yes),
       acceptSuggested: Boolean(values["suggested-targets"]),
       via: "cli",
-      actorLabel: actor(),
+      actorLabel: operator(),
       dryRun: args["dry-run"],
       now: io.now(),
       onReadProgress: readProgress(bytes, config.locale),
