@@ -19,7 +19,8 @@ async function withStore<T>(config: Config, run: (store: Store) => Promise<T>): 
   }
 }
 
-function operator(): string {
+/** Who runs the terminal, as history names them. */
+export function operator(): string {
   try {
     return `cli:${userInfo().username}`;
   } catch {

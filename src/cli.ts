@@ -19,11 +19,10 @@ import { recallColumns } from "./store/column-mappings.js";
 import { planSlug } from "./store/import-plan.js";
 import { listActions } from "./store/list-actions.js";
 import { openStore } from "./store/open-store.js";
-import { userInfo } from "node:os";
 import { exportCommand } from "./cli-export.js";
 import { personCommand } from "./cli-person.js";
 import { digestCommand } from "./cli-digest.js";
-import { claimCommand, commandCli } from "./cli-admin.js";
+import { claimCommand, commandCli, operator } from "./cli-admin.js";
 
 /** Files with more rows than this get a progress bar while they are written. */
 const PROGRESS_FROM = 2000;
@@ -88,6 +87,8 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       case "export":
         return await exportCommand(rest, config, io);
       case "person":
+        // "person language EMAIL cy" is chat's language command naming someone, as admins type it there.
+        if (rest[0] === "language") return await commandCli(rest, config, io);
         return await personCommand(rest, config, io);
       case undefined:
       case "help":
@@ -113,14 +114,6 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       return 2;
     }
     throw error;
-  }
-}
-
-function actor(): string {
-  try {
-    return `cli:${userInfo().username}`;
-  } catch {
-    return "cli";
   }
 }
 
@@ -168,7 +161,7 @@ async function importCommand(argv: string[], config: Config, io: CliIo): Promise
       confirmed: Boolean(values.yes),
       acceptSuggested: Boolean(values["suggested-targets"]),
       via: "cli",
-      actorLabel: actor(),
+      actorLabel: operator(),
       dryRun: args["dry-run"],
       now: io.now(),
       onReadProgress: readProgress(bytes, config.locale),

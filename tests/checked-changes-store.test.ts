@@ -7,6 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { decideCheckedChange, decidersFor, findCheckedChange, mayDecide } from "../src/store/checked-changes.js";
 import { attachEvidenceFile, completionsAwaitingEvidence } from "../src/store/evidence-files.js";
 import { holdAnswer } from "../src/store/hold-answer.js";
+import { loadPlanSettings } from "../src/schedule/plan-settings.js";
+import { DEFAULT_SCHEDULE_SETTINGS } from "../src/schedule/schedule-settings.js";
 import { importPlan } from "../src/store/import-plan.js";
 import { mapRole } from "../src/store/map-role.js";
 import type { Person } from "../src/store/people.js";
@@ -52,6 +54,14 @@ describe.each(PROVIDERS)("checked changes in the store (%s)", (provider) => {
     expect(await hold("2.7", { kind: "complete" })).toBeNull();
     expect(await store.db.checkedChange.count()).toBe(0);
     expect(await store.db.answer.count()).toBe(0);
+  });
+
+  it("a plan's bad unrelated setting leaves its checks on: the schedule and the checks read its settings alike", async () => {
+    await setPlan({ approveTargetChanges: true, verifyCompletion: true, promptTime: "25:00", colour: "red" });
+    expect(await hold("2.6", { kind: "delayed", date: "2021-03-31", reason: "waiting for Cabinet" })).toMatchObject({ kind: "target" });
+    expect(await hold("2.7", { kind: "complete" })).toMatchObject({ kind: "completion" });
+    const plans = await loadPlanSettings(store.db, DEFAULT_SCHEDULE_SETTINGS);
+    expect(plans.get(planId)).toMatchObject({ approveTargetChanges: true, verifyCompletion: true, promptTime: DEFAULT_SCHEDULE_SETTINGS.promptTime });
   });
 
   it("a held target leaves the target alone; a rejection keeps it, an approval moves it, each decided once with History", async () => {

@@ -161,6 +161,9 @@ describe.each(PROVIDERS)("checked changes on Slack (%s)", (provider) => {
     expect(last(MO.id)?.text).toBe("Why are you rejecting the new target for 2.6? Your next message here is the reason Sam Jones will see.");
     // Until the reason comes, the card keeps its buttons.
     expect(buttons(current(card)).map((b) => b.text.text)).toEqual(["Approve", "Reject…"]);
+    // Choosing a language is never taken for the reason asked for.
+    await say(MO.id, "language English");
+    expect(last(MO.id)?.text).toMatch(/^Done: I'll write to you in English/);
     await say(MO.id, "Cabinet has not set its date");
     expect(last(MO.id)?.text).toBe("Rejected: the target of 2.6 stays 31/12/2020. Sam Jones has been told why.");
     expect(textOf(last(SAM.id))).toContain("Mo Khan rejected your new target of 31/03/2021 for 2.6");

@@ -1,36 +1,16 @@
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runCli } from "../src/cli.js";
 import { WebChannel } from "../src/adapters/web/web-channel.js";
 import type { NoticeCard } from "../src/conversation/card.js";
 import type { ChatUser } from "../src/conversation/chat-user.js";
 import { handleEvent, type ConversationDeps } from "../src/conversation/handle-event.js";
-import { parseLanguageCommand } from "../src/conversation/language-command.js";
+import { translator } from "../src/i18n.js";
 import { importPlan } from "../src/store/import-plan.js";
 import { parseSeed } from "./helpers/seeds.js";
 import { freshStore, PROVIDERS, type TestStore } from "./helpers/test-store.js";
 
 const NOW = new Date("2020-12-21T10:00:00Z");
-
-describe("the language command's words", () => {
-  it.each([
-    ["language Welsh", "cy"],
-    ["Language welsh.", "cy"],
-    ["iaith Cymraeg", "cy"],
-    ["iaith i Gymraeg", "cy"],
-    ["language cy", "cy"],
-    ["language to English", "en-GB"],
-    ["iaith Saesneg", "en-GB"],
-    ["language en", "en-GB"],
-    ["language", null],
-    ["iaith Klingon", null],
-  ])("%s", (text, locale) => {
-    expect(parseLanguageCommand(text)).toEqual({ kind: "language", locale });
-  });
-
-  it.each(["my language is English", "2.3 done", "languages", "Welsh"])("not a command: %s", (text) => {
-    expect(parseLanguageCommand(text)).toBeNull();
-  });
-});
 
 describe.each(PROVIDERS)("each person's language (%s)", (provider) => {
   let store: TestStore;
@@ -85,6 +65,54 @@ describe.each(PROVIDERS)("each person's language (%s)", (provider) => {
     expect(await localeOf({ slackUserId: "U0GWEN" })).toBe("cy");
     expect(await say(slack("en-GB"), "iaith Klingon")).toMatch(/^Rwy'n ysgrifennu atoch yn Gymraeg/);
     expect(await localeOf({ slackUserId: "U0GWEN" })).toBe("cy");
+  });
+
+  it("lets an admin choose someone's language in chat, refuses anyone else, and explains it in both languages", async () => {
+    const en = translator("en-GB");
+    const cy = translator("cy");
+    await handleEvent(deps, { type: "contact", user: teams("en-GB"), address: { platform: "teams", address: "{}" } }, NOW);
+    await handleEvent(deps, { type: "contact", user: { ...slack("en-GB"), email: "gwen@example.gov.uk" }, address: { platform: "slack", address: "U0GWEN" } }, NOW);
+    await store.db.person.update({ where: { teamsUserId: "29:nia" }, data: { email: "nia@example.gov.uk" } });
+    await store.db.person.update({ where: { slackUserId: "U0GWEN" }, data: { email: "gwen@example.gov.uk" } });
+
+    // Gwen is no admin: refused, and nobody's language changes.
+    expect(await say(slack("en-GB"), "language nia@example.gov.uk Welsh")).toMatch(/^Only Chaser's admins/);
+    expect(await localeOf({ teamsUserId: "29:nia" })).toBe("en-GB");
+    expect(await store.db.history.count({ where: { entity: "person-locale" } })).toBe(0);
+
+    await store.db.person.update({ where: { teamsUserId: "29:nia" }, data: { isAdmin: true } });
+    expect(await say(teams("en-GB"), "language gwen@example.gov.uk Welsh", { room: "19:admins" })).toBe(en("commands.language_set.cy", { person: "Gwen" }));
+    const gwen = await store.db.person.findUniqueOrThrow({ where: { slackUserId: "U0GWEN" } });
+    expect([gwen.locale, gwen.localeChosenAt]).toEqual(["cy", NOW]);
+    const row = await store.db.history.findFirstOrThrow({ where: { entity: "person-locale", entityId: gwen.id } });
+    expect([row.actorLabel, row.via, row.note]).toEqual(["Nia Evans", "chat:teams", "room:19:admins"]);
+    // Slack still says English; the admin's choice stands as if Gwen had made it.
+    expect(await say(slack("en-GB"), "help")).toMatch(/^Rwy'n mynd ar ôl/);
+    expect(await say(slack("en-GB"), "iaith Sam Saesneg")).toBe(`${cy("commands.person_needed")}\n${cy("commands.usage_line", { usage: cy("commands.topic.language.usage"), example: cy("commands.topic.language.example") })}`);
+
+    expect(await say(teams("en-GB"), "help language")).toBe(`${en("commands.topic.language.summary")}\n${en("commands.usage_line", { usage: en("commands.topic.language.usage"), example: en("commands.topic.language.example") })}`);
+    expect(await say(slack("en-GB"), "cymorth iaith")).toBe(`${cy("commands.topic.language.summary")}\n${cy("commands.usage_line", { usage: "iaith [PERSON] Cymraeg|Saesneg", example: "iaith Cymraeg" })}`);
+    expect(await say(teams("en-GB"), "commands")).toContain(en("commands.topic.language.usage"));
+  });
+
+  it("lets the terminal choose someone's language, naming them; without a person it gives the usage", async () => {
+    await handleEvent(deps, { type: "contact", user: teams("en-GB"), address: { platform: "teams", address: "{}" } }, NOW);
+    await store.db.person.update({ where: { teamsUserId: "29:nia" }, data: { email: "nia@example.gov.uk" } });
+    const out: string[] = [];
+    const err: string[] = [];
+    const url = store.database.provider === "sqlite" ? `file:${store.database.file}` : store.database.url;
+    const cli = (argv: string[]) => runCli(argv, { out: (x) => out.push(x), err: (x) => err.push(x), now: () => NOW, env: { DATABASE_URL: url } });
+
+    expect(await cli(["person", "language", "nia@example.gov.uk", "cy"])).toBe(0);
+    expect(out).toEqual([translator("en-GB")("commands.language_set.cy", { person: "Nia Evans" })]);
+    expect(await localeOf({ teamsUserId: "29:nia" })).toBe("cy");
+    expect((await store.db.history.findFirstOrThrow({ where: { entity: "person-locale" } })).via).toBe("cli");
+    expect(await cli(["language", "NIA@example.gov.uk", "en-GB"]), err.join("\n")).toBe(0);
+    expect(await localeOf({ teamsUserId: "29:nia" })).toBe("en-GB");
+
+    expect(await cli(["language", "cy"])).toBe(2);
+    expect(err.join("\n")).toContain(translator("en-GB")("commands.topic.language.usage"));
+    expect(await localeOf({ teamsUserId: "29:nia" })).toBe("en-GB");
   });
 
   it("gives someone new whose platform reports no locale CHASER_LOCALE's language", async () => {

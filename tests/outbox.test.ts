@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { UnreachableError, type ChatChannel } from "../src/conversation/chat-channel.js";
 import { dispatchPending, enqueue, MAX_ATTEMPTS, type Deliverer } from "../src/conversation/deliver.js";
 import { Pacer } from "../src/conversation/pacer.js";
+import { markReplySent, recordReply } from "../src/store/outbox.js";
 import { freshStore, PROVIDERS, type TestStore } from "./helpers/test-store.js";
 
 describe.each(PROVIDERS)("the outbox (%s)", (provider) => {
@@ -42,6 +43,19 @@ describe.each(PROVIDERS)("the outbox (%s)", (provider) => {
     expect(first.status).toBe("queued");
     expect(second).toEqual({ status: "duplicate", messageId: first.messageId });
     expect(await store.db.chatMessage.count()).toBe(1);
+  });
+
+  it("records a reply card sent in the same turn beside the outbox's messages, and never sends it itself", async () => {
+    const person = await store.db.person.create({ data: { name: "Sam Jones", webUserId: "Sam", preferredPlatform: "web", locale: "cy" } });
+    await recordReply(store.db, person, { id: "reply-1", key: "reply:sam:1", actionIds: ["a1"], card: '{"type":"notice","text":"x"}' }, T0);
+    await queue("digest:1");
+    expect(await store.db.chatMessage.findUniqueOrThrow({ where: { id: "reply-1" } })).toMatchObject({ kind: "reply", status: "replying", personId: person.id, platform: "web", locale: "cy", actionIds: '["a1"]', nextAttemptAt: null });
+    // The sender takes up the digest only; the adapter says where the reply went.
+    await dispatchPending(deps, later(1));
+    expect(sent).toEqual(["Leadership"]);
+    await markReplySent(store.db, "reply-1", { platform: "web", address: "Sam", messageRef: "r1" }, later(1));
+    expect(await store.db.chatMessage.findUniqueOrThrow({ where: { id: "reply-1" } })).toMatchObject({ status: "sent", address: "Sam", messageRef: "r1" });
+    expect(await store.db.promptedAction.count()).toBe(0);
   });
 
   it("retries a failed send with backoff, then parks it as failed after five attempts", async () => {

@@ -37,4 +37,40 @@ describe("chat words to a command, English and Welsh", () => {
   ])("%s is %s", (text, kind) => {
     expect(parseChatCommand(text, "slack").kind).toBe(kind);
   });
+
+  // The language command: the speaker's own (no person), or an admin's for someone named.
+  it.each([
+    ["language Welsh", null, "cy"],
+    ["Language welsh.", null, "cy"],
+    ["iaith Cymraeg", null, "cy"],
+    ["iaith i Gymraeg", null, "cy"],
+    ["language cy", null, "cy"],
+    ["language to English", null, "en-GB"],
+    ["iaith Saesneg", null, "en-GB"],
+    ["language en", null, "en-GB"],
+    ["chaser language cy-GB", null, "cy"],
+    // No language, or one Chaser does not speak: answered with the one in use.
+    ["language", null, null],
+    ["iaith Klingon", null, null],
+    ["language sam.jones@example.gov.uk Welsh", { by: "email", email: "sam.jones@example.gov.uk" }, "cy"],
+    ["iaith <@U0SAM|Sam Jones> i Saesneg", { by: "platform", platform: "slack", userId: "U0SAM", name: "Sam Jones" }, "en-GB"],
+  ])("%s", (text, person, locale) => {
+    expect(parseChatCommand(text, "slack")).toMatchObject({ kind: "command", command: { kind: "people.language", person, locale } });
+  });
+
+  it.each([
+    ["my language is English", "none"],
+    ["languages", "none"],
+    ["Welsh", "none"],
+    ["2.3 done", "none"],
+    // A person named needs a language Chaser speaks; a name alone is no person in chat.
+    ["language sam.jones@example.gov.uk", "bad"],
+    ["language sam.jones@example.gov.uk Klingon", "bad"],
+    ["language Sam Welsh", "bad"],
+    ["language Welsh please", "bad"],
+  ])("%s is %s", (text, kind) => {
+    const parsed = parseChatCommand(text, "slack");
+    expect(parsed.kind).toBe(kind);
+    if (parsed.kind === "bad") expect(parsed.topic).toBe("language");
+  });
 });

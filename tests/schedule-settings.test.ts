@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ChaserError } from "../src/domain/chaser-error.js";
+import { checkSettings } from "../src/store/checked-changes.js";
+import { planSettings } from "../src/schedule/plan-settings.js";
 import { inQuietHours, parseScheduleSettings, type QuietHours, type ScheduleSettings } from "../src/schedule/schedule-settings.js";
 
 /** Written out, not imported, so a changed default fails here. */
@@ -93,6 +95,34 @@ describe("schedule settings: invalid stored values are reported plainly", () => 
 
   it("does not call an impossible time quiet", () => {
     expect(problemsOf('{"promptTime":"24:30"}')).toBe("promptTime: must be a 24-hour time like 09:30");
+  });
+});
+
+describe("a plan's settings over the deployment's: a bad one gives way alone", () => {
+  const DEPLOYMENT: ScheduleSettings = { ...DEFAULTS, promptTime: "10:00" };
+  it.each([
+    ["nothing stored", null, {}],
+    ["not JSON", "{oops", {}],
+    ["not an object", "[1,2]", {}],
+    ["all valid", '{"cadenceDays":3,"paused":true}', { cadenceDays: 3, paused: true }],
+    // The fault: a bad prompt time and an unknown key used to drop the whole plan's settings, pause and checks with them.
+    ["a bad prompt time and an unknown key", '{"promptTime":"25:00","colour":"red","paused":true,"approveTargetChanges":true}', { paused: true, approveTargetChanges: true }],
+    ["a bad verifier role", '{"verifierRole":"","verifyCompletion":true}', { verifyCompletion: true }],
+    ["working days and a digest day that hold together", '{"workingDays":["sat","sun"],"digestDay":"sun"}', { workingDays: ["sat", "sun"], digestDay: "sun" }],
+    ["working days without the deployment's digest day", '{"workingDays":["sat"],"verifyCompletion":true}', { verifyCompletion: true }],
+    ["quiet hours over the deployment's prompt time", '{"quietHours":{"start":"07:00","end":"11:00"},"cadenceDays":5}', { cadenceDays: 5 }],
+  ])("%s", (_, stored, over) => {
+    expect(planSettings(DEPLOYMENT, stored)).toEqual({ ...DEPLOYMENT, ...over });
+  });
+
+  it("gives checked changes the same reading: a bad unrelated setting leaves the checks on", () => {
+    expect(checkSettings('{"promptTime":"25:00","digestDay":"someday","approveTargetChanges":true,"verifyCompletion":true,"verifierRole":"Internal Audit"}')).toEqual({
+      approveTargetChanges: true,
+      verifyCompletion: true,
+      verifierRole: "Internal Audit",
+    });
+    expect(checkSettings('{"approveTargetChanges":"yes"}')).toEqual({ approveTargetChanges: false, verifyCompletion: false });
+    expect(checkSettings(null)).toEqual({ approveTargetChanges: false, verifyCompletion: false });
   });
 });
 

@@ -33,6 +33,11 @@ export const Command = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("actions.milestone"), plan: Text.nullable(), ref: Text, on: z.boolean() }),
   z.object({ kind: z.literal("owners.cover"), person: PersonRef, cover: PersonRef, until: IsoDate.nullable(), remove: z.boolean().default(false) }),
   z.object({ kind: z.literal("owners.handover"), from: PersonRef, to: PersonRef }),
+  /**
+   * The language Chaser writes to a person in. No person: the speaker's own (no language: say which
+   * is in use); a person named: an admin choosing for them (the terminal always names one).
+   */
+  z.object({ kind: z.literal("people.language"), person: PersonRef.nullable(), locale: z.enum(["en-GB", "cy"]).nullable() }),
   z.object({ kind: z.literal("admins.grant"), person: PersonRef, plan: Text.nullable(), viewer: z.boolean().default(false) }),
   z.object({ kind: z.literal("digests.subscribe"), plan: Text, theme: Text.nullable(), channel: ChannelRef.nullable(), locale: z.enum(["en-GB", "cy"]).nullable().optional() }),
   z.object({ kind: z.literal("digests.unsubscribe"), plan: Text, channel: ChannelRef.nullable() }),
@@ -48,7 +53,7 @@ export type Command = z.infer<typeof Command>;
 export type CommandKind = Command["kind"];
 
 /** The command words' topics, for help and usage: each has a usage line and an example in locales/. */
-export const TOPICS = ["plans", "pause", "resume", "archive", "export", "owner", "unmapped", "assign", "milestone", "cover", "handover", "admin", "subscribe", "unsubscribe", "digest", "schedule", "status"] as const;
+export const TOPICS = ["plans", "pause", "resume", "archive", "export", "owner", "unmapped", "assign", "milestone", "cover", "handover", "language", "admin", "subscribe", "unsubscribe", "digest", "schedule", "status"] as const;
 export type Topic = (typeof TOPICS)[number];
 
 /** Which help topic explains a command. */
@@ -65,6 +70,7 @@ export const TOPIC_OF: Record<CommandKind, Topic | null> = {
   "actions.milestone": "milestone",
   "owners.cover": "cover",
   "owners.handover": "handover",
+  "people.language": "language",
   "admins.grant": "admin",
   "digests.subscribe": "subscribe",
   "digests.unsubscribe": "unsubscribe",

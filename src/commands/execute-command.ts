@@ -22,6 +22,7 @@ import { assignAction, findOrNameAtTerminal, findPerson, handOver, mapRoleToPers
 import type { Person } from "../store/people.js";
 import { covers, grant, rightsOf, whoCan } from "../store/permissions.js";
 import { markMilestone } from "../store/mark-milestone.js";
+import { choosePersonLocale } from "../store/person-locale.js";
 import { findPlan, setArchived, type PlanRef } from "../store/plans.js";
 import { changeSettings, readStoredSettings } from "../store/settings.js";
 import { notAnswered, overdueActions, undelivered } from "../store/status.js";
@@ -241,6 +242,20 @@ async function run(deps: Deliverer, command: Command, ctx: CommandContext, t: TF
       if (from.id === to.id) return badInput(t, "commands.cover_self", topic);
       const { roles } = await handOver(db, from.id, to.id, actor);
       return done(t(roles.length > 0 ? "commands.handed_over" : "commands.nothing_to_hand_over", { from: from.name, to: to.name, roles: roles.join(", "), count: roles.length }));
+    }
+    case "people.language": {
+      // Someone's own choice (the platform's locale no longer overrides it), or an admin's for them.
+      if (!command.person) {
+        if (!ctx.person) return badInput(t, "commands.missing", topic);
+        if (!command.locale) return done(t("language.current"));
+        const chosen = await choosePersonLocale(db, ctx.person, command.locale, actor);
+        return done(translator(pickLocale(chosen.locale))("language.chosen"));
+      }
+      const who = await person(command.person, command.person.by === "platform");
+      await allow("admin", null, ctx.person?.id === who.id);
+      if (!command.locale) return badInput(t, "commands.missing", topic);
+      await choosePersonLocale(db, who, command.locale, actor);
+      return done(t(`commands.language_set.${command.locale}`, { person: who.name }));
     }
     case "admins.grant": {
       const p = await maybePlan(command.plan);

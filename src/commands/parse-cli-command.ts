@@ -103,6 +103,8 @@ export function parseCliCommand(argv: string[]): { parsed: Parsed; options: CliO
   }
   // The terminal's words are chat's words: quoting in the shell keeps a name with spaces whole.
   const parsed = parseWords(positionals, { platform: null });
+  // The terminal is nobody's own chat: its language command names whose.
+  if (parsed.kind === "command" && parsed.command.kind === "people.language" && !parsed.command.person) return { parsed: { kind: "bad", code: "commands.missing", topic: "language" }, options };
   // --plan fills the plan a command's words left out ("status overdue --plan slug").
   if (plan && parsed.kind === "command" && "plan" in parsed.command && parsed.command.plan === null) return { parsed: { kind: "command", command: { ...parsed.command, plan } as typeof parsed.command }, options };
   return { parsed, options };

@@ -1,3 +1,4 @@
+import type { Locale } from "../i18n.js";
 import { Command, type PersonRef, type Topic } from "./command.js";
 
 export type Parsed =
@@ -26,6 +27,7 @@ const WORDS: Record<string, string> = {
   milestone: "milestone", "carreg-filltir": "milestone",
   cover: "cover", cyflenwi: "cover",
   handover: "handover", trosglwyddo: "handover",
+  language: "language", iaith: "language",
   admin: "admin", gweinyddwr: "admin",
   subscribe: "subscribe", tanysgrifio: "subscribe",
   unsubscribe: "unsubscribe", "dad-danysgrifio": "unsubscribe",
@@ -39,7 +41,11 @@ const TO = new Set(["to", "i", "â"]);
 const BY = new Set(["by", "gan"]);
 const UNTIL = new Set(["until", "tan"]);
 const THEME = new Set(["theme", "thema"]);
-const DIGEST_LANGUAGE: Record<string, "cy" | "en-GB"> = { cy: "cy", welsh: "cy", cymraeg: "cy", gymraeg: "cy", en: "en-GB", "en-gb": "en-GB", english: "en-GB", saesneg: "en-GB" };
+/**
+ * Chaser's languages as people name them, in either language: "Welsh", "Cymraeg" (and its soft
+ * mutation "Gymraeg", as in "iaith i Gymraeg"), "cy"; "English", "Saesneg", "en".
+ */
+const LANGUAGES: Record<string, Locale> = { cy: "cy", "cy-gb": "cy", welsh: "cy", cymraeg: "cy", gymraeg: "cy", en: "en-GB", "en-gb": "en-GB", english: "en-GB", saesneg: "en-GB" };
 const END = new Set(["end", "off", "remove", "diwedd", "dileu"]);
 const VIEWER = new Set(["viewer", "gwyliwr"]);
 const ARCHIVED = new Set(["archived", "archifwyd", "all", "y-cyfan"]);
@@ -209,6 +215,22 @@ function build(word: string, rest: string[], lower: string[], joined: (ws: strin
       if (!from || !to) return bad("handover", "commands.person_needed");
       return cmd({ kind: "owners.handover", from, to });
     }
+    case "language": {
+      // language [to] LANGUAGE: the speaker's own. language PERSON [to] LANGUAGE: an admin's choice
+      // for someone (the terminal's only form). "Language welsh." is said as a sentence.
+      const words = lower.map((w, i) => (i === lower.length - 1 ? w.replace(/[.!]+$/, "") : w)).filter(Boolean);
+      const who = words[0] && !TO.has(words[0]) && !LANGUAGES[words[0]] ? rest[0]! : null;
+      const person = who ? (personWord(who, ctx) ?? (ctx.platform === null && words.length > 1 ? { by: "name" as const, name: who } : null)) : null;
+      if (who && !person && words.length > 1) return bad("language", "commands.person_needed");
+      const after = person ? words.slice(1) : words;
+      const said = TO.has(after[0] ?? "") ? after.slice(1) : after;
+      if (said.length > 1) return bad("language", "commands.too_many");
+      const locale = said[0] ? (LANGUAGES[said[0]] ?? null) : null;
+      // Naming someone needs a language Chaser speaks; for oneself, none (or one it does not speak,
+      // "iaith Klingon") is answered with the one in use, which says how to choose.
+      if (person && !locale) return said[0] ? bad("language", "commands.unknown_language", { language: said[0] }) : bad("language");
+      return cmd({ kind: "people.language", person, locale });
+    }
     case "admin": {
       // admin PERSON [PLAN] [viewer]
       if (rest.length === 0) return bad("admin");
@@ -219,7 +241,7 @@ function build(word: string, rest: string[], lower: string[], joined: (ws: strin
     }
     case "subscribe": {
       // A language last names the digest's ("subscribe PLAN cy", "tanysgrifio CYNLLUN Cymraeg").
-      const locale = rest.length > 1 ? (DIGEST_LANGUAGE[lower.at(-1)!] ?? null) : null;
+      const locale = rest.length > 1 ? (LANGUAGES[lower.at(-1)!] ?? null) : null;
       const words = locale ? rest.slice(0, -1) : rest;
       const at = lower.slice(0, words.length).findIndex((w) => THEME.has(w));
       const plan = joined(at < 0 ? words : words.slice(0, at));

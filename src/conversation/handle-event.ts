@@ -6,18 +6,18 @@ import { normaliseRef, parseReply, type ParsedReply, type ReplyIntent } from "..
 import type { Via } from "../domain/vocabulary.js";
 import { deliverySeen, identifyChatUser, playgroundPersona, findByPlatformId, recordDelivery, type Person } from "../store/people.js";
 import { pickLocale, translator, type Locale } from "../i18n.js";
-import { choosePersonLocale } from "../store/person-locale.js";
-import { parseLanguageCommand, type LanguageCommand } from "./language-command.js";
 import { buildPromptCard, MAX_CARD_ITEMS } from "./build-card.js";
 import { AnswerInputs, AnswerPayload, ClaimPayload, type AnswerKind, type Card } from "./card.js";
 import { ChatUser, type ChatAddress, type Platform } from "./chat-user.js";
 import { deliver, reportUnreachable, updateMessage, type Deliverer } from "./deliver.js";
 import { findPersonActions, type CardAction } from "../store/find-person-actions.js";
-import { actionsByRef, answerByKey, claimWelcome, forgetPlatform, latestCardShowing, peopleInRoles, planAdminsOrAdmins, recordReplyMessage } from "../store/conversation.js";
+import { actionsByRef, answerByKey, claimWelcome, forgetPlatform, latestCardShowing, peopleInRoles, planAdminsOrAdmins } from "../store/conversation.js";
+import { recordReply } from "../store/outbox.js";
 import { answerClaim, checkNamesakes, refuseTenant } from "./trust.js";
 import type { Tenancy } from "./tenancy.js";
 import { badInput, executeCommand } from "../commands/execute-command.js";
 import { parseChatCommand } from "../commands/parse-chat-command.js";
+import type { Command } from "../commands/command.js";
 import { fileReceived, ImportPayload, importPressed, type ChatFile } from "./import-from-chat.js";
 import { cardEntries, messageCard, redrawPressed } from "./message-card.js";
 import { recordAnswer, type AnswerInput, type AnswerResult } from "./record-answer.js";
@@ -290,20 +290,24 @@ async function handleText(
   if (seen) return { type: "notice", text: t("answer.duplicate", { ref: seen.ref }) };
   if (handled) return null;
   if (text.length > MAX_TEXT_REPLY) return { type: "notice", text: t("chat.too_long", { max: MAX_TEXT_REPLY }) };
-  const language = parseLanguageCommand(text);
-  if (language) return languageChosen(deps, person, language, via, now);
+  const command = parseChatCommand(text, event.user.platform);
+  const run = async (c: Command) => {
+    const result = await executeCommand(deps, c, { person, label: person.name, via, locale: pickLocale(person.locale), room: event.room ?? null, now });
+    return { result, card: result.outcome === "done" && result.card ? result.card : ({ type: "notice", text: result.text } as Card) };
+  };
+  // Choosing a language is never an answer nor a reason, even while one is asked for.
+  if (command.kind === "command" && command.command.kind === "people.language") return (await run(command.command)).card;
   // Checked changes: the reason a decider was asked for after pressing Reject or Send back.
   const reason = event.room ? null : await reasonGiven(deps, person, t, via, text, now);
   if (reason) return reason;
   const today = londonDate(now);
   const parsed = parseReply(text, { today });
   const intent = parsed.intent;
-  const command = parseChatCommand(text, event.user.platform);
   let usage: string | null = command.kind === "bad" ? badInput(t, command.code, command.topic, command.params).text : null;
   if (command.kind === "command") {
-    const result = await executeCommand(deps, command.command, { person, label: person.name, via, locale: pickLocale(person.locale), room: event.room ?? null, now });
+    const { result, card } = await run(command.command);
     // Words that did not make a command ("schedule agreed, 2.7 done") but read as an answer are one: bad input changed nothing.
-    if (result.outcome !== "bad_input" || command.explicit || (!intent && !parsed.statusWords)) return result.outcome === "done" && result.card ? result.card : { type: "notice", text: result.text };
+    if (result.outcome !== "bad_input" || command.explicit || (!intent && !parsed.statusWords)) return card;
     usage = null;
   }
   // A command's word with the rest not fitting: the usage, unless it reads as an answer.
@@ -319,17 +323,6 @@ async function handleText(
 
 function helpText(t: TFunction): string {
   return `${t("chat.help")}\n${t("language.help_line")}`;
-}
-
-/**
- * "language Welsh", "iaith Saesneg": stored as the person's own choice, which the platform's locale
- * no longer overrides, and answered in the language chosen. Without a language Chaser speaks, the
- * person is told which language they have and how to change it.
- */
-async function languageChosen(deps: ConversationDeps, person: Person, command: LanguageCommand, via: Via, now: Date): Promise<Card> {
-  if (!command.locale) return { type: "notice", text: translator(pickLocale(person.locale))("language.current") };
-  const chosen = await choosePersonLocale(deps.store.db, person, command.locale, via, now);
-  return { type: "notice", text: translator(pickLocale(chosen.locale))("language.chosen") };
 }
 
 /**
@@ -456,7 +449,7 @@ async function listFor(deps: ConversationDeps, person: Person, t: TFunction, act
   // Sent by the adapter in the same turn; replySent records where it went.
   const id = randomUUID();
   const card = buildPromptCard({ t, messageId: id, entries: await cardEntries(deps.store.db, t, actions, null, now), today: londonDate(now), now, purpose: "list" });
-  await recordReplyMessage(deps.store.db, person, `reply:${person.id}:${randomUUID()}`, actions.slice(0, MAX_CARD_ITEMS).map((a) => a.id), now, { id, json: JSON.stringify(card) });
+  await recordReply(deps.store.db, person, { id, key: `reply:${person.id}:${randomUUID()}`, actionIds: actions.slice(0, MAX_CARD_ITEMS).map((a) => a.id), card: JSON.stringify(card) }, now);
   return card;
 }
 

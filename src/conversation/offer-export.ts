@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { TFunction } from "i18next";
 import { exportPlan, type ExportFormat } from "../export/export-plan.js";
-import { recordReplyMessage } from "../store/conversation.js";
-import { findMessage, swapCard } from "../store/outbox.js";
+import { findMessage, recordReply, swapCard } from "../store/outbox.js";
 import type { Person } from "../store/people.js";
 import { rightsOf, whoCan } from "../store/permissions.js";
 import { planById, type PlanRef } from "../store/plans.js";
@@ -61,7 +60,7 @@ export async function offerExport(
     // be replaced once it is answered.
     const id = randomUUID();
     const card = offer(id);
-    await recordReplyMessage(deps.store.db, person, `export-offer:${id}`, [], now, { id, json: JSON.stringify(card) });
+    await recordReply(deps.store.db, person, { id, key: `export-offer:${id}`, actionIds: [], card: JSON.stringify(card) }, now);
     return { text: card.text, card };
   }
   const said = { name: person.name, file: file.fileName, slug: plan.slug, format };

@@ -1,20 +1,15 @@
 import { addDays, londonDate, ukDate } from "../domain/london-date.js";
 import type { Via } from "../domain/vocabulary.js";
 import type { Store } from "../store/open-store.js";
-import { recordAnswer as storeAnswer, type PressedMessage, type Redraw } from "../store/record-answer.js";
+import { recordAnswer as storeAnswer, type PressedMessage, type RecordedAnswer, type Redraw } from "../store/record-answer.js";
 import type { CardAction } from "../store/card-action.js";
 import type { EvidenceFileInput } from "../store/evidence-files.js";
 import type { HeldAnswer } from "../store/hold-answer.js";
-import type { AnswerKind } from "./card.js";
+import type { AnswerFields } from "../domain/answer-change.js";
 
-export interface AnswerInput {
+export interface AnswerInput extends AnswerFields {
   personId: string;
   actionId: string;
-  kind: AnswerKind;
-  date?: string | null;
-  reason?: string | null;
-  note?: string | null;
-  evidence?: string | null;
   /** A file sent in chat as the evidence of a "complete". */
   evidenceFile?: EvidenceFileInput | null;
   /** The platform's delivery id, or the button's token: the same key records nothing new. */
@@ -26,12 +21,8 @@ export interface AnswerInput {
   now: Date;
 }
 
-export type AnswerResult =
-  /** `card`: the pressed message's card as drawn again and stored with the answer, as JSON. */
-  | { outcome: "recorded"; action: CardAction; message: PressedMessage | null; card: string | null; held?: HeldAnswer }
-  | { outcome: "duplicate" | "stale" | "forbidden"; action: CardAction; message: PressedMessage | null }
-  | { outcome: "not_found" }
-  | { outcome: "invalid"; code: string; params: Record<string, string | number> };
+/** What the store recorded, or an answer refused before it reached the store. */
+export type AnswerResult = RecordedAnswer | { outcome: "invalid"; code: string; params: Record<string, string | number> };
 
 export const MAX_TEXT = 1000;
 /** A snooze or a new target further out than this is almost certainly a typo. */

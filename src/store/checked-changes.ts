@@ -1,25 +1,25 @@
-import { z } from "zod";
 import { ukDate } from "../domain/london-date.js";
 import { evidenceFilesOf, type EvidenceFile } from "./evidence-files.js";
+import { planSettings } from "../schedule/plan-settings.js";
+import { DEFAULT_SCHEDULE_SETTINGS } from "../schedule/schedule-settings.js";
+import type { Via } from "../domain/vocabulary.js";
+import { writeHistory, type Actor as HistoryActor } from "./history.js";
 import type { Db, Tx } from "./open-store.js";
 import type { Person } from "./people.js";
 
-/** The plan settings that switch checked changes on; off unless the plan says so. */
-const CheckSettings = z.object({
-  approveTargetChanges: z.boolean().catch(false).default(false),
-  verifyCompletion: z.boolean().catch(false).default(false),
-  verifierRole: z.string().optional().catch(undefined),
-});
-export type CheckSettings = z.infer<typeof CheckSettings>;
+export interface CheckSettings {
+  approveTargetChanges: boolean;
+  verifyCompletion: boolean;
+  verifierRole?: string;
+}
 
-/** Reads only the checked-change keys of a plan's stored settings; damaged settings check nothing. */
+/**
+ * The checked-change settings of a plan's stored settings, off unless the plan says so. Read by the
+ * schedule's one reader of a plan's settings, so the checks stand whatever else the plan sets wrong.
+ */
 export function checkSettings(stored: string | null | undefined): CheckSettings {
-  try {
-    const parsed = CheckSettings.safeParse(JSON.parse(stored || "{}"));
-    return parsed.success ? parsed.data : { approveTargetChanges: false, verifyCompletion: false };
-  } catch {
-    return { approveTargetChanges: false, verifyCompletion: false };
-  }
+  const { approveTargetChanges = false, verifyCompletion = false, verifierRole } = planSettings(DEFAULT_SCHEDULE_SETTINGS, stored);
+  return { approveTargetChanges, verifyCompletion, ...(verifierRole ? { verifierRole } : {}) };
 }
 
 export type CheckedKind = "target" | "completion";
@@ -50,29 +50,12 @@ export interface CheckedChange {
   decisionReason: string | null;
 }
 
-export interface Actor {
-  personId: string;
-  label: string;
-  via: string;
-}
+/** Who asked or decided: checked changes are made in chat, by a person. */
+export type Actor = Omit<HistoryActor, "now" | "room"> & { personId: string };
 
 /** The History row every request and decision writes, in the transaction that makes it. */
 export async function checkHistory(tx: Tx, change: { id: string; planId: string; actionId: string }, actor: Actor, before: object | null, after: object, note: string, now: Date): Promise<void> {
-  await tx.history.create({
-    data: {
-      at: now,
-      planId: change.planId,
-      actionId: change.actionId,
-      entity: "checked-change",
-      entityId: change.id,
-      via: actor.via,
-      actorPersonId: actor.personId,
-      actorLabel: actor.label,
-      before: before ? JSON.stringify(before) : null,
-      after: JSON.stringify(after),
-      note,
-    },
-  });
+  await writeHistory(tx, { ...actor, now }, { entity: "checked-change", entityId: change.id, planId: change.planId, actionId: change.actionId, before: before ?? undefined, after, note });
 }
 
 export async function findCheckedChange(db: Db | Tx, id: string): Promise<CheckedChange | null> {
@@ -160,7 +143,7 @@ export type DecideResult =
  * moves the action's target (the original never moves); an accepted completion closes the action;
  * a completion sent back reopens it. A rejected target leaves the action as it was.
  */
-export async function decideCheckedChange(db: Db, id: string, decider: Person, decision: Decision, via: string, now: Date): Promise<DecideResult> {
+export async function decideCheckedChange(db: Db, id: string, decider: Person, decision: Decision, via: Via, now: Date): Promise<DecideResult> {
   return db.$transaction(async (tx) => {
     const change = await findCheckedChange(tx, id);
     if (!change) return { outcome: "not_found" } as const;

@@ -21,15 +21,6 @@ export async function answerByKey(db: Db, key: string): Promise<{ ref: string } 
   return seen ? { ref: seen.action.ref ?? seen.action.key } : null;
 }
 
-/** A reply card's message, recorded before it is shown so its buttons carry an id; the adapter sends it in the same turn. */
-export async function recordReplyMessage(db: Db, person: Person, key: string, actionIds: string[], now: Date, card?: { id: string; json: string }): Promise<string> {
-  const message = await db.chatMessage.create({
-    // The card is kept, so a press on it is drawn from the answer rather than read again.
-    data: { ...(card ? { id: card.id, card: card.json } : {}), key, kind: "reply", personId: person.id, platform: person.preferredPlatform ?? "web", address: "", actionIds: JSON.stringify(actionIds), locale: person.locale, status: "replying", createdAt: now },
-  });
-  return message.id;
-}
-
 /** Actions whose own ref or key, or whose recommendation's ref, is written one of these ways. */
 export async function actionsByRef(db: Db, spellings: string[], take = 20): Promise<CardAction[]> {
   return db.action.findMany({

@@ -18,7 +18,7 @@ export interface HistoryEntry {
   actionId?: string | null;
   before?: unknown;
   after?: unknown;
-  /** A word on the change ("erased", "milestone"); else the chat room it was made in, if any. */
+  /** What the change was, in words, where before and after do not say it (a reason given, "erased"); else the chat room it was made in, if any. */
   note?: string | null;
 }
 

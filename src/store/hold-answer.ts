@@ -1,3 +1,4 @@
+import type { Via } from "../domain/vocabulary.js";
 import { checkHistory, checkSettings, type CheckedKind } from "./checked-changes.js";
 import { writeEvidenceFile, type EvidenceFileInput } from "./evidence-files.js";
 import type { Tx } from "./open-store.js";
@@ -26,7 +27,7 @@ export interface HeldAnswer {
 export async function holdAnswer(
   tx: Tx,
   action: { id: string; planId: string; targetTo: string | null; status: string | null; statusText: string | null; evidence: string | null; progress: string | null },
-  input: { key: string; personId: string; messageId: string | null; kind: string; date?: string | null; reason?: string | null; note?: string | null; evidence?: string | null; evidenceFile?: EvidenceFileInput | null; via: string; actorLabel: string; now: Date },
+  input: { key: string; personId: string; messageId: string | null; kind: string; date?: string | null; reason?: string | null; note?: string | null; evidence?: string | null; evidenceFile?: EvidenceFileInput | null; via: Via; actorLabel: string; now: Date },
 ): Promise<HeldAnswer | null> {
   if (input.kind !== "delayed" && input.kind !== "complete") return null;
   const plan = await tx.plan.findUnique({ where: { id: action.planId }, select: { settings: true } });

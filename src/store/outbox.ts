@@ -65,18 +65,17 @@ export async function rememberDirectChannel(db: Db, personId: string, slackUserI
   await db.person.updateMany({ where: { id: personId, slackUserId }, data: { slackChannelId: channel } });
 }
 
-export interface NewMessage {
-  id: string;
-  key: string;
-  kind: string;
-  personId: string | null;
-  platform: string;
-  address: string;
+export interface NewMessage extends Pick<OutboxMessage, "id" | "key" | "kind" | "personId" | "platform" | "address"> {
   actionIds: string[];
   locale: string;
   card: string;
   /** Prompts and escalations count as asks of the person about each action. */
   asks: boolean;
+  /**
+   * Sent by the adapter in the same turn (a reply card): "replying" until markReplySent says where
+   * it went, and never taken up by the sender.
+   */
+  inTurn?: boolean;
 }
 
 /** The message recorded under this key, if any. */
@@ -89,9 +88,9 @@ export async function messageIdByKey(db: Db, key: string): Promise<string | null
  * run) recording the same message at the same moment records nothing and gets the first one's id.
  */
 export async function recordMessage(db: Db, message: NewMessage, now: Date): Promise<{ recorded: boolean; id: string }> {
-  const { asks, actionIds, ...row } = message;
+  const { asks, actionIds, inTurn, ...row } = message;
   try {
-    await db.chatMessage.create({ data: { ...row, actionIds: JSON.stringify(actionIds), createdAt: now, nextAttemptAt: now } });
+    await db.chatMessage.create({ data: { ...row, actionIds: JSON.stringify(actionIds), createdAt: now, ...(inTurn ? { status: "replying" } : { nextAttemptAt: now }) } });
   } catch (error) {
     const raced = await messageIdByKey(db, message.key);
     if (raced) return { recorded: false, id: raced };
@@ -102,6 +101,14 @@ export async function recordMessage(db: Db, message: NewMessage, now: Date): Pro
     await db.promptedAction.createMany({ data: actionIds.map((actionId) => ({ messageId: message.id, actionId, personId, kind: message.kind, at: now })) });
   }
   return { recorded: true, id: message.id };
+}
+
+/**
+ * A reply card, recorded before it is shown so its buttons carry its id (and kept, so a press on it
+ * is drawn from the answer rather than read again); the adapter sends it in the same turn.
+ */
+export async function recordReply(db: Db, person: Person, reply: { id: string; key: string; actionIds: string[]; card: string }, now: Date): Promise<void> {
+  await recordMessage(db, { ...reply, kind: "reply", personId: person.id, platform: person.preferredPlatform ?? "web", address: "", locale: person.locale, asks: false, inTurn: true }, now);
 }
 
 export async function markSent(db: Db, messageId: string, sent: { messageRef: string; sentAt: Date; attempts: number }): Promise<void> {

@@ -1,8 +1,8 @@
 import { Prisma } from "../generated/sqlite/client.js";
 import type { Locale } from "../i18n.js";
 import type { Db, Tx } from "./open-store.js";
-import { choosePersonLocale } from "./person-locale.js";
 import { writeHistory } from "./history.js";
+import { choosePersonLocale } from "./person-locale.js";
 import type { Via } from "../domain/vocabulary.js";
 
 /** A person as Chaser knows them. */
@@ -96,7 +96,6 @@ export async function identifyChatUser(db: Db, identity: ChatIdentity, vouchedEm
 }
 
 async function bindOrCreate(tx: Tx, identity: ChatIdentity, email: string | null, now: Date): Promise<Identified> {
-  const via: Via = `chat:${identity.platform}`;
   const holder = email ? await tx.person.findUnique({ where: { email } }) : null;
   // Someone holding another id on this platform already is someone else: the email is not proof enough to move it.
   if (holder && holder[ID_FIELD[identity.platform]] === null && holder.origin !== "playground") {
@@ -104,11 +103,7 @@ async function bindOrCreate(tx: Tx, identity: ChatIdentity, email: string | null
       where: { id: holder.id },
       data: { ...platformFields(identity), ...platformLocale(holder, identity), preferredPlatform: identity.platform, unreachableAt: null },
     });
-    await writeHistory(tx, { personId: person.id, label: person.name, via, now }, {
-      entity: "person-binding",
-      entityId: person.id,
-      after: { platform: identity.platform, userId: identity.userId, tenantId: identity.tenantId, by: "email", email },
-    });
+    await bound(tx, person, identity, now, { by: "email", email });
     return { person, boundBy: "email" };
   }
   const person = await tx.person.create({
@@ -122,12 +117,17 @@ async function bindOrCreate(tx: Tx, identity: ChatIdentity, email: string | null
       preferredPlatform: identity.platform,
     },
   });
-  await writeHistory(tx, { personId: person.id, label: person.name, via, now }, {
+  await bound(tx, person, identity, now, { by: "new", email: person.email, name: person.name });
+  return { person, boundBy: "new" };
+}
+
+/** The history row of a chat user bound to a person (by a vouched email) or made one (new). */
+function bound(tx: Tx, person: Person, identity: ChatIdentity, now: Date, how: Record<string, unknown>): Promise<void> {
+  return writeHistory(tx, { personId: person.id, label: person.name, via: `chat:${identity.platform}`, now }, {
     entity: "person-binding",
     entityId: person.id,
-    after: { platform: identity.platform, userId: identity.userId, tenantId: identity.tenantId, by: "new", email: person.email, name: person.name },
+    after: { platform: identity.platform, userId: identity.userId, tenantId: identity.tenantId, ...how },
   });
-  return { person, boundBy: "new" };
 }
 
 /** The platform's locale, which a language the person chose themselves outranks. */
@@ -341,10 +341,10 @@ async function foldInto(tx: Tx, from: Person, to: Person): Promise<void> {
 export async function playgroundPersona(db: Db, name: string, locale: Locale | null, now: Date = new Date(), defaultLocale?: Locale): Promise<Person> {
   const found = await db.person.findUnique({ where: { webUserId: name } });
   // The playground's language switch is the persona's own choice, like the language command.
-  if (found) return locale && found.locale !== locale ? choosePersonLocale(db, found, locale, "chat:web", now) : found;
+  if (found) return locale && found.locale !== locale ? choosePersonLocale(db, found, locale, { personId: found.id, label: found.name, via: "chat:web", now }) : found;
   try {
     const created = await db.person.create({ data: { name, webUserId: name, origin: "playground", preferredPlatform: "web", ...((locale ?? defaultLocale) ? { locale: (locale ?? defaultLocale)! } : {}) } });
-    return locale ? choosePersonLocale(db, created, locale, "chat:web", now) : created;
+    return locale ? choosePersonLocale(db, created, locale, { personId: created.id, label: created.name, via: "chat:web", now }) : created;
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     return db.person.findUniqueOrThrow({ where: { webUserId: name } });
