@@ -1,4 +1,5 @@
 import type { Actor } from "./checked-changes.js";
+import { writeHistory } from "./history.js";
 import type { Db, Tx } from "./open-store.js";
 
 /**
@@ -36,20 +37,13 @@ export async function writeEvidenceFile(
   now: Date,
 ): Promise<string> {
   const row = await tx.evidenceFile.create({ data: { ...target, ...file, personId: actor.personId, createdAt: now } });
-  await tx.history.create({
-    data: {
-      at: now,
-      planId: target.planId,
-      actionId: target.actionId,
-      entity: "evidence-file",
-      entityId: row.id,
-      via: actor.via,
-      actorPersonId: actor.personId,
-      actorLabel: actor.label,
-      before: null,
-      after: JSON.stringify({ checkedChangeId: target.checkedChangeId, ...file }),
-      note: `evidence file: ${file.name}`,
-    },
+  await writeHistory(tx, { ...actor, now }, {
+    entity: "evidence-file",
+    entityId: row.id,
+    planId: target.planId,
+    actionId: target.actionId,
+    after: { checkedChangeId: target.checkedChangeId, ...file },
+    note: `evidence file: ${file.name}`,
   });
   return row.id;
 }
