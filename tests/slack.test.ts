@@ -737,6 +737,7 @@ describe.each(PROVIDERS)("Chaser on Slack (%s)", (provider) => {
         [`handover "Alex Smith" to <@${MO.id}>`, `${t("commands.ambiguous_person", { person: "Alex Smith", matches: "Alex Smith <alex.smith@example.gov.uk>; Alex Smith <alex.smith2@example.gov.uk>" })}\n${usage("handover")}`],
         ["schedule promptTime=25:00", `${t("commands.settings_invalid", { problems: "promptTime: must be a 24-hour time like 09:30" })}\n${usage("schedule")}`],
         ["status whatever", `${t("commands.missing")}\n${usage("status")}`],
+        ["schedule verifyCompletion=true", `${t("commands.settings_plan_only", { keys: "verifyCompletion", example: "verifyCompletion=true" })}\n${usage("schedule")}`],
       ];
       for (const [said, answer] of table) expect([said, await ask(who, said)]).toEqual([said, answer]);
       expect(await snapshot()).toEqual(before);

@@ -29,6 +29,9 @@ import { notAnswered, overdueActions, undelivered } from "../store/status.js";
 import { findTheme, listSubscriptions, subscribe, unsubscribe } from "../store/subscriptions.js";
 import { TOPIC_OF, TOPICS, type Command, type PersonRef, type Topic } from "./command.js";
 
+/** Settings only a plan takes: checked changes (see store/checked-changes.ts). */
+const PLAN_ONLY_SETTINGS = ["approveTargetChanges", "verifyCompletion", "verifierRole"] as const;
+
 /** Who gave a command and where. `person` null: the terminal, run by whoever operates the server. */
 export interface CommandContext {
   person: Person | null;
@@ -321,6 +324,10 @@ async function run(deps: Deliverer, command: Command, ctx: CommandContext, t: TF
       else await allow(p ? "plan_admin" : "admin", p);
       const defaults = await loadScheduleSettings(db);
       if (command.kind === "schedule.set") {
+        // Checked changes are a plan's choice (its admins decide them); set for every plan at once
+        // they would be shown as inherited and applied nowhere.
+        const planOnly = p ? [] : Object.keys(command.changes).filter((k) => (PLAN_ONLY_SETTINGS as readonly string[]).includes(k));
+        if (planOnly.length > 0) return badInput(t, "commands.settings_plan_only", topic, { keys: planOnly.join(", "), example: planOnly.map((k) => `${k}=${String((command.changes as Record<string, unknown>)[k])}`).join(" ") });
         const stored = await readStoredSettings(db, p?.id ?? null);
         const checked = ScheduleSettings.safeParse({ ...(p ? defaults : {}), ...stored, ...command.changes });
         if (!checked.success) return badInput(t, "commands.settings_invalid", topic, { problems: checked.error.issues.map((i) => `${i.path.join(".") || "?"}: ${i.message}`).join("; ") });

@@ -34,8 +34,8 @@ export async function writeHistory(tx: Tx, actor: Actor, entry: HistoryEntry): P
       via: actor.via,
       actorPersonId: actor.personId,
       actorLabel: actor.label,
-      before: entry.before === undefined ? null : JSON.stringify(entry.before),
-      after: entry.after === undefined ? null : JSON.stringify(entry.after),
+      before: entry.before == null ? null : JSON.stringify(entry.before),
+      after: entry.after == null ? null : JSON.stringify(entry.after),
       note: entry.note ?? (actor.room ? `room:${actor.room.slice(0, 500)}` : null),
     },
   });
