@@ -171,10 +171,19 @@ export async function readListedActions(store: Store, q: DigestQuery, themeIds: 
   // A sub-action medium-slipping or worse is amber or red by the rule unless its RAG is given, so
   // only those look at their siblings for the main action's RAG.
   const underAmberOrRed = `((${r.rank}) >= 2 OR EXISTS (SELECT 1 FROM "Action" b WHERE b."planId" = a."planId" AND b."recommendationId" = a."recommendationId" AND (${b.rank}) >= 2))`;
-  const lists: { kind: ListKind; where: string; order: string; days: string; slip: string }[] = [
+  // `wide`: how the plan-wide list picks where it differs; a theme's list reads only its own main
+  // actions (by the digest index), which the plan-wide list's index would make it walk past.
+  const lists: { kind: ListKind; where: string; order: string; days: string; slip: string; wide?: { where: string; order: string; days: string } }[] = [
     { kind: "overdue", where: `${r.open} AND ${r.overdue}`, order: `a."targetTo" ASC`, days: r.days(`a."targetTo"`, "{{today}}"), slip: "CAST(NULL AS integer)" },
     { kind: "dueSoon", where: `${r.open} AND ${r.dueSoon}`, order: `a."targetTo" ASC`, days: r.days("{{today}}", `a."targetTo"`), slip: "CAST(NULL AS integer)" },
-    { kind: "silent", where: r.openSilent, order: `a."scanHeardAt" ASC`, days: r.daysSince(`a."scanHeardAt"`), slip: "CAST(NULL AS integer)" },
+    {
+      kind: "silent",
+      where: `${r.open} AND ${r.silent}`,
+      order: `${r.heard} ASC`,
+      days: r.daysSince(r.heard),
+      slip: "CAST(NULL AS integer)",
+      wide: { where: r.openSilent, order: `a."scanHeardAt" ASC`, days: r.daysSince(`a."scanHeardAt"`) },
+    },
     { kind: "slipping", where: `${r.open} AND ${r.slipping} AND ${underAmberOrRed}`, order: `(${r.slip}) DESC, (${r.slipDays}) DESC`, days: r.slipDays, slip: r.slip },
     {
       kind: "milestone",
@@ -200,7 +209,7 @@ export async function readListedActions(store: Store, q: DigestQuery, themeIds: 
   const key = store.provider === "sqlite" ? "a.rowid" : "a.id";
   const arms = lists.flatMap((l) => [
     planWide &&
-    `SELECT * FROM (SELECT '${l.kind}' AS kind, 1 AS wide, ${key} AS pick, ${l.days} AS days, ${l.slip} AS slip FROM "Action" a WHERE ${scope(q)} AND ${l.where} ORDER BY ${l.order}, ${key} LIMIT {{planWide}}) w_${l.kind}`,
+    `SELECT * FROM (SELECT '${l.kind}' AS kind, 1 AS wide, ${key} AS pick, ${(l.wide ?? l).days} AS days, ${l.slip} AS slip FROM "Action" a WHERE ${scope(q)} AND ${(l.wide ?? l).where} ORDER BY ${(l.wide ?? l).order}, ${key} LIMIT {{planWide}}) w_${l.kind}`,
     perThemeToo &&
     `SELECT kind, wide, pick, days, slip FROM (SELECT '${l.kind}' AS kind, 0 AS wide, ${key} AS pick, ${l.days} AS days, ${l.slip} AS slip,
        ROW_NUMBER() OVER (PARTITION BY t."themeId" ORDER BY ${l.order}, ${key}) AS k
