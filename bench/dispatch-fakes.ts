@@ -4,13 +4,15 @@ import { startFakeConnector, type FakeConnector } from "../tests/fakes/fake-bot-
 import { startFakeSlack, type FakeSlack } from "../tests/fakes/fake-slack-api.js";
 
 export type FakesRequest =
-  | { op: "teams" }
-  | { op: "slack"; channels: string[] }
+  | { op: "teams"; limits?: boolean }
+  | { op: "slack"; channels: string[]; limits?: boolean }
   | { op: "teamsSent" }
+  | { op: "teamsLog" }
   | { op: "slackSent"; channels: string[] };
 
 export type FakesAnswer =
   | { op: "teams"; url: string }
+  | { op: "teamsLog"; log: [number, number, string, string][] }
   | { op: "slack"; url: string; token: string }
   | { op: "teamsSent"; perConversation: Record<string, number>; limitViolations: number; connections: number }
   | { op: "slackSent"; perChannel: number[]; limitViolations: number; refused: Record<string, number> };
@@ -18,16 +20,22 @@ export type FakesAnswer =
 let connector: FakeConnector | null = null;
 let slack: FakeSlack | null = null;
 
+/**
+ * Idle connections are kept open for a minute, as the platforms' front ends keep them, not the test
+ * fakes' second: a client that reuses connections (undici keeps one only if the server promises more
+ * than two seconds) would otherwise open one a message here and never in production.
+ */
 async function answer(request: FakesRequest): Promise<FakesAnswer> {
   switch (request.op) {
     case "teams":
-      // Connections kept open while idle for a minute, as a cloud service's are, not the test fakes' second.
-      connector = await startFakeConnector({ limits: true, keepAliveMs: 60_000 });
+      connector = await startFakeConnector({ limits: request.limits ?? true, keepAliveMs: 60_000 });
       return { op: "teams", url: connector.url };
     case "slack":
-      slack = await startFakeSlack({ limits: true, users: [] });
+      slack = await startFakeSlack({ limits: request.limits ?? true, users: [], keepAliveMs: 60_000 });
       for (const id of request.channels) slack.addChannel(id, []);
       return { op: "slack", url: slack.url, token: slack.token };
+    case "teamsLog":
+      return { op: "teamsLog", log: connector!.requests.map((r) => [r.at, r.status, r.path, r.headers["x-ms-client-request-id"] ?? ""]) };
     case "teamsSent": {
       const perConversation: Record<string, number> = {};
       for (const a of connector!.activities()) perConversation[a.conversationId] = (perConversation[a.conversationId] ?? 0) + 1;
