@@ -24,7 +24,13 @@ export interface ClaimedMessage {
   directChannel: string | null;
 }
 
-const dueWhere = (now: Date) => ({ status: { in: ["pending", "sending"] }, nextAttemptAt: { lte: now }, OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }] });
+/**
+ * Due by `now`: waiting to be sent, or held by a sender whose lease has run out. A pending message
+ * holds no lease (every write that makes one pending clears it), so only a sending message's lease
+ * is read: on SQLite it sits past the card in the row, and reading it for every waiting message made
+ * each claim walk every card of the queue.
+ */
+const dueWhere = (now: Date) => ({ nextAttemptAt: { lte: now }, OR: [{ status: "pending" }, { status: "sending", claimedUntil: { lt: now } }] });
 
 /**
  * Claims up to `limit` messages due by `now`, oldest first, in three statements whatever the
