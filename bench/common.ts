@@ -1,4 +1,5 @@
 // Shared by the benchmark modules: a fixed clock, a seeded random source, and number formatting.
+import { readFileSync } from "node:fs";
 import pino from "pino";
 
 /** Monday 16 March 2026, 09:30 in London (GMT): every benchmark measures against this instant. */
@@ -53,4 +54,19 @@ export async function bestOf<T>(times: number, fn: () => Promise<T>): Promise<{ 
     best = Math.min(best, performance.now() - t0);
   }
   return { ms: best, result: result as T };
+}
+
+/**
+ * This process's own peak resident set, in bytes: Linux's VmHWM. Not resourceUsage().maxRSS, which
+ * a child started by fork and exec inherits from its parent (the bench, with its generated store
+ * in memory, several hundred MB), so a small child reported the bench's peak, not its own.
+ */
+export function ownPeakRss(): number {
+  try {
+    const kb = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+    if (kb) return Number(kb) * 1024;
+  } catch {
+    // Not Linux: the best there is.
+  }
+  return process.resourceUsage().maxRSS * 1024;
 }

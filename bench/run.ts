@@ -7,7 +7,7 @@ import { parsePlanFile } from "../src/import/parse-plan.js";
 import { importPlan } from "../src/store/import-plan.js";
 import { freshStore, type Provider } from "../tests/helpers/test-store.js";
 import { generatePlanXlsx } from "./generate-plan-xlsx.js";
-import { wanted } from "./common.js";
+import { ownPeakRss, wanted } from "./common.js";
 import { benchScanAndDigest } from "./large-plan.js";
 import { benchDispatch } from "./dispatch.js";
 import { benchReplies } from "./replies.js";
@@ -82,6 +82,6 @@ if (wanted("dispatch")) await benchDispatch();
 if (wanted("replies")) await benchReplies();
 clearInterval(sampler);
 console.log(
-  `peak memory: ${mb(Math.max(peakRss, process.resourceUsage().maxRSS * 1024))} MB RSS` +
+  `peak memory: ${mb(Math.max(peakRss, ownPeakRss()))} MB RSS` +
     (wanted("import") && importPeak < peakRss ? ` (${mb(importPeak)} MB by the end of the import section)` : ""),
 );
