@@ -57,16 +57,16 @@ export async function bestOf<T>(times: number, fn: () => Promise<T>): Promise<{ 
 }
 
 /**
- * This process's peak RSS in bytes. Linux's getrusage maxRSS (process.resourceUsage()) carries
- * over the parent's peak across fork and exec, so a child spawned by a bench that had generated a
- * store reported the generator's 600 MB as its own; /proc's VmHWM starts afresh at exec.
+ * This process's own peak resident set, in bytes: Linux's VmHWM. Not resourceUsage().maxRSS, which
+ * a child started by fork and exec inherits from its parent (the bench, with its generated store
+ * in memory, several hundred MB), so a small child reported the bench's peak, not its own.
  */
-export function peakRss(): number {
+export function ownPeakRss(): number {
   try {
-    const kb = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+    const kb = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
     if (kb) return Number(kb) * 1024;
   } catch {
-    // Not Linux: the portable figure, which may include the parent's.
+    // Not Linux: the best there is.
   }
   return process.resourceUsage().maxRSS * 1024;
 }

@@ -9,7 +9,7 @@ import { translator } from "../src/i18n.js";
 import { DEFAULT_SCHEDULE_SETTINGS } from "../src/schedule/schedule-settings.js";
 import { ruleValues } from "../src/store/digest-sql.js";
 import { openStore } from "../src/store/open-store.js";
-import { NOW, peakRss } from "./common.js";
+import { NOW, ownPeakRss } from "./common.js";
 import type { DigestChildResult } from "./digest.js";
 import { SINCE } from "./digest.js";
 import { handWritten } from "./hand-written-digest.js";
@@ -54,7 +54,7 @@ try {
   // is taken before the hand-written SQL opens its own connection.
   await digestOnce(0);
   await digestOnce(1);
-  r.peakRss = peakRss();
+  r.peakRss = ownPeakRss();
   const hand = await handWritten(database, input);
   try {
     await hand.run();

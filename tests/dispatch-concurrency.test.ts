@@ -1,10 +1,14 @@
+import { ConfigurationBotFrameworkAuthentication } from "botbuilder";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSlack } from "../src/adapters/slack/create-slack.js";
+import { createTeams } from "../src/adapters/teams/create-teams.js";
 import type { Card } from "../src/conversation/card.js";
 import type { ChatChannel } from "../src/conversation/chat-channel.js";
 import { dispatchPending, enqueue, type Deliverer } from "../src/conversation/deliver.js";
 import { Pacer } from "../src/conversation/pacer.js";
+import { credentialsFactory, forgetCachedBotTokens, startFakeBotFrameworkAuth } from "./fakes/bot-framework-auth.js";
+import { startFakeConnector } from "./fakes/fake-bot-connector.js";
 import { startFakeSlack, type FakeSlack } from "./fakes/fake-slack-api.js";
 import { SlidingWindows } from "./fakes/rate-window.js";
 import { freshStore, type TestStore } from "./helpers/test-store.js";
@@ -121,5 +125,53 @@ describe("sending several at once", () => {
     const posts = fake.calls.filter((c) => c.method === "chat.postMessage");
     expect(posts.map((c) => c.args.channel)).toEqual([dm, dm]);
     expect(fake.messages(dm!).map((m) => m.text)).toEqual(["day one", "day two"]);
+  }, 60_000);
+
+  it("sends Teams prompts through one connector client, made once and with one token, not one per message", async () => {
+    store = await freshStore("sqlite");
+    const APP_ID = "11111111-2222-3333-4444-555555555555";
+    const PASSWORD = "fake-secret";
+    forgetCachedBotTokens();
+    const auth = await startFakeBotFrameworkAuth();
+    const connector = await startFakeConnector({ requireToken: "fake", appCredentials: { appId: APP_ID, password: PASSWORD } });
+    try {
+      // botbuilder's real authentication, counting the clients it is asked to make.
+      const real = new ConfigurationBotFrameworkAuthentication(auth.authConfiguration(APP_ID, PASSWORD, connector.loginUrl()), credentialsFactory(APP_ID, PASSWORD, connector.loginUrl()));
+      const made = { connectors: 0, tokenClients: 0 };
+      const counting = new Proxy(real, {
+        get(target, property) {
+          if (property === "createConnectorFactory")
+            return (claims: Parameters<typeof real.createConnectorFactory>[0]) => {
+              const factory = target.createConnectorFactory(claims);
+              return { create: (serviceUrl: string, audience?: string) => ((made.connectors += 1), factory.create(serviceUrl, audience)) };
+            };
+          if (property === "createUserTokenClient") return (claims: Parameters<typeof real.createUserTokenClient>[0]) => ((made.tokenClients += 1), target.createUserTokenClient(claims));
+          const value: unknown = Reflect.get(target, property, target);
+          return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      const deps: Deliverer = { store, log, channels: {}, pacer: new Pacer() };
+      const teams = createTeams({
+        config: { appId: APP_ID, appPassword: PASSWORD, appType: "MultiTenant", tenantId: null },
+        deps: { ...deps, later: (task) => void task() } as Parameters<typeof createTeams>[0]["deps"],
+        auth: counting,
+      });
+      deps.channels.teams = teams.channel;
+      const address = (i: number) =>
+        JSON.stringify({ user: { id: `29:person-${i}` }, bot: { id: `28:${APP_ID}`, name: "Chaser" }, conversation: { id: `a:chat-${i}`, conversationType: "personal", tenantId: "tenant" }, channelId: "msteams", serviceUrl: connector.url });
+      for (let i = 0; i < 20; i++) {
+        await enqueue(deps, { key: `prompt-${i}`, kind: "notice", to: { platform: "teams", address: address(i), locale: "en-GB" }, card: () => ({ type: "notice", text: `hello ${i}` }) }, T0);
+      }
+      const results = await dispatchPending(deps, T0);
+      expect(results.map((r) => r.status)).toEqual(Array.from({ length: 20 }, () => "sent"));
+      expect(new Set(connector.activities().map((a) => a.conversationId)).size).toBe(20);
+      // CloudAdapter asks for both on every send; they are made once and reused.
+      expect(made).toEqual({ connectors: 1, tokenClients: 1 });
+      expect(connector.tokenRequests.filter((r) => r.status === 200)).toHaveLength(1);
+    } finally {
+      await connector.close();
+      await auth.close();
+      forgetCachedBotTokens();
+    }
   }, 60_000);
 });

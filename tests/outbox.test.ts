@@ -115,6 +115,46 @@ describe.each(PROVIDERS)("the outbox (%s)", (provider) => {
     expect(await store.db.person.findUniqueOrThrow({ where: { id: sam.id } })).toMatchObject({ slackUserId: "U123", locale: "cy", preferredPlatform: "slack" });
   });
 
+  it("records a burst of sends in a few statements, each message with its own reference, time and attempts", async () => {
+    const marks: string[] = [];
+    const counted = await freshStore(provider, { onQuery: (sql) => void (sql.includes(`SET "status" = 'sent'`) && marks.push(sql)) });
+    try {
+      const refs = new Map<string, string>();
+      const web: ChatChannel = {
+        platform: "web",
+        send: async (address) => {
+          // The third address fails once: its second attempt is recorded as the second.
+          if (address === "room-3" && !refs.has("failed")) {
+            refs.set("failed", "");
+            throw new Error("503 Service Unavailable");
+          }
+          refs.set(address, `ref-of-${address}`);
+          return { messageRef: `ref-of-${address}` };
+        },
+        update: async () => undefined,
+      };
+      const burst: Deliverer = { store: counted, log: pino({ level: "silent" }), channels: { web }, pacer: new Pacer() };
+      const ids = new Map<string, string>();
+      for (let i = 0; i < 60; i++) {
+        const queued = await enqueue(burst, { key: `notice-${i}`, kind: "notice", to: { platform: "web", address: `room-${i}`, locale: "en-GB" }, card: () => ({ type: "notice", text: `${i}` }) }, T0);
+        ids.set(`room-${i}`, queued.messageId!);
+      }
+      const first = await dispatchPending(burst, T0);
+      expect(first.filter((r) => r.status === "sent")).toHaveLength(59);
+      expect(marks.length).toBeGreaterThan(0);
+      expect(marks.length).toBeLessThan(15);
+      const retryAt = (await counted.db.chatMessage.findUniqueOrThrow({ where: { id: ids.get("room-3")! } })).nextAttemptAt!;
+      expect(await dispatchPending(burst, retryAt)).toMatchObject([{ status: "sent" }]);
+      for (const [address, id] of ids) {
+        const row = await counted.db.chatMessage.findUniqueOrThrow({ where: { id } });
+        expect(row).toMatchObject({ status: "sent", messageRef: `ref-of-${address}`, attempts: address === "room-3" ? 2 : 1, claimedUntil: null });
+        expect(row.sentAt).toBeInstanceOf(Date);
+      }
+    } finally {
+      await counted.drop();
+    }
+  });
+
   it("lets only one of two senders send a message", async () => {
     const id = await queue("digest:w3");
     const other: Deliverer = { ...deps, workerId: "other" };

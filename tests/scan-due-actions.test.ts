@@ -9,7 +9,7 @@ import { shouldPromptAgain, stateChangedAt } from "../src/schedule/cadence.js";
 import { importPlan } from "../src/store/import-plan.js";
 import { insertMany } from "../src/store/insert-many.js";
 import { scanColumns } from "../src/store/scan-columns.js";
-import { scanDueActions, type ScanSettings } from "../src/store/scan-due-actions.js";
+import { chooseShape, scanDueActions, type ScanSettings, type ScanShape } from "../src/store/scan-due-actions.js";
 import { parseSeed } from "./helpers/seeds.js";
 import { freshStore, PROVIDERS, type TestStore } from "./helpers/test-store.js";
 
@@ -101,6 +101,9 @@ interface StoredAction {
 }
 
 describe.each(PROVIDERS)("the scan in the database (%s)", (provider) => {
+  // SQLite reads the rows through the indexes or in one pass over the table (chooseShape): the
+  // rules hold the query to both. PostgreSQL has one shape.
+  const shapes: (ScanShape | undefined)[] = provider === "sqlite" ? ["indexes", "table"] : [undefined];
   let store: TestStore;
   let personId: string;
   beforeAll(async () => {
@@ -149,14 +152,14 @@ describe.each(PROVIDERS)("the scan in the database (%s)", (provider) => {
           const columns = await store.db.action.findMany({ where: { planId }, select: { id: true, scanTarget: true, scanHeardAt: true } });
           for (const c of columns) expect({ id: c.id, scanTarget: c.scanTarget, scanHeardAt: c.scanHeardAt }).toEqual({ id: c.id, ...scanColumns(stored.find((s) => s.id === c.id)!) });
         }
-        for (const now of [...NOWS, new Date(BASE + hours * 3_600_000)]) {
-          const scanned = await scanDueActions(store, now, plans.map((p) => ({ id: p.planId, settings: p.settings })));
+        for (const [now, shape] of [...NOWS, new Date(BASE + hours * 3_600_000)].flatMap((now) => shapes.map((shape) => [now, shape] as const))) {
+          const scanned = await scanDueActions(store, now, plans.map((p) => ({ id: p.planId, settings: p.settings })), { shape });
           const fromQuery = new Map(scanned.map((s) => [s.id, { planId: s.planId, reason: s.reason, promptDue: s.promptDue }]));
           for (const s of scanned) seen.add(`${s.reason.kind}:${s.promptDue}`);
           for (const { planId, stored, settings } of plans) {
             for (const a of stored) {
               const rules = byTheRules(a, settings, now);
-              expect({ id: a.id, now: now.toISOString(), found: fromQuery.get(a.id) ?? null }).toEqual({ id: a.id, now: now.toISOString(), found: rules && { planId, ...rules } });
+              expect({ id: a.id, now: now.toISOString(), shape, found: fromQuery.get(a.id) ?? null }).toEqual({ id: a.id, now: now.toISOString(), shape, found: rules && { planId, ...rules } });
             }
           }
           expect(fromQuery.size).toBe(plans.flatMap((p) => p.stored.filter((a) => byTheRules(a, p.settings, now))).length);
@@ -176,6 +179,37 @@ describe.each(PROVIDERS)("the scan in the database (%s)", (provider) => {
     const due = async (iso: string) => (await scanDueActions(store, new Date(iso), [{ id: planId, settings }]))[0]?.promptDue;
     expect(await due("2026-04-03T10:00:00Z")).toBe(false); // 3 April 23:00 in Auckland
     expect(await due("2026-04-03T11:00:00Z")).toBe(true); // midnight, 4 April in Auckland
+  });
+
+  it.runIf(provider === "sqlite")("reads the table whole when most of it needs an answer, and through the indexes when little does", async () => {
+    const own = await freshStore(provider);
+    try {
+      const settings: ScanSettings = { dueSoonDays: 14, silentDays: 28, cadenceDays: 7, timeZone: "Europe/London" };
+      const now = new Date("2026-03-25T09:00:00Z");
+      const plan = async (overdue: number, fine: number) => {
+        const p = await own.db.plan.create({ data: { slug: `p-${randomUUID()}`, title: "Shapes", settings: JSON.stringify(settings) } });
+        const rec = await own.db.recommendation.create({ data: { planId: p.id, key: "1", text: "R", position: 0 } });
+        const rows = Array.from({ length: overdue + fine }, (_, i) => {
+          const row = { id: randomUUID(), planId: p.id, recommendationId: rec.id, key: `a${i}`, title: "A", position: i, status: "in_progress", targetTo: i < overdue ? "2026-01-31" : "2026-12-31", originalTargetTo: i < overdue ? "2026-01-31" : "2026-12-31", lastUpdateAt: new Date("2026-03-20T09:00:00Z"), createdAt: new Date("2025-01-01T00:00:00Z") };
+          return { ...row, updatedAt: row.createdAt, ...scanColumns(row) };
+        });
+        await insertMany(own.db as never, provider, "Action", rows);
+        return { id: p.id, settings };
+      };
+      const busy = await plan(150, 20);
+      const quiet = await plan(3, 200);
+      // Of the table's 373 rows the indexes would give 150 for the busy plan (over a quarter), 3 for the quiet one.
+      expect(await chooseShape(own, now, [busy])).toBe("table");
+      expect(await chooseShape(own, now, [quiet])).toBe("indexes");
+      expect(await chooseShape(own, now, [busy, quiet])).toBe("table");
+      // Chosen or forced, the same actions.
+      const ids = async (shape?: ScanShape) => (await scanDueActions(own, now, [busy, quiet], { shape })).map((a) => a.id).sort();
+      expect(await ids()).toHaveLength(153);
+      expect(await ids("table")).toEqual(await ids());
+      expect(await ids("indexes")).toEqual(await ids());
+    } finally {
+      await own.drop();
+    }
   });
 
   it("an import and a re-import leave every action's scan columns as the derivation says", async () => {

@@ -142,7 +142,7 @@ async function recordSent(deps: Deliverer, messageId: string, data: { messageRef
   const started = Date.now();
   for (let wait = 250; ; wait = Math.min(wait * 2, 5_000)) {
     try {
-      await markSent(deps.store.db, messageId, data);
+      await markSent(deps.store, messageId, data);
       return;
     } catch (error) {
       if (Date.now() - started + wait > RECORD_SENT_MS) throw error;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ChatMessage } from "../generated/sqlite/client.js";
-import type { Db } from "./open-store.js";
+import type { Db, Store } from "./open-store.js";
 import type { Person } from "./people.js";
 
 /** A message in the outbox, as the sender sees it. */
@@ -24,7 +24,13 @@ export interface ClaimedMessage {
   directChannel: string | null;
 }
 
-const dueWhere = (now: Date) => ({ status: { in: ["pending", "sending"] }, nextAttemptAt: { lte: now }, OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }] });
+/**
+ * Due by `now`: waiting to be sent, or held by a sender whose lease has run out. A pending message
+ * holds no lease (every write that makes one pending clears it), so only a sending message's lease
+ * is read: on SQLite it sits past the card in the row, and reading it for every waiting message made
+ * each claim walk every card of the queue.
+ */
+const dueWhere = (now: Date) => ({ nextAttemptAt: { lte: now }, OR: [{ status: "pending" }, { status: "sending", claimedUntil: { lt: now } }] });
 
 /**
  * Claims up to `limit` messages due by `now`, oldest first, in three statements whatever the
@@ -111,8 +117,81 @@ export async function recordReply(db: Db, person: Person, reply: { id: string; k
   await recordMessage(db, { ...reply, kind: "reply", personId: person.id, platform: person.preferredPlatform ?? "web", address: "", locale: person.locale, asks: false, inTurn: true }, now);
 }
 
-export async function markSent(db: Db, messageId: string, sent: { messageRef: string; sentAt: Date; attempts: number }): Promise<void> {
-  await db.chatMessage.update({ where: { id: messageId }, data: { status: "sent", ...sent, claimedUntil: null } });
+export interface SentMark {
+  messageRef: string;
+  sentAt: Date;
+  attempts: number;
+}
+
+/**
+ * Records that the platform has a message. Sends finishing together are recorded together, in one
+ * statement (see SentMarks): a day's prompts wrote one transaction a message, each read back whole
+ * with its card, which cost the sender more than the send.
+ */
+export function markSent(store: Store, messageId: string, sent: SentMark): Promise<void> {
+  let marks = sentMarks.get(store.db);
+  if (!marks) sentMarks.set(store.db, (marks = new SentMarks(store)));
+  return marks.add(messageId, sent);
+}
+
+/** Sends recorded in one statement at most: a second's worth on Teams, four parameters each. */
+const MARK_BATCH = 250;
+const sentMarks = new WeakMap<Db, SentMarks>();
+
+/**
+ * Group commit for sends: marks arriving while a statement runs wait for it and go in the next,
+ * so a lone send is recorded at once and a burst in a few statements. A failed statement fails
+ * every mark in it; each caller retries its own (the database is away, or the store is closing).
+ */
+class SentMarks {
+  private queue: { id: string; sent: SentMark; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private running = false;
+
+  constructor(private readonly store: Store) {}
+
+  add(id: string, sent: SentMark): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id, sent, resolve, reject });
+      if (this.running) return;
+      this.running = true;
+      // After this turn of the event loop: sends answered in it go in the same statement.
+      setImmediate(() => void this.drain());
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, MARK_BATCH);
+        try {
+          await markSentNow(this.store, batch);
+          for (const entry of batch) entry.resolve();
+        } catch (error) {
+          for (const entry of batch) entry.reject(error);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+}
+
+/** One UPDATE for many sent messages: each row's reference, time and attempts chosen by its id. */
+async function markSentNow(store: Store, rows: { id: string; sent: SentMark }[]): Promise<void> {
+  const values: unknown[] = [];
+  const pg = store.provider === "postgresql";
+  const param = (value: unknown, pgType?: string): string => {
+    values.push(value);
+    const placeholder = pg ? `$${values.length}` : "?";
+    // PostgreSQL types a CASE's parameters from nothing but the CASE: they are said.
+    return pg && pgType ? `CAST(${placeholder} AS ${pgType})` : placeholder;
+  };
+  const byId = (pick: (sent: SentMark) => unknown, pgType: string) => `CASE "id" ${rows.map((r) => `WHEN ${param(r.id)} THEN ${param(pick(r.sent), pgType)}`).join(" ")} END`;
+  const sql =
+    `UPDATE "ChatMessage" SET "status" = 'sent', "claimedUntil" = NULL, "updatedAt" = ${param(new Date(), "TIMESTAMP(3)")}, ` +
+    `"messageRef" = ${byId((s) => s.messageRef, "TEXT")}, "sentAt" = ${byId((s) => s.sentAt, "TIMESTAMP(3)")}, "attempts" = ${byId((s) => s.attempts, "INTEGER")} ` +
+    `WHERE "id" IN (${rows.map((r) => param(r.id)).join(",")})`;
+  await store.db.$executeRawUnsafe(sql, ...values);
 }
 
 /** The person blocked or removed the bot: the message is not retried and the person is marked. */

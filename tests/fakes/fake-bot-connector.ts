@@ -87,6 +87,8 @@ export interface FakeConnectorOptions {
   appCredentials?: { appId: string; password: string };
   /** Refuse to create conversations with users not in the roster (404), as Teams does. Default false. */
   strictRoster?: boolean;
+  /** How long an idle kept-alive connection stays open (default 1 s, as the fakes' servers). */
+  keepAliveMs?: number;
 }
 
 export interface FakeConnector {
@@ -98,6 +100,8 @@ export interface FakeConnector {
   tokenRequests: RecordedConnectorRequest[];
   /** How many requests were refused because a rate limit was exceeded (not counting failNext). */
   readonly limitViolations: number;
+  /** TCP connections accepted so far: a client that keeps its connections alive opens few. */
+  readonly connections: number;
   /** `ToChannelFromBotLoginUrl` for botbuilder: `${origin}/${tenant}`. */
   loginUrl(tenant?: string): string;
   /** The token endpoint: `${origin}/${tenant}/oauth2/v2.0/token`. */
@@ -545,6 +549,9 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
   };
 
   const server = await listenOnLoopback(handler);
+  if (options.keepAliveMs !== undefined) server.server.keepAliveTimeout = options.keepAliveMs;
+  let connections = 0;
+  server.server.on("connection", () => (connections += 1));
   const url = `${server.origin}${basePath}`;
 
   return {
@@ -554,6 +561,9 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
     tokenRequests,
     get limitViolations() {
       return limitViolations;
+    },
+    get connections() {
+      return connections;
     },
     loginUrl: (tenant = "botframework.com") => `${server.origin}/${tenant}`,
     tokenEndpoint: (tenant = "botframework.com") => `${server.origin}/${tenant}/oauth2/v2.0/token`,

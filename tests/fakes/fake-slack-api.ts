@@ -128,6 +128,8 @@ export interface FakeSlackOptions {
   postMessagePerSecond?: number;
   /** chat.postMessage across the workspace per minute (default 300: "several hundred"). */
   postMessagePerMinute?: number;
+  /** How long an idle kept-alive connection stays open (default 1 s, as the fakes' servers). */
+  keepAliveMs?: number;
 }
 
 export interface FakeSlack {
@@ -650,6 +652,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (response && req.method === "POST") return handleResponseUrl(res, response[1]!, rawBody);
     sendJson(res, 404, { ok: false, error: "not_found" });
   });
+  if (options.keepAliveMs !== undefined) server.server.keepAliveTimeout = options.keepAliveMs;
 
   return {
     url: `${server.origin}/api/`,

@@ -62,7 +62,7 @@ export class TeamsChannel implements ChatChannel {
     const reference = parseReference(address);
     if (reference.conversation?.conversationType === "channel") return this.postInChannel(reference, card);
     let id: string | undefined;
-    await this.continueWith(address, async (context) => {
+    await this.continueWith(reference, async (context) => {
       id = (await context.sendActivity(cardActivity(card)))?.id;
     });
     if (!id) throw new Error("Teams accepted the card but returned no activity id, so it could not be updated later");
@@ -70,12 +70,12 @@ export class TeamsChannel implements ChatChannel {
   }
 
   async update(address: string, messageRef: string, card: Card): Promise<void> {
-    const reference = parseReference(address);
+    let reference = parseReference(address);
     // A channel post lives in the thread it started, not in the one its reference was taken from.
     if (reference.conversation?.conversationType === "channel") {
-      address = JSON.stringify({ ...reference, conversation: { ...reference.conversation, id: `${reference.conversation.id.split(";")[0]};messageid=${messageRef}` } });
+      reference = { ...reference, conversation: { ...reference.conversation, id: `${reference.conversation.id.split(";")[0]};messageid=${messageRef}` } };
     }
-    await this.continueWith(address, async (context) => {
+    await this.continueWith(reference, async (context) => {
       await context.updateActivity({ ...cardActivity(card), type: "message", id: messageRef });
     });
   }
@@ -116,8 +116,7 @@ export class TeamsChannel implements ChatChannel {
     return { messageRef: /;messageid=(.+)$/.exec(created)?.[1] ?? created };
   }
 
-  private async continueWith(address: string, logic: (context: TurnContext) => Promise<void>): Promise<void> {
-    const reference = parseReference(address);
+  private async continueWith(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
     try {
       await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
         // botbuilder gives the continuation a made-up id and sends everything as a reply to it;
