@@ -1,4 +1,7 @@
 // Shared by the benchmark modules: a fixed clock, a seeded random source, and number formatting.
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import { join } from "node:path";
 import pino from "pino";
 
 /** Monday 16 March 2026, 09:30 in London (GMT): every benchmark measures against this instant. */
@@ -53,4 +56,25 @@ export async function bestOf<T>(times: number, fn: () => Promise<T>): Promise<{ 
     best = Math.min(best, performance.now() - t0);
   }
   return { ms: best, result: result as T };
+}
+
+/**
+ * Runs `fn`, and with BENCH_PROFILE=<dir> writes a V8 CPU profile of this process while it ran to
+ * <dir>/<name>.cpuprofile (open in Chrome DevTools or speedscope): the measured part alone, not the set-up.
+ */
+export async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_PROFILE;
+  if (!dir) return fn();
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 200 });
+  await session.post("Profiler.start");
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post("Profiler.stop");
+    writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
 }
