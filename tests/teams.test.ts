@@ -192,6 +192,7 @@ describe.each(PROVIDERS)("Teams, end to end (%s)", (provider) => {
       user: { id: ALICE.id, name: ALICE.name },
       bot: BOT,
     });
+    expect(JSON.parse(alice.teamsConversation!)).not.toHaveProperty("activityId");
     const [welcome, ...others] = sentTo(rig, ALICE);
     expect(others).toEqual([]);
     expect(welcome!.replyToId).toBe(`activity-${sequence}`);
@@ -200,6 +201,8 @@ describe.each(PROVIDERS)("Teams, end to end (%s)", (provider) => {
     // Teams also sends installationUpdate for the same install: the reference is kept, no second welcome.
     expect((await post(rig, activity(rig, ALICE, { type: "installationUpdate", action: "add" }))).status).toBe(200);
     expect(sentTo(rig, ALICE)).toHaveLength(1);
+    // What Teams says of a known person is the same from one activity to the next: nothing is written.
+    expect(await personOf(rig, ALICE)).toEqual(alice);
 
     // Teams names the bot as the member added to a personal chat; the person is still who installed it.
     expect((await install(rig, BOB, [{ id: BOT.id }], { locale: "cy-GB" })).status).toBe(200);
