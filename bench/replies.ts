@@ -141,7 +141,7 @@ const load = () => os.loadavg()[0]!.toFixed(1);
 interface Rig {
   store: TestStore;
   /** SQL statements run so far, by anyone in the process. */
-  queries: { n: number };
+  queries: { n: number; shown: string[] | null };
   child: Child;
   connectorUrl: string;
   slackTeamId: string;
@@ -159,8 +159,13 @@ interface Rig {
  * person prompted with cards of six actions sent through the real channels to the fakes.
  */
 async function startRig(provider: Provider, count: number): Promise<Rig> {
-  const queries = { n: 0 };
-  const store = await freshStore(provider, { onQuery: () => void (queries.n += 1) });
+  const queries = { n: 0, shown: null as string[] | null };
+  const store = await freshStore(provider, {
+    onQuery: (sql) => {
+      queries.n += 1;
+      queries.shown?.push(sql.replace(/\s+/g, " ").slice(0, 200));
+    },
+  });
   const child = new Child();
   const slackUser = (i: number) => `U${String(i).padStart(7, "0")}`;
   const fakes = await child.ask({
@@ -323,11 +328,15 @@ function report(platform: string, provider: Provider, f: Figures): void {
 async function alone(rig: Rig, presses: ChildPress[], settle: () => Promise<void>): Promise<{ ms: number[]; cpuMs: number }> {
   const times: number[] = [];
   const cpu0 = process.cpuUsage();
-  for (const press of presses) {
+  for (const [i, press] of presses.entries()) {
+    // BENCH_SQL=1 prints the statements one press runs, the last of the run.
+    if (process.env.BENCH_SQL && i === presses.length - 1) rig.queries.shown = [];
     const r = await rig.child.ask({ op: "one", url: press.kind === "teams" ? `${rig.url}/api/messages` : `${rig.url}/slack/events`, press });
     await settle();
     if (r.matched) times.push(r.ms);
   }
+  if (rig.queries.shown) console.log(`${presses[0]!.kind}: ${rig.queries.shown.length} statements\n  ${rig.queries.shown.join("\n  ")}`);
+  rig.queries.shown = null;
   return { ms: times, cpuMs: cpuSince(cpu0) / presses.length };
 }
 
