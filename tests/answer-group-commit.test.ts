@@ -70,6 +70,25 @@ describe.each(PROVIDERS)("answers recorded together (%s)", (provider) => {
     expect(commits - before).toBe(1);
   });
 
+  it("holds an answer the plan checks for its decision, and records the others of its group as usual", async () => {
+    const { db } = store;
+    await db.plan.update({ where: { id: ids.plan }, data: { settings: JSON.stringify({ approveTargetChanges: true }) } });
+    const results = await Promise.all([
+      recordAnswer(store, answer({ actionId: actionIds[0], key: "a" })),
+      recordAnswer(store, answer({ actionId: actionIds[1], key: "b", kind: "delayed", date: "2027-01-31", reason: "Waiting for Cabinet" })),
+      recordAnswer(store, answer({ actionId: actionIds[2], key: "c", kind: "complete" })),
+      recordAnswer(store, answer({ actionId: actionIds[1], key: "b", kind: "delayed", date: "2027-01-31", reason: "Waiting for Cabinet" })),
+    ]);
+    expect(results.map((r) => r.outcome)).toEqual(["recorded", "recorded", "recorded", "duplicate"]);
+    expect(results[1]).toMatchObject({ outcome: "recorded", held: { kind: "target", newTarget: "2027-01-31" } });
+    expect(results[0]).not.toHaveProperty("held");
+    // The target waits for its decision; the others took effect.
+    expect(await db.action.findUniqueOrThrow({ where: { id: actionIds[1] } })).toMatchObject({ status: "in_progress", targetTo: null });
+    expect(await db.action.findUniqueOrThrow({ where: { id: actionIds[2] } })).toMatchObject({ status: "complete" });
+    expect(await db.checkedChange.count({ where: { kind: "target", actionId: actionIds[1] } })).toBe(1);
+    expect((await db.answer.findMany({ orderBy: { key: "asc" } })).map((a) => a.key)).toEqual(["a", "b", "c"]);
+  });
+
   it("still records the others when one answer of a group fails in the database", async () => {
     const { db } = store;
     // A database refusal for one answer only, as a full disk or a broken row would give.

@@ -128,7 +128,7 @@ async function identify(deps: ConversationDeps, user: ChatUser, event: Exclude<I
   if (user.platform === "web") return playgroundPersona(db, user.userId, user.locale ? pickLocale(user.locale) : null, now, deps.defaultLocale);
   const address = event.address;
   const { person, boundBy } = await identifyChatUser(
-    db,
+    deps.store,
     {
       platform: user.platform,
       userId: user.userId,
@@ -492,7 +492,7 @@ function resultNotice(t: TFunction, result: AnswerResult, actionId: string, kind
 function afterRecorded(deps: ConversationDeps, person: Person, action: CardAction, kind: AnswerKind, answer: AnswerFields, pressedMessageId: string | null, now: Date): void {
   deps.later(async () => {
     const { db } = deps.store;
-    const latest = await latestCardShowing(db, person.id, action.id, pressedMessageId);
+    const latest = await latestCardShowing(deps.store, person.id, action.id, pressedMessageId);
     if (latest) {
       const card = await messageCard(db, latest, now);
       if (card) await updateMessage(deps, latest, card);

@@ -3,7 +3,9 @@ import { answerChange, type AnswerFields } from "../domain/answer-change.js";
 import { holdAnswer, type HeldAnswer } from "./hold-answer.js";
 import { CLOSED_STATUSES, type Status, type Via } from "../domain/vocabulary.js";
 import type { CardAction } from "./card-action.js";
-import type { Store, Tx } from "./open-store.js";
+import { checkSettings } from "./checked-changes.js";
+import { overPrisma, type Sql } from "./driver-sql.js";
+import type { Store } from "./open-store.js";
 
 export interface AnswerToRecord extends AnswerFields {
   personId: string;
@@ -42,7 +44,10 @@ export type RecordedAnswer =
  */
 export type Redraw = (action: CardAction, message: PressedMessage, answer: AnswerToRecord) => string | null;
 
-/** Under a burst of presses answers queue for the database rather than being dropped. */
+/** An answer the plan checks before it takes effect: written apart, through Prisma (see GroupCommit). */
+type Step = RecordedAnswer | { outcome: "checked" };
+
+/** Under a burst of presses answers queue for the database rather than being dropped (the rare checked answers, through Prisma). */
 const TX_OPTIONS = { maxWait: 15_000, timeout: 20_000 };
 /** Presses committed together on SQLite: enough to carry a burst, few enough to keep each commit short. */
 const MAX_GROUP = 64;
@@ -78,6 +83,11 @@ function groupOf(store: Store): GroupCommit {
  * written in the next one. SQLite runs one writing transaction at a time, so a press no longer
  * waits for every press before it, only for the one commit in progress. A batch that fails is
  * written again answer by answer, so one bad answer cannot lose the others.
+ *
+ * The statements run straight on the database driver (Store.driver), a press being the one path
+ * run hundreds of times a minute. An answer the plan checks (a new target to approve, a completion
+ * to verify) is written after its group, in a transaction of its own through Prisma, where the
+ * checked changes' store modules run.
  */
 export class GroupCommit {
   private queue: { item: Pending; resolve: (r: RecordedAnswer) => void; reject: (e: unknown) => void }[] = [];
@@ -103,13 +113,13 @@ export class GroupCommit {
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_GROUP);
+        let steps: Step[];
         try {
-          const results = await this.store.db.$transaction(async (tx) => {
-            const out: RecordedAnswer[] = [];
-            for (const { item } of batch) out.push(await recordOne(tx, this.store.provider, item.input, item.redraw));
+          steps = await this.store.driver.transaction(async (sql) => {
+            const out: Step[] = [];
+            for (const { item } of batch) out.push(await recordOne(sql, this.store.provider, item.input, item.redraw, null));
             return out;
-          }, TX_OPTIONS);
-          batch.forEach((entry, i) => entry.resolve(results[i]!));
+          });
         } catch (error) {
           if (batch.length === 1) {
             batch[0]!.reject(error);
@@ -117,53 +127,68 @@ export class GroupCommit {
           }
           for (const entry of batch) {
             try {
-              entry.resolve(await this.store.db.$transaction((tx) => recordOne(tx, this.store.provider, entry.item.input, entry.item.redraw), TX_OPTIONS));
+              entry.resolve(await this.alone(entry.item));
             } catch (alone) {
               entry.reject(alone);
             }
           }
+          continue;
+        }
+        for (const [i, entry] of batch.entries()) {
+          const step = steps[i]!;
+          if (step.outcome !== "checked") entry.resolve(step);
+          else await this.checked(entry.item).then(entry.resolve, entry.reject);
         }
       }
     } finally {
       this.running -= 1;
     }
   }
-}
 
-/** `?` placeholders as the provider numbers them. */
-function sql(provider: Store["provider"], text: string): string {
-  if (provider === "sqlite") return text;
-  let n = 0;
-  return text.replace(/\?/g, () => `$${++n}`);
+  private async alone(item: Pending): Promise<RecordedAnswer> {
+    const step = await this.store.driver.transaction((sql) => recordOne(sql, this.store.provider, item.input, item.redraw, null));
+    return step.outcome === "checked" ? this.checked(item) : step;
+  }
+
+  /** An answer the plan checks, in its own transaction through Prisma: the same checks, then holdAnswer. */
+  private async checked(item: Pending): Promise<RecordedAnswer> {
+    const step = await this.store.db.$transaction(
+      (tx) => recordOne(overPrisma(tx, this.store.provider), this.store.provider, item.input, item.redraw, (action) => holdAnswer(tx, action, item.input)),
+      TX_OPTIONS,
+    );
+    // Unreachable: with `hold` given, an answer is never deferred.
+    if (step.outcome === "checked") throw new Error("record-answer: a checked answer was deferred twice");
+    return step;
+  }
 }
 
 const CLOSED_LIST = [...CLOSED_STATUSES].map((s) => `'${s}'`).join(",");
 
-async function recordOne(tx: Tx, provider: Store["provider"], input: AnswerToRecord, redraw: Redraw | undefined): Promise<RecordedAnswer> {
+/** The action's owners as one JSON array column, so the action and its owners are one statement. */
+const OWNERS_JSON: Record<Store["provider"], string> = {
+  sqlite: `(SELECT json_group_array(json_object('roleId', o."roleId", 'kind', o."kind", 'position', o."position", 'roleName', ro."name")) FROM "ActionOwner" o JOIN "OwnerRole" ro ON ro."id" = o."roleId" WHERE o."actionId" = a."id")`,
+  postgresql: `(SELECT COALESCE(json_agg(json_build_object('roleId', o."roleId", 'kind', o."kind", 'position', o."position", 'roleName', ro."name")), '[]'::json) FROM "ActionOwner" o JOIN "OwnerRole" ro ON ro."id" = o."roleId" WHERE o."actionId" = a."id")`,
+};
+
+/** Checks and writes one answer; `hold` (given only inside a Prisma transaction) holds an answer the plan checks. */
+async function recordOne(sql: Sql, provider: Store["provider"], input: AnswerToRecord, redraw: Redraw | undefined, hold: ((action: CardAction) => Promise<HeldAnswer | null>) | null): Promise<Step> {
   // Read first and, on PostgreSQL, locked: two presses on one card are drawn one after the other.
   const message = input.messageId
-    ? ((
-        await tx.$queryRawUnsafe<PressedMessage[]>(
-          sql(provider, `SELECT "id","kind","locale","card","createdAt","personId","actionIds" FROM "ChatMessage" WHERE "id" = ?${provider === "postgresql" ? " FOR UPDATE" : ""}`),
-          input.messageId,
-        )
-      )[0] ?? null)
+    ? ((await sql.rows<PressedMessage>(`SELECT "id","kind","locale","card","createdAt","personId","actionIds" FROM "ChatMessage" WHERE "id" = ?${provider === "postgresql" ? " FOR UPDATE" : ""}`, input.messageId))[0] ?? null)
     : null;
-  // The action with its plan and recommendation, whether the key was seen, and the right to answer:
-  // an admin, an admin of the plan, or an owner (through their roles) or someone covering for one.
-  const rows = await tx.$queryRawUnsafe<Record<string, unknown>[]>(
-    sql(
-      provider,
-      `SELECT a.*, p."title" AS "_planTitle", p."slug" AS "_planSlug", r."ref" AS "_recRef", r."key" AS "_recKey",
-        EXISTS (SELECT 1 FROM "Answer" WHERE "key" = ?) AS "_seen",
-        (EXISTS (SELECT 1 FROM "Person" WHERE "id" = ? AND "isAdmin" = TRUE)
-          OR EXISTS (SELECT 1 FROM "PlanAdmin" WHERE "planId" = a."planId" AND "personId" = ?)
-          OR EXISTS (SELECT 1 FROM "ActionOwner" o JOIN "RoleAssignment" ra ON ra."roleId" = o."roleId"
-            WHERE o."actionId" = a."id" AND (ra."personId" = ? OR ra."personId" IN
-              (SELECT "principalId" FROM "Delegation" WHERE "delegateId" = ? AND ("until" IS NULL OR "until" >= ?))))) AS "_allowed"
-      FROM "Action" a JOIN "Plan" p ON p."id" = a."planId" JOIN "Recommendation" r ON r."id" = a."recommendationId"
-      WHERE a."id" = ?`,
-    ),
+  // The action with its plan, recommendation and owners, whether the key was seen, and the right to
+  // answer: an admin, an admin of the plan, or an owner (through their roles) or someone covering for one.
+  const rows = await sql.rows(
+    `SELECT a.*, p."title" AS "_planTitle", p."slug" AS "_planSlug", p."settings" AS "_planSettings", r."ref" AS "_recRef", r."key" AS "_recKey",
+      ${OWNERS_JSON[provider]} AS "_owners",
+      EXISTS (SELECT 1 FROM "Answer" WHERE "key" = ?) AS "_seen",
+      (EXISTS (SELECT 1 FROM "Person" WHERE "id" = ? AND "isAdmin" = TRUE)
+        OR EXISTS (SELECT 1 FROM "PlanAdmin" WHERE "planId" = a."planId" AND "personId" = ?)
+        OR EXISTS (SELECT 1 FROM "ActionOwner" o JOIN "RoleAssignment" ra ON ra."roleId" = o."roleId"
+          WHERE o."actionId" = a."id" AND (ra."personId" = ? OR ra."personId" IN
+            (SELECT "principalId" FROM "Delegation" WHERE "delegateId" = ? AND ("until" IS NULL OR "until" >= ?))))) AS "_allowed"
+    FROM "Action" a JOIN "Plan" p ON p."id" = a."planId" JOIN "Recommendation" r ON r."id" = a."recommendationId"
+    WHERE a."id" = ?`,
     input.key,
     input.personId,
     input.personId,
@@ -174,25 +199,24 @@ async function recordOne(tx: Tx, provider: Store["provider"], input: AnswerToRec
   );
   const row = rows[0];
   if (!row) return { outcome: "not_found" };
-  const owners = await tx.$queryRawUnsafe<{ actionId: string; roleId: string; kind: string; position: number; roleName: string }[]>(
-    sql(provider, `SELECT o."actionId", o."roleId", o."kind", o."position", r."name" AS "roleName" FROM "ActionOwner" o JOIN "OwnerRole" r ON r."id" = o."roleId" WHERE o."actionId" = ? ORDER BY o."position"`),
-    input.actionId,
-  );
-  const action = cardAction(row, owners);
+  const action = cardAction(row);
   if (Boolean(row._seen)) return { outcome: "duplicate", action, message };
   if (!Boolean(row._allowed)) return { outcome: "forbidden", action, message };
   // A card shows the state when it was sent; someone may have closed the action since.
   if (isClosed(action.status) && input.kind !== "note") return { outcome: "stale", action, message };
 
   // ── Checked changes (issue 10): the plan may hold a new target or a completion for a decision.
-  const held = await holdAnswer(tx, action, input);
-  if (held) return { outcome: "recorded", action: { ...action, ...held.fields } as CardAction, message, card: null, held };
+  if (checks(row._planSettings as string | null, input.kind)) {
+    if (!hold) return { outcome: "checked" };
+    const held = await hold(action);
+    if (held) return { outcome: "recorded", action: { ...action, ...held.fields } as CardAction, message, card: null, held };
+  }
   // ── end checked changes
 
   const answerId = randomUUID();
   const payload = JSON.stringify({ date: input.date ?? undefined, reason: input.reason ?? undefined, note: input.note ?? undefined, evidence: input.evidence ?? undefined });
-  const inserted = await tx.$queryRawUnsafe<{ id: string }[]>(
-    sql(provider, `INSERT INTO "Answer" ("id","key","actionId","personId","messageId","kind","via","payload","createdAt") VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT ("key") DO NOTHING RETURNING "id"`),
+  const inserted = await sql.rows<{ id: string }>(
+    `INSERT INTO "Answer" ("id","key","actionId","personId","messageId","kind","via","payload","createdAt") VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT ("key") DO NOTHING RETURNING "id"`,
     answerId,
     input.key,
     action.id,
@@ -208,12 +232,9 @@ async function recordOne(tx: Tx, provider: Store["provider"], input: AnswerToRec
 
   const change = answerChange(action, input, input.today, input.now);
   const columns = Object.keys(change);
-  const updated = await tx.$queryRawUnsafe<{ id: string }[]>(
-    sql(
-      provider,
-      `UPDATE "Action" SET ${columns.map((c) => `"${c}" = ?`).join(", ")}${columns.length ? ", " : ""}"lastUpdateAt" = ?, "updatedAt" = ?
-      WHERE "id" = ?${input.kind === "note" ? "" : ` AND ("status" IS NULL OR "status" NOT IN (${CLOSED_LIST}))`} RETURNING "id"`,
-    ),
+  const updated = await sql.rows<{ id: string }>(
+    `UPDATE "Action" SET ${columns.map((c) => `"${c}" = ?`).join(", ")}${columns.length ? ", " : ""}"lastUpdateAt" = ?, "updatedAt" = ?
+    WHERE "id" = ?${input.kind === "note" ? "" : ` AND ("status" IS NULL OR "status" NOT IN (${CLOSED_LIST}))`} RETURNING "id"`,
     ...columns.map((c) => change[c]),
     input.now,
     new Date(),
@@ -221,12 +242,12 @@ async function recordOne(tx: Tx, provider: Store["provider"], input: AnswerToRec
   );
   if (updated.length === 0) {
     // Closed by someone else between the read and the write (PostgreSQL): nothing is recorded.
-    await tx.$executeRawUnsafe(sql(provider, `DELETE FROM "Answer" WHERE "id" = ?`), answerId);
+    await sql.run(`DELETE FROM "Answer" WHERE "id" = ?`, answerId);
     return { outcome: "stale", action, message };
   }
   const before = JSON.stringify(Object.fromEntries(columns.map((k) => [k, (action as unknown as Record<string, unknown>)[k] ?? null])));
-  await tx.$executeRawUnsafe(
-    sql(provider, `INSERT INTO "History" ("id","at","planId","actionId","entity","entityId","via","actorPersonId","actorLabel","before","after","note") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`),
+  await sql.run(
+    `INSERT INTO "History" ("id","at","planId","actionId","entity","entityId","via","actorPersonId","actorLabel","before","after","note") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
     randomUUID(),
     input.now,
     action.planId,
@@ -250,9 +271,16 @@ async function recordOne(tx: Tx, provider: Store["provider"], input: AnswerToRec
       // The answer stands; the card is drawn again from the store by whoever shows it next.
       card = null;
     }
-    if (card) await tx.$executeRawUnsafe(sql(provider, `UPDATE "ChatMessage" SET "card" = ?, "updatedAt" = ? WHERE "id" = ?`), card, new Date(), message.id);
+    if (card) await sql.run(`UPDATE "ChatMessage" SET "card" = ?, "updatedAt" = ? WHERE "id" = ?`, card, new Date(), message.id);
   }
   return { outcome: "recorded", action: after, message: message ? { ...message, card: card ?? message.card } : null, card };
+}
+
+/** Whether the plan checks this kind of answer before it takes effect (holdAnswer decides the rest). */
+function checks(settings: string | null, kind: string): boolean {
+  if (kind !== "delayed" && kind !== "complete") return false;
+  const s = checkSettings(settings);
+  return kind === "delayed" ? s.approveTargetChanges : s.verifyCompletion;
 }
 
 function isClosed(status: string | null): boolean {
@@ -260,12 +288,15 @@ function isClosed(status: string | null): boolean {
 }
 
 /** A raw row as the card's action: the plan, recommendation and owners put where Prisma would put them. */
-function cardAction(row: Record<string, unknown>, owners: { actionId: string; roleId: string; kind: string; position: number; roleName: string }[]): CardAction {
-  const { _planTitle, _planSlug, _recRef, _recKey, _seen, _allowed, ...action } = row;
+function cardAction(row: Record<string, unknown>): CardAction {
+  const { _planTitle, _planSlug, _planSettings, _recRef, _recKey, _owners, _seen, _allowed, ...action } = row;
+  const owners = (typeof _owners === "string" ? JSON.parse(_owners) : (_owners ?? [])) as { roleId: string; kind: string; position: number; roleName: string }[];
   return {
     ...(action as unknown as CardAction),
     plan: { id: action.planId as string, title: _planTitle as string, slug: _planSlug as string },
     recommendation: { ref: (_recRef as string | null) ?? null, key: _recKey as string },
-    owners: owners.map((o) => ({ actionId: o.actionId, roleId: o.roleId, kind: o.kind, position: Number(o.position), role: { id: o.roleId, name: o.roleName } })),
+    owners: owners
+      .map((o) => ({ actionId: action.id as string, roleId: o.roleId, kind: o.kind, position: Number(o.position), role: { id: o.roleId, name: o.roleName } }))
+      .sort((x, y) => x.position - y.position),
   };
 }
