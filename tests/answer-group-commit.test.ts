@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { recordAnswer, type AnswerInput } from "../src/conversation/record-answer.js";
 import { freshStore, PROVIDERS, type TestStore } from "./helpers/test-store.js";
@@ -87,6 +88,32 @@ describe.each(PROVIDERS)("answers recorded together (%s)", (provider) => {
     expect(await db.action.findUniqueOrThrow({ where: { id: actionIds[2] } })).toMatchObject({ status: "complete" });
     expect(await db.checkedChange.count({ where: { kind: "target", actionId: actionIds[1] } })).toBe(1);
     expect((await db.answer.findMany({ orderBy: { key: "asc" } })).map((a) => a.key)).toEqual(["a", "b", "c"]);
+  });
+
+  it.runIf(provider === "postgresql")("records nothing when the action is closed between the answer's read and its write", async () => {
+    const { db } = store;
+    // Another process holds the action, closes it and commits while the answer waits for its write.
+    const other = new pg.Client({ connectionString: (store.database as { url: string }).url });
+    await other.connect();
+    try {
+      await other.query("BEGIN");
+      await other.query(`SELECT 1 FROM "Action" WHERE "id" = $1 FOR UPDATE`, [actionIds[0]]);
+      const pending = recordAnswer(store, answer({ actionId: actionIds[0], key: "raced" }));
+      // Until the answer's write waits for the other process's lock.
+      for (;;) {
+        const waiting = await other.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+        if (waiting.rowCount) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await other.query(`UPDATE "Action" SET "status" = 'complete' WHERE "id" = $1`, [actionIds[0]]);
+      await other.query("COMMIT");
+      expect(await pending).toMatchObject({ outcome: "stale", action: { id: actionIds[0] } });
+    } finally {
+      await other.end();
+    }
+    expect(await db.answer.count()).toBe(0);
+    expect(await db.history.count()).toBe(0);
+    expect(await db.action.findUniqueOrThrow({ where: { id: actionIds[0] } })).toMatchObject({ status: "complete", lastUpdateAt: null });
   });
 
   it("still records the others when one answer of a group fails in the database", async () => {

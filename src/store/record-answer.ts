@@ -172,12 +172,10 @@ const OWNERS_JSON: Record<Store["provider"], string> = {
 
 /** Checks and writes one answer; `hold` (given only inside a Prisma transaction) holds an answer the plan checks. */
 async function recordOne(sql: Sql, provider: Store["provider"], input: AnswerToRecord, redraw: Redraw | undefined, hold: ((action: CardAction) => Promise<HeldAnswer | null>) | null): Promise<Step> {
-  // Read first and, on PostgreSQL, locked: two presses on one card are drawn one after the other.
-  const message = input.messageId
-    ? ((await sql.rows<PressedMessage>(`SELECT "id","kind","locale","card","createdAt","personId","actionIds" FROM "ChatMessage" WHERE "id" = ?${provider === "postgresql" ? " FOR UPDATE" : ""}`, input.messageId))[0] ?? null)
-    : null;
-  // The action with its plan, recommendation and owners, whether the key was seen, and the right to
-  // answer: an admin, an admin of the plan, or an owner (through their roles) or someone covering for one.
+  // One statement: the action with its plan, recommendation and owners, whether the key was seen,
+  // the right to answer (an admin, an admin of the plan, or an owner through their roles or someone
+  // covering for one), and the pressed message, on PostgreSQL locked: two presses on one card are
+  // drawn one after the other.
   const rows = await sql.rows(
     `SELECT a.*, p."title" AS "_planTitle", p."slug" AS "_planSlug", p."settings" AS "_planSettings", r."ref" AS "_recRef", r."key" AS "_recKey",
       ${OWNERS_JSON[provider]} AS "_owners",
@@ -186,8 +184,10 @@ async function recordOne(sql: Sql, provider: Store["provider"], input: AnswerToR
         OR EXISTS (SELECT 1 FROM "PlanAdmin" WHERE "planId" = a."planId" AND "personId" = ?)
         OR EXISTS (SELECT 1 FROM "ActionOwner" o JOIN "RoleAssignment" ra ON ra."roleId" = o."roleId"
           WHERE o."actionId" = a."id" AND (ra."personId" = ? OR ra."personId" IN
-            (SELECT "principalId" FROM "Delegation" WHERE "delegateId" = ? AND ("until" IS NULL OR "until" >= ?))))) AS "_allowed"
+            (SELECT "principalId" FROM "Delegation" WHERE "delegateId" = ? AND ("until" IS NULL OR "until" >= ?))))) AS "_allowed",
+      m."id" AS "_mId", m."kind" AS "_mKind", m."locale" AS "_mLocale", m."card" AS "_mCard", m."createdAt" AS "_mCreatedAt", m."personId" AS "_mPersonId", m."actionIds" AS "_mActionIds"
     FROM "Action" a JOIN "Plan" p ON p."id" = a."planId" JOIN "Recommendation" r ON r."id" = a."recommendationId"
+    LEFT JOIN (SELECT "id", "kind", "locale", "card", "createdAt", "personId", "actionIds" FROM "ChatMessage" WHERE "id" = ?${provider === "postgresql" ? " FOR UPDATE" : ""}) m ON 1 = 1
     WHERE a."id" = ?`,
     input.key,
     input.personId,
@@ -195,11 +195,13 @@ async function recordOne(sql: Sql, provider: Store["provider"], input: AnswerToR
     input.personId,
     input.personId,
     input.today,
+    input.messageId,
     input.actionId,
   );
   const row = rows[0];
   if (!row) return { outcome: "not_found" };
   const action = cardAction(row);
+  const message = pressedMessage(row);
   if (Boolean(row._seen)) return { outcome: "duplicate", action, message };
   if (!Boolean(row._allowed)) return { outcome: "forbidden", action, message };
   // A card shows the state when it was sent; someone may have closed the action since.
@@ -213,55 +215,9 @@ async function recordOne(sql: Sql, provider: Store["provider"], input: AnswerToR
   }
   // ── end checked changes
 
-  const answerId = randomUUID();
-  const payload = JSON.stringify({ date: input.date ?? undefined, reason: input.reason ?? undefined, note: input.note ?? undefined, evidence: input.evidence ?? undefined });
-  const inserted = await sql.rows<{ id: string }>(
-    `INSERT INTO "Answer" ("id","key","actionId","personId","messageId","kind","via","payload","createdAt") VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT ("key") DO NOTHING RETURNING "id"`,
-    answerId,
-    input.key,
-    action.id,
-    input.personId,
-    input.messageId,
-    input.kind,
-    input.via,
-    payload,
-    input.now,
-  );
-  // The same key committed by another process meanwhile (PostgreSQL): it was that answer.
-  if (inserted.length === 0) return { outcome: "duplicate", action, message };
-
   const change = answerChange(action, input, input.today, input.now);
-  const columns = Object.keys(change);
-  const updated = await sql.rows<{ id: string }>(
-    `UPDATE "Action" SET ${columns.map((c) => `"${c}" = ?`).join(", ")}${columns.length ? ", " : ""}"lastUpdateAt" = ?, "updatedAt" = ?
-    WHERE "id" = ?${input.kind === "note" ? "" : ` AND ("status" IS NULL OR "status" NOT IN (${CLOSED_LIST}))`} RETURNING "id"`,
-    ...columns.map((c) => change[c]),
-    input.now,
-    new Date(),
-    action.id,
-  );
-  if (updated.length === 0) {
-    // Closed by someone else between the read and the write (PostgreSQL): nothing is recorded.
-    await sql.run(`DELETE FROM "Answer" WHERE "id" = ?`, answerId);
-    return { outcome: "stale", action, message };
-  }
-  const before = JSON.stringify(Object.fromEntries(columns.map((k) => [k, (action as unknown as Record<string, unknown>)[k] ?? null])));
-  await sql.run(
-    `INSERT INTO "History" ("id","at","planId","actionId","entity","entityId","via","actorPersonId","actorLabel","before","after","note") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
-    randomUUID(),
-    input.now,
-    action.planId,
-    action.id,
-    "action",
-    action.id,
-    input.via,
-    input.personId,
-    input.actorLabel,
-    before,
-    JSON.stringify(change),
-    `${input.kind}${input.reason ? `: ${input.reason}` : input.note ? `: ${input.note}` : ""}`,
-  );
-  // The owners, plan and recommendation did not change: the action as written, without reading it again.
+  // The owners, plan and recommendation do not change: the action as it will be written, and the
+  // pressed card drawn from it, without reading anything again.
   const after = { ...action, ...change, lastUpdateAt: input.now } as CardAction;
   let card: string | null = null;
   if (message && redraw) {
@@ -271,9 +227,78 @@ async function recordOne(sql: Sql, provider: Store["provider"], input: AnswerToR
       // The answer stands; the card is drawn again from the store by whoever shows it next.
       card = null;
     }
-    if (card) await sql.run(`UPDATE "ChatMessage" SET "card" = ?, "updatedAt" = ? WHERE "id" = ?`, card, new Date(), message.id);
   }
+  const written = await writeAnswer(sql, provider, input, action, change, message && card ? { id: message.id, card } : null);
+  // The same key committed by another process meanwhile (PostgreSQL): it was that answer.
+  if (written === "duplicate") return { outcome: "duplicate", action, message };
+  // Closed by someone else between the read and the write (PostgreSQL): nothing is recorded.
+  if (written === "stale") return { outcome: "stale", action, message };
   return { outcome: "recorded", action: after, message: message ? { ...message, card: card ?? message.card } : null, card };
+}
+
+/**
+ * Writes the answer (its key unique), the action's new state (unless it was closed meanwhile), its
+ * History row and the redrawn card. On PostgreSQL one statement, each part depending on the one
+ * before, as every statement is a round trip to the server; on SQLite, in process, four.
+ */
+async function writeAnswer(sql: Sql, provider: Store["provider"], input: AnswerToRecord, action: CardAction, change: Record<string, unknown>, card: { id: string; card: string } | null): Promise<"recorded" | "duplicate" | "stale"> {
+  const answerId = randomUUID();
+  const payload = JSON.stringify({ date: input.date ?? undefined, reason: input.reason ?? undefined, note: input.note ?? undefined, evidence: input.evidence ?? undefined });
+  const columns = Object.keys(change);
+  const before = JSON.stringify(Object.fromEntries(columns.map((k) => [k, (action as unknown as Record<string, unknown>)[k] ?? null])));
+  const answer = [answerId, input.key, action.id, input.personId, input.messageId, input.kind, input.via, payload, input.now];
+  const setAction = `${columns.map((c) => `"${c}" = ?`).join(", ")}${columns.length ? ", " : ""}"lastUpdateAt" = ?, "updatedAt" = ?`;
+  const actionValues = [...columns.map((c) => change[c]), input.now, new Date(), action.id];
+  const stillOpen = input.kind === "note" ? "" : ` AND ("status" IS NULL OR "status" NOT IN (${CLOSED_LIST}))`;
+  const history = [randomUUID(), input.now, action.planId, action.id, "action", action.id, input.via, input.personId, input.actorLabel, before, JSON.stringify(change), `${input.kind}${input.reason ? `: ${input.reason}` : input.note ? `: ${input.note}` : ""}`];
+  const HISTORY_COLUMNS = `"id","at","planId","actionId","entity","entityId","via","actorPersonId","actorLabel","before","after","note"`;
+  const ANSWER = `INSERT INTO "Answer" ("id","key","actionId","personId","messageId","kind","via","payload","createdAt") VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT ("key") DO NOTHING RETURNING "id"`;
+  const ACTION = `UPDATE "Action" SET ${setAction} WHERE "id" = ?${stillOpen}`;
+
+  if (provider === "postgresql") {
+    const [result] = await sql.rows<{ inserted: boolean; updated: boolean }>(
+      `WITH ins AS (${ANSWER}),
+        upd AS (${ACTION} AND EXISTS (SELECT 1 FROM ins) RETURNING "id"),
+        hist AS (INSERT INTO "History" (${HISTORY_COLUMNS}) SELECT ?::text, ?::timestamp(3), ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text FROM upd)
+        ${card ? `, card AS (UPDATE "ChatMessage" SET "card" = ?, "updatedAt" = ? WHERE "id" = ? AND EXISTS (SELECT 1 FROM upd))` : ""}
+      SELECT EXISTS (SELECT 1 FROM ins) AS "inserted", EXISTS (SELECT 1 FROM upd) AS "updated"`,
+      ...answer,
+      ...actionValues,
+      ...history,
+      ...(card ? [card.card, new Date(), card.id] : []),
+    );
+    if (!result?.inserted) return "duplicate";
+    if (!result.updated) {
+      // A statement cannot take back its own insert: the answer goes in a second one.
+      await sql.run(`DELETE FROM "Answer" WHERE "id" = ?`, answerId);
+      return "stale";
+    }
+    return "recorded";
+  }
+
+  const inserted = await sql.rows<{ id: string }>(ANSWER, ...answer);
+  if (inserted.length === 0) return "duplicate";
+  if ((await sql.run(ACTION, ...actionValues)) === 0) {
+    await sql.run(`DELETE FROM "Answer" WHERE "id" = ?`, answerId);
+    return "stale";
+  }
+  await sql.run(`INSERT INTO "History" (${HISTORY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`, ...history);
+  if (card) await sql.run(`UPDATE "ChatMessage" SET "card" = ?, "updatedAt" = ? WHERE "id" = ?`, card.card, new Date(), card.id);
+  return "recorded";
+}
+
+/** The pressed message, read with the action (its columns prefixed _m), or null. */
+function pressedMessage(row: Record<string, unknown>): PressedMessage | null {
+  if (row._mId === null || row._mId === undefined) return null;
+  return {
+    id: row._mId as string,
+    kind: row._mKind as string,
+    locale: row._mLocale as string,
+    card: (row._mCard as string | null) ?? null,
+    createdAt: row._mCreatedAt as Date,
+    personId: (row._mPersonId as string | null) ?? null,
+    actionIds: row._mActionIds as string,
+  };
 }
 
 /** Whether the plan checks this kind of answer before it takes effect (holdAnswer decides the rest). */
@@ -289,7 +314,7 @@ function isClosed(status: string | null): boolean {
 
 /** A raw row as the card's action: the plan, recommendation and owners put where Prisma would put them. */
 function cardAction(row: Record<string, unknown>): CardAction {
-  const { _planTitle, _planSlug, _planSettings, _recRef, _recKey, _owners, _seen, _allowed, ...action } = row;
+  const { _planTitle, _planSlug, _planSettings, _recRef, _recKey, _owners, _seen, _allowed, _mId, _mKind, _mLocale, _mCard, _mCreatedAt, _mPersonId, _mActionIds, ...action } = row;
   const owners = (typeof _owners === "string" ? JSON.parse(_owners) : (_owners ?? [])) as { roleId: string; kind: string; position: number; roleName: string }[];
   return {
     ...(action as unknown as CardAction),
