@@ -51,7 +51,7 @@ export async function peopleInRoles(db: Db, roleIds: string[]): Promise<Map<stri
 export async function latestCardShowing(store: Store, personId: string, actionId: string, except: string | null): Promise<string | null> {
   // Asked after every answer: straight on the driver (see DriverSql).
   const recent = await store.driver.sql().rows<{ id: string; actionIds: string }>(
-    `SELECT "id", "actionIds" FROM "ChatMessage" WHERE "personId" = ? AND "kind" IN ('prompt', 'reply') AND "status" = 'sent' AND "id" <> ? ORDER BY "createdAt" DESC, "id" DESC LIMIT 5`,
+    `SELECT "id", "actionIds" FROM "ChatMessage" WHERE "personId" = ? AND "kind" IN ('prompt', 'reply') AND "status" = 'sent' AND "id" <> ? ORDER BY "createdAt" DESC LIMIT 5`,
     personId,
     except ?? "",
   );
