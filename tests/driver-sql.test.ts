@@ -80,6 +80,16 @@ describe.each(PROVIDERS)("statements on the driver (%s)", (provider) => {
     expect(await db.history.count({ where: { entity: "test" } })).toBe(10);
   });
 
+  it("reads what the schema now holds after it changes, though statements are kept prepared", async () => {
+    const { db } = store;
+    const sql = store.driver.sql();
+    const before = await sql.rows(`SELECT * FROM "Plan"`);
+    expect(before[0]).not.toHaveProperty("extra");
+    await db.$executeRawUnsafe(`ALTER TABLE "Plan" ADD COLUMN "extra" TEXT DEFAULT 'x'`);
+    expect((await sql.rows(`SELECT * FROM "Plan"`))[0]).toMatchObject({ id: "plan-1", extra: "x" });
+    expect((await db.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM "Plan"`))[0]).toMatchObject({ extra: "x" });
+  });
+
   it("connects on first use, and again after the store was disconnected", async () => {
     const fresh = await freshStore(provider);
     try {

@@ -35,11 +35,16 @@ function fromSqlRow(row: Row): unknown[] {
 /** Statements kept prepared, by their SQL: most of what runs is the same few dozen statements. */
 const PREPARED_MAX = 500;
 
-type Prepared = { stmt: Database.Statement; reader: boolean };
+/** A statement kept prepared, with the names and declared types of its columns (a reader's), read once. */
+type Prepared = { stmt: Database.Statement; columns: string[] | null; columnTypes: string[] };
+
+/** Statements that change the schema: what is kept prepared may then read other columns, so all of it is dropped. */
+const SCHEMA_CHANGE = /^\s*(CREATE|ALTER|DROP)\b/i;
 
 /**
  * Prepares a statement once and keeps it (the least recently used dropped past PREPARED_MAX):
- * SQLite's prepare parses and plans the statement, a good part of a short statement's cost.
+ * SQLite's prepare parses and plans the statement, and libSQL's list of a statement's columns is
+ * slow to make, together a good part of a short statement's cost.
  */
 function prepared(db: Database.Database, cache: Map<string, Prepared>, sql: string): Prepared {
   const found = cache.get(sql);
@@ -48,10 +53,17 @@ function prepared(db: Database.Database, cache: Map<string, Prepared>, sql: stri
     cache.set(sql, found);
     return found;
   }
+  if (SCHEMA_CHANGE.test(sql)) {
+    cache.clear();
+    return { stmt: db.prepare(sql), columns: null, columnTypes: [] };
+  }
   const stmt = db.prepare(sql);
-  const reader = Boolean(stmt.reader);
-  if (reader) stmt.raw(true);
-  const entry = { stmt, reader };
+  let entry: Prepared = { stmt, columns: null, columnTypes: [] };
+  if (stmt.reader) {
+    stmt.raw(true);
+    const columns = stmt.columns() as { name: string; type: string | null }[];
+    entry = { stmt, columns: columns.map((c) => c.name), columnTypes: columns.map((c) => c.type ?? "") };
+  }
   cache.set(sql, entry);
   if (cache.size > PREPARED_MAX) cache.delete(cache.keys().next().value!);
   return entry;
@@ -61,11 +73,10 @@ function run(db: Database.Database, cache: Map<string, Prepared>, statement: InS
   const { sql, args } = typeof statement === "string" ? { sql: statement, args: [] } : statement;
   const values = Array.isArray(args) ? args.map(toSql) : [];
   try {
-    const { stmt, reader } = prepared(db, cache, sql);
-    if (reader) {
-      const columns = stmt.columns() as { name: string; type: string | null }[];
+    const { stmt, columns, columnTypes } = prepared(db, cache, sql);
+    if (columns) {
       const rows = (stmt.all(values) as Row[]).map(fromSqlRow);
-      return { columns: columns.map((c) => c.name), columnTypes: columns.map((c) => c.type ?? ""), rows, rowsAffected: 0, lastInsertRowid: undefined } as unknown as ResultSet;
+      return { columns, columnTypes, rows, rowsAffected: 0, lastInsertRowid: undefined } as unknown as ResultSet;
     }
     const info = stmt.run(values) as { changes: number; lastInsertRowid: number | bigint };
     return { columns: [], columnTypes: [], rows: [], rowsAffected: info.changes, lastInsertRowid: BigInt(info.lastInsertRowid) } as unknown as ResultSet;
@@ -101,7 +112,10 @@ function localClient(file: string): Client {
     return {
       execute: async (s: InStatement) => run(db, cache, s),
       batch: async (statements: InStatement[]) => statements.map((s) => run(db, cache, s)),
-      executeMultiple: async (sql: string) => void db.exec(sql),
+      executeMultiple: async (sql: string) => {
+        cache.clear();
+        db.exec(sql);
+      },
       commit: async () => end("COMMIT"),
       rollback: async () => end("ROLLBACK"),
       close: () => end("ROLLBACK"),
@@ -122,7 +136,10 @@ function localClient(file: string): Client {
         tx.close();
       }
     },
-    executeMultiple: async (sql: string) => void db.exec(sql),
+    executeMultiple: async (sql: string) => {
+      cache.clear();
+      db.exec(sql);
+    },
     transaction,
     close: () => {
       closed = true;
