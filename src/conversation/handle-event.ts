@@ -169,8 +169,8 @@ async function handleFor(deps: ConversationDeps, person: Person, event: Exclude<
       if (await deliverySeen(db, deliveryKey(event))) return none;
       return { ...none, reply: await fileReceived(deps, person, t, via, event.file, now) };
     case "answer": {
-      const imported = ImportPayload.safeParse(event.payload);
-      if (imported.success) return { ...none, reply: await importPressed(deps, person, t, via, imported.data, now) };
+      const imported = carries(event.payload, "imp") ? ImportPayload.safeParse(event.payload) : null;
+      if (imported?.success) return { ...none, reply: await importPressed(deps, person, t, via, imported.data, now) };
       return handleAnswer(deps, person, t, via, event, now);
     }
   }
@@ -190,11 +190,11 @@ async function handleAnswer(
   event: Extract<InboundEvent, { type: "answer" }>,
   now: Date,
 ): Promise<Outcome> {
-  const claim = ClaimPayload.safeParse(event.payload);
-  if (claim.success) return { pressed: null, reply: { type: "notice", text: await answerClaim(deps, person, t, via, claim.data, now) } };
+  const claim = carries(event.payload, "c") ? ClaimPayload.safeParse(event.payload) : null;
+  if (claim?.success) return { pressed: null, reply: { type: "notice", text: await answerClaim(deps, person, t, via, claim.data, now) } };
   // Checked changes: an Approve, Reject, Accept or Send back on a request card.
-  const decision = DecisionPayload.safeParse(event.payload);
-  if (decision.success) return decisionPressed(deps, person, t, via, decision.data, now);
+  const decision = carries(event.payload, "q") ? DecisionPayload.safeParse(event.payload) : null;
+  if (decision?.success) return decisionPressed(deps, person, t, via, decision.data, now);
   const payload = AnswerPayload.safeParse(event.payload);
   const inputs = AnswerInputs.safeParse(event.inputs ?? {});
   if (!payload.success || !inputs.success) return { pressed: null, reply: { type: "notice", text: t("answer.bad_button") } };
@@ -234,6 +234,15 @@ async function handleAnswer(
   // A press that recorded something speaks through the updated card; anything else needs words.
   // A held answer (checked changes) is not what the card shows: the owner is told it waits.
   return { pressed, reply: result.outcome === "recorded" && pressed && !result.held ? null : reply };
+}
+
+/**
+ * Whether a button's payload has the field that marks its kind (an import's `imp`, a claim's `c`, a
+ * decision's `q`): each schema is tried only on its own kind, as a failed parse costs more than a
+ * press's answer needs (zod builds the whole error).
+ */
+function carries(payload: unknown, field: string): boolean {
+  return typeof payload === "object" && payload !== null && field in payload;
 }
 
 function nonEmpty(text: string | undefined): string | undefined {
