@@ -2,6 +2,7 @@
  * The store's statements straight on the driver (Store.driver): rows as Prisma's $queryRaw gives
  * them, transactions that commit or roll back as a whole, and one connection shared with Prisma.
  */
+import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { freshStore, PROVIDERS, type TestStore } from "./helpers/test-store.js";
 
@@ -60,6 +61,31 @@ describe.each(PROVIDERS)("statements on the driver (%s)", (provider) => {
     await expect(escaped!(`DELETE FROM "Person"`)).rejects.toThrow("the transaction has ended");
     expect(await db.person.count()).toBe(2);
     expect(statements.filter((s) => /^\s*(BEGIN|COMMIT|ROLLBACK)\b/.test(s))).toEqual(["BEGIN", "COMMIT", "BEGIN", "ROLLBACK"]);
+  });
+
+  it.runIf(provider === "postgresql")("rolls back a transaction stuck past its time, tells its caller, and the store goes on", async () => {
+    const { db } = store;
+    const other = new pg.Client({ connectionString: (store.database as { url: string }).url });
+    await other.connect();
+    try {
+      // Another process holds the row the transaction wants to change, until after the time is up.
+      await other.query("BEGIN");
+      await other.query(`SELECT 1 FROM "Person" WHERE "id" = 'p2' FOR UPDATE`);
+      const stuck = store.driver.transaction(
+        async (sql) => {
+          await sql.run(`UPDATE "Person" SET "name" = ? WHERE "id" = ?`, "Sam J", "p1");
+          await sql.run(`UPDATE "Person" SET "name" = ? WHERE "id" = ?`, "Kim L", "p2");
+        },
+        { timeoutMs: 300 },
+      );
+      await expect(stuck).rejects.toThrow("took longer than 300 ms and was rolled back");
+      await other.query("ROLLBACK");
+    } finally {
+      await other.end();
+    }
+    expect((await db.person.findMany({ orderBy: { id: "asc" } })).map((p) => p.name)).toEqual(["Sam Jones", "Kim Lee"]);
+    await store.driver.transaction((sql) => sql.run(`UPDATE "Person" SET "name" = ? WHERE "id" = ?`, "Kim L", "p2"));
+    expect(await db.person.findUniqueOrThrow({ where: { id: "p2" } })).toMatchObject({ name: "Kim L" });
   });
 
   it("shares the database with Prisma's own transactions: both write, neither is refused or lost", async () => {

@@ -81,10 +81,10 @@ export class DriverSql {
 
   /**
    * Runs `work` in one transaction on the driver: committed when it resolves, rolled back when it
-   * throws or takes longer than 20 seconds (its caller is then told, and the statements it still
-   * tries are refused).
+   * throws or takes longer than `timeoutMs` (20 seconds; its caller is then told, and the statements
+   * it still tries are refused).
    */
-  async transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (sql: Sql) => Promise<T>, { timeoutMs = TRANSACTION_TIMEOUT_MS } = {}): Promise<T> {
     const tx = await (await this.driver()).startTransaction();
     this.onQuery?.("BEGIN");
     let open = true;
@@ -93,8 +93,9 @@ export class DriverSql {
       return tx;
     });
     let timer: NodeJS.Timeout | undefined;
+    const late = new Error(`driver-sql: the transaction took longer than ${timeoutMs} ms and was rolled back`);
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`driver-sql: the transaction took longer than ${TRANSACTION_TIMEOUT_MS} ms and was rolled back`)), TRANSACTION_TIMEOUT_MS);
+      timer = setTimeout(() => reject(late), timeoutMs);
     });
     let result: T;
     try {
@@ -102,7 +103,9 @@ export class DriverSql {
     } catch (error) {
       open = false;
       clearTimeout(timer);
-      await this.end(tx, "ROLLBACK").catch(() => undefined);
+      const rollback = this.end(tx, "ROLLBACK").catch(() => undefined);
+      // A statement still running holds the connection: the rollback waits behind it, the caller does not.
+      if (error !== late) await rollback;
       throw error;
     }
     open = false;
