@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { Writable } from "node:stream";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ConfigurationBotFrameworkAuthentication } from "botbuilder";
 import pino from "pino";
@@ -137,6 +138,38 @@ function cpuSince(from: NodeJS.CpuUsage): number {
 }
 
 const load = () => os.loadavg()[0]!.toFixed(1);
+
+/** Clock ticks a second in /proc (USER_HZ, 100 on Linux). */
+const TICKS = 100;
+
+/**
+ * CPU the PostgreSQL server spent on this store's connections, ms so far, by backend process (read
+ * from /proc: the server runs on this machine in the bench). Null where that cannot be read.
+ */
+async function serverCpu(rig: Rig): Promise<Map<number, number> | null> {
+  if (rig.store.provider !== "postgresql") return null;
+  try {
+    const pids = await rig.store.db.$queryRawUnsafe<{ pid: number }[]>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`);
+    const cpu = new Map<number, number>();
+    for (const { pid } of pids) {
+      // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      cpu.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS);
+    }
+    return cpu;
+  } catch {
+    return null;
+  }
+}
+
+/** ", PostgreSQL's server 2.1 ms" for the CPU its backends spent a press since `from`, or nothing. */
+async function serverCpuSince(rig: Rig, from: Map<number, number> | null, presses: number): Promise<string> {
+  const now = await serverCpu(rig);
+  if (!from || !now) return "";
+  let ms = 0;
+  for (const [pid, at] of now) ms += at - (from.get(pid) ?? 0);
+  return `, PostgreSQL's server ${(ms / presses).toFixed(1)} ms`;
+}
 
 interface Rig {
   store: TestStore;
@@ -308,6 +341,8 @@ interface Figures {
   recorded: number;
   statements: number;
   cpuMs: number;
+  /** ", PostgreSQL's server … ms" (its CPU a press at 100 a second), or "". */
+  serverCpu: string;
   aloneMs: number[];
   aloneCpuMs: number;
   served: number;
@@ -318,7 +353,7 @@ interface Figures {
 function report(platform: string, provider: Provider, f: Figures): void {
   console.log(
     `replies ${platform} ${provider}: p50 ${ms(percentile(f.latencies, 50))} ms, p99 ${ms(percentile(f.latencies, 99))} ms (target under 50) at ${RATE} a second, ` +
-      `${f.failed} failed (target 0); CPU ${f.cpuMs.toFixed(1)} ms a press at ${RATE} a second, ${f.aloneCpuMs.toFixed(1)} ms one at a time (Chaser's process only); ` +
+      `${f.failed} failed (target 0); CPU a press ${f.cpuMs.toFixed(1)} ms at ${RATE} a second and ${f.aloneCpuMs.toFixed(1)} ms one at a time (Chaser's process alone)${f.serverCpu}; ` +
       `one at a time p50 ${ms(percentile(f.aloneMs, 50))} ms; ${f.statements.toFixed(1)} SQL statements a press ` +
       `(${f.presses} presses${f.recorded !== f.presses ? `, ${f.recorded} answers recorded` : ""}; served ${f.served.toFixed(0)} a second${f.extra}; load average ${f.loadBefore} before, ${load()} after)`,
   );
@@ -367,6 +402,7 @@ async function teamsRun(rig: Rig, provider: Provider): Promise<void> {
   rig.trouble.take();
   rig.trouble.capture();
   const loadBefore = load();
+  const server0 = await serverCpu(rig);
   const q0 = rig.queries.n;
   const cpu0 = process.cpuUsage();
   const measured = presses.slice(WARMUP + ALONE);
@@ -377,6 +413,7 @@ async function teamsRun(rig: Rig, provider: Provider): Promise<void> {
   });
   const cpuMs = cpuSince(cpu0) / results.length;
   const statements = (rig.queries.n - q0) / results.length;
+  const serverCpuMs = await serverCpuSince(rig, server0, results.length);
   const trouble = rig.trouble.take();
   const recorded = (await rig.store.db.answer.count({ where: { via: "chat:teams" } })) - WARMUP - ALONE;
   report("teams", provider, {
@@ -386,6 +423,7 @@ async function teamsRun(rig: Rig, provider: Provider): Promise<void> {
     recorded,
     statements,
     cpuMs,
+    serverCpu: serverCpuMs,
     aloneMs: single.ms,
     aloneCpuMs: single.cpuMs,
     served: served(results),
@@ -415,6 +453,7 @@ async function slackRun(rig: Rig, provider: Provider): Promise<void> {
   rig.trouble.take();
   rig.trouble.capture();
   const loadBefore = load();
+  const server0 = await serverCpu(rig);
   const q0 = rig.queries.n;
   const cpu0 = process.cpuUsage();
   const measured = rig.slackPresses.slice(WARMUP + ALONE);
@@ -425,6 +464,7 @@ async function slackRun(rig: Rig, provider: Provider): Promise<void> {
   });
   const cpuMs = cpuSince(cpu0) / results.length;
   const statements = (rig.queries.n - q0) / results.length;
+  const serverCpuMs = await serverCpuSince(rig, server0, results.length);
   const trouble = rig.trouble.take();
 
   // Bolt acknowledges at once; the answer is the chat.update showing the action recorded. Each
@@ -451,6 +491,7 @@ async function slackRun(rig: Rig, provider: Provider): Promise<void> {
     recorded,
     statements,
     cpuMs,
+    serverCpu: serverCpuMs,
     aloneMs: single.ms,
     aloneCpuMs: single.cpuMs,
     served: served(results.map((r, i) => ({ ...r, ms: answeredAt.get(measured[i]!.actionId) ?? r.ms }))),
