@@ -1,10 +1,17 @@
-// Reply handling through the real HTTP endpoints: a Teams card action (Action.Execute invoke) and a
-// signed Slack button press, fired open-loop at a fixed rate, from request to committed answer.
+// Reply handling through the real HTTP endpoints: a signed Teams card action (Action.Execute invoke)
+// and a signed Slack button press, fired open-loop at a fixed rate, from request to committed answer.
+// This process is Chaser alone; the fakes and the people pressing run in bench/replies-child.ts, so
+// the CPU this process spends is Chaser's.
+import { fork, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import os from "node:os";
+import { dirname, join } from "node:path";
 import { Writable } from "node:stream";
-import { Worker } from "node:worker_threads";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { ConfigurationBotFrameworkAuthentication } from "botbuilder";
 import pino from "pino";
 import { createSlack, type Slack } from "../src/adapters/slack/create-slack.js";
 import { createTeams } from "../src/adapters/teams/create-teams.js";
@@ -17,21 +24,24 @@ import { messageCard } from "../src/conversation/message-card.js";
 import { Pacer } from "../src/conversation/pacer.js";
 import { insertMany } from "../src/store/insert-many.js";
 import { startServer } from "../src/web/start-server.js";
-import { startFakeConnector, type FakeConnector } from "../tests/fakes/fake-bot-connector.js";
-import { startFakeSlack, type FakeSlack } from "../tests/fakes/fake-slack-api.js";
-import { blockActionsBody, signSlackRequest } from "../tests/fakes/sign-slack-request.js";
+import { credentialsFactory } from "../tests/fakes/bot-framework-auth.js";
 import { freshStore, PROVIDERS, type Provider, type TestStore } from "../tests/helpers/test-store.js";
-import { DAY_MS, envSize, ms, NOW, percentile, sleep } from "./common.js";
+import { DAY_MS, envSize, ms, NOW, percentile, profiled, sleep } from "./common.js";
 import { dayFromNow } from "./dataset.js";
-import { AUTH_OFF, BOT, TENANT } from "./dispatch.js";
+import { BOT, TENANT } from "./dispatch.js";
+import type { ChildRequest, PressResult, Press as ChildPress, SlackUpdate, Started } from "./replies-child.js";
 
 const SECRET = "bench-signing-secret";
+const APP_ID = "11111111-2222-3333-4444-555555555555";
+const PASSWORD = "bench-app-password";
 const RATE = 100;
 const PEOPLE = 100;
 /** As many actions as a prompt card shows, so every answer shows on the card it was pressed on. */
 const PER_CARD = 6;
-/** Presses sent one at a time before the measured run, each on an action of its own. */
+/** Presses sent one at a time before anything is measured, each on an action of its own. */
 const WARMUP = 20;
+/** Presses then sent one at a time and measured, each waited for to the end (the card updated, all work done). */
+const ALONE = 50;
 const NO_LIMITS = new Pacer({ teams: { perAddress: [], overall: [] }, slack: { perAddress: [], overall: [] }, web: { perAddress: [], overall: [] } });
 
 /**
@@ -84,94 +94,90 @@ interface Press {
   messageId: string;
 }
 
-interface LoadRequest {
-  body: string;
-  headers: Record<string, string>;
-  /** The response must contain this to count as answered (Teams answers with the updated card). */
-  expect: string;
-}
+/** Talks to bench/replies-child.ts: the fakes, and the people pressing, in a process of their own. */
+class Child {
+  private readonly child: ChildProcess;
+  private next = 0;
+  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
-interface LoadResult {
-  status: number;
-  /** From the scheduled send to the end of the response, ms. */
-  ms: number;
-  matched: boolean;
-  error?: string;
-}
-
-/**
- * The load generator runs in its own thread, so its timers are not held up by the server it loads.
- * Open loop: request i is sent at start + i × interval whether or not earlier ones have answered, and
- * its latency counts from that scheduled instant (a late send is the server's delay too).
- */
-const WORKER = `
-const { workerData, parentPort } = require("node:worker_threads");
-const { url, requests, intervalMs, warmupUrl } = workerData;
-parentPort.once("message", async (startAt) => {
-  const results = new Array(requests.length);
-  const pending = [];
-  const base = startAt - performance.timeOrigin;
-  for (let i = 0; i < requests.length; i++) {
-    const due = base + i * intervalMs;
-    const wait = due - performance.now();
-    if (wait > 0.5) await new Promise((r) => setTimeout(r, wait));
-    const r = requests[i];
-    pending.push(
-      fetch(url, { method: "POST", headers: r.headers, body: r.body })
-        .then(async (res) => {
-          const text = await res.text();
-          results[i] = { status: res.status, ms: performance.now() - due, matched: res.status === 200 && text.includes(r.expect) };
-        })
-        .catch((error) => {
-          results[i] = { status: 0, ms: performance.now() - due, matched: false, error: String(error) };
-        }),
-    );
-  }
-  await Promise.all(pending);
-  parentPort.postMessage(results);
-});
-// fetch loads lazily: warm it (and the connection) before the clock starts.
-fetch(warmupUrl).then((res) => res.text()).then(() => parentPort.postMessage("ready"), (error) => parentPort.postMessage("ready " + error));
-`;
-
-/** Fires `requests` open-loop from the load thread; returns when all have answered, and when the first was due (Date.now() ms). */
-function fire(origin: string, path: string, requests: LoadRequest[]): Promise<{ results: LoadResult[]; startAt: number }> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER, { eval: true, workerData: { url: `${origin}${path}`, requests, intervalMs: 1000 / RATE, warmupUrl: `${origin}/healthz` } });
-    let startAt = 0;
-    worker.on("message", (message: LoadResult[] | string) => {
-      if (typeof message === "string") {
-        startAt = Date.now() + 50;
-        worker.postMessage(startAt);
-        return;
-      }
-      resolve({ results: message, startAt });
-      void worker.terminate();
+  constructor() {
+    this.child = fork(join(dirname(fileURLToPath(import.meta.url)), "replies-child.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    this.child.on("message", (m: { id: number; value?: unknown; error?: string }) => {
+      const w = this.waiting.get(m.id);
+      this.waiting.delete(m.id);
+      if (m.error !== undefined) w?.reject(new Error(`replies child: ${m.error}`));
+      else w?.resolve(m.value);
     });
-    worker.once("error", reject);
-  });
-}
-
-/** Sends the first presses one at a time, unmeasured: a server that has been up a while has its queries compiled and its code warm. */
-async function warmUp(url: string, requests: LoadRequest[]): Promise<number[]> {
-  const times: number[] = [];
-  for (const r of requests) {
-    const t0 = performance.now();
-    await (await fetch(url, { method: "POST", headers: r.headers, body: r.body })).text();
-    times.push(performance.now() - t0);
+    this.child.once("exit", (code) => {
+      for (const w of this.waiting.values()) w.reject(new Error(`replies child exited (${code})`));
+      this.waiting.clear();
+    });
   }
-  return times;
+
+  ask(request: Extract<ChildRequest, { op: "start" }>): Promise<Started>;
+  ask(request: Extract<ChildRequest, { op: "one" }>): Promise<PressResult>;
+  ask(request: Extract<ChildRequest, { op: "fire" }>): Promise<{ results: PressResult[]; startAt: number; callsFrom: number }>;
+  ask(request: Extract<ChildRequest, { op: "updates" }>): Promise<SlackUpdate[]>;
+  ask(request: Extract<ChildRequest, { op: "close" }>): Promise<null>;
+  ask(request: ChildRequest): Promise<unknown> {
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.child.send({ ...request, id });
+    });
+  }
 }
 
 /** Requests answered a second over the run: from the first scheduled send to the last answer. */
-const served = (results: LoadResult[]) => (results.length * 1000) / Math.max(...results.map((r, i) => i * (1000 / RATE) + r.ms));
+const served = (results: PressResult[]) => (results.length * 1000) / Math.max(...results.map((r, i) => i * (1000 / RATE) + r.ms));
+
+/** CPU time (user and system, every thread) this process spent since `from`, ms. */
+function cpuSince(from: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1000;
+}
+
+const load = () => os.loadavg()[0]!.toFixed(1);
+
+/** Clock ticks a second in /proc (USER_HZ, 100 on Linux). */
+const TICKS = 100;
+
+/**
+ * CPU the PostgreSQL server spent on this store's connections, ms so far, by backend process (read
+ * from /proc: the server runs on this machine in the bench). Null where that cannot be read.
+ */
+async function serverCpu(rig: Rig): Promise<Map<number, number> | null> {
+  if (rig.store.provider !== "postgresql") return null;
+  try {
+    const pids = await rig.store.db.$queryRawUnsafe<{ pid: number }[]>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`);
+    const cpu = new Map<number, number>();
+    for (const { pid } of pids) {
+      // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      cpu.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS);
+    }
+    return cpu;
+  } catch {
+    return null;
+  }
+}
+
+/** ", PostgreSQL's server 2.1 ms" for the CPU its backends spent a press since `from`, or nothing. */
+async function serverCpuSince(rig: Rig, from: Map<number, number> | null, presses: number): Promise<string> {
+  const now = await serverCpu(rig);
+  if (!from || !now) return "";
+  let ms = 0;
+  for (const [pid, at] of now) ms += at - (from.get(pid) ?? 0);
+  return `, PostgreSQL's server ${(ms / presses).toFixed(1)} ms`;
+}
 
 interface Rig {
   store: TestStore;
   /** SQL statements run so far, by anyone in the process. */
-  queries: { n: number };
-  connector: FakeConnector;
-  fake: FakeSlack;
+  queries: { n: number; shown: string[] | null };
+  child: Child;
+  connectorUrl: string;
+  slackTeamId: string;
   slack: Slack;
   background: Background;
   url: string;
@@ -186,17 +192,29 @@ interface Rig {
  * person prompted with cards of six actions sent through the real channels to the fakes.
  */
 async function startRig(provider: Provider, count: number): Promise<Rig> {
-  const queries = { n: 0 };
-  const store = await freshStore(provider, { onQuery: () => void (queries.n += 1) });
-  // No rate limits in the fakes: this measures Chaser, and the prompts below are set-up.
-  const connector = await startFakeConnector({ limits: false });
+  const queries = { n: 0, shown: null as string[] | null };
+  const store = await freshStore(provider, {
+    onQuery: (sql) => {
+      queries.n += 1;
+      queries.shown?.push(sql.replace(/\s+/g, " ").slice(0, 200));
+    },
+  });
+  const child = new Child();
   const slackUser = (i: number) => `U${String(i).padStart(7, "0")}`;
-  const fake = await startFakeSlack({ limits: false, users: Array.from({ length: PEOPLE }, (_, i) => ({ id: slackUser(i), realName: `Slack person ${i}`, locale: "en-GB" })) });
+  const fakes = await child.ask({
+    op: "start",
+    appId: APP_ID,
+    password: PASSWORD,
+    slackSecret: SECRET,
+    slackUsers: Array.from({ length: PEOPLE }, (_, i) => ({ id: slackUser(i), realName: `Slack person ${i}`, locale: "en-GB" })),
+  });
   const trouble = new Trouble();
   const background = new Background(trouble.log);
   const deps: ConversationDeps = { store, log: trouble.log, channels: {}, later: background.run, pacer: NO_LIMITS };
-  const teams = createTeams({ config: AUTH_OFF, deps, now: () => NOW });
-  const slack = await createSlack({ config: { botToken: fake.token, signingSecret: SECRET, appToken: null, apiUrl: fake.url }, deps, now: () => NOW });
+  // Teams as in production: every activity's token checked against the channel's published keys.
+  const auth = new ConfigurationBotFrameworkAuthentication(fakes.auth, credentialsFactory(APP_ID, PASSWORD, fakes.loginUrl));
+  const teams = createTeams({ config: { appId: APP_ID, appPassword: PASSWORD, appType: "MultiTenant", tenantId: null }, auth, deps, now: () => NOW });
+  const slack = await createSlack({ config: { botToken: fakes.slack.token, signingSecret: SECRET, appToken: null, apiUrl: fakes.slack.url }, deps, now: () => NOW });
   deps.channels.teams = teams.channel;
   deps.channels.slack = slack.channel;
   const server: Server = await startServer(0, { store, log: trouble.log, locale: "en-GB", now: () => NOW, routes: [...teams.routes, ...slack.routes] });
@@ -212,7 +230,7 @@ async function startRig(provider: Provider, count: number): Promise<Rig> {
       const roleId = randomUUID();
       rows.roles.push({ id: roleId, name: `${platform} role ${i}` });
       const teamsUser = { id: `29:bench-${i}`, name: `Teams person ${i}` };
-      const reference = { user: teamsUser, bot: BOT, conversation: { id: `a:bench-chat-${i}`, conversationType: "personal", tenantId: TENANT }, channelId: "msteams", locale: "en-GB", serviceUrl: connector.url };
+      const reference = { user: teamsUser, bot: BOT, conversation: { id: `a:bench-chat-${i}`, conversationType: "personal", tenantId: TENANT }, channelId: "msteams", locale: "en-GB", serviceUrl: fakes.connectorUrl };
       rows.people.push({
         id: personId,
         name: platform === "teams" ? teamsUser.name : `Slack person ${i}`,
@@ -222,7 +240,7 @@ async function startRig(provider: Provider, count: number): Promise<Rig> {
         teamsTenantId: platform === "teams" ? TENANT : null,
         teamsConversation: platform === "teams" ? JSON.stringify(reference) : null,
         slackUserId: platform === "slack" ? slackUser(i) : null,
-        slackTeamId: platform === "slack" ? fake.teamId : null,
+        slackTeamId: platform === "slack" ? fakes.slack.teamId : null,
         preferredPlatform: platform,
         createdAt: NOW,
         updatedAt: NOW,
@@ -290,8 +308,9 @@ async function startRig(provider: Provider, count: number): Promise<Rig> {
   return {
     store,
     queries,
-    connector,
-    fake,
+    child,
+    connectorUrl: fakes.connectorUrl,
+    slackTeamId: fakes.slack.teamId,
     slack,
     background,
     url: origin,
@@ -306,8 +325,7 @@ async function startRig(provider: Provider, count: number): Promise<Rig> {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await connector.close();
-      await fake.close();
+      await child.ask({ op: "close" });
       await store.drop();
     },
   };
@@ -315,9 +333,51 @@ async function startRig(provider: Provider, count: number): Promise<Rig> {
 
 const onTrack = (p: Press): AnswerPayload => ({ v: 1, m: p.messageId, a: p.actionId, k: "on_track" });
 
+/** What a run measured, for its line. */
+interface Figures {
+  latencies: number[];
+  failed: number;
+  presses: number;
+  recorded: number;
+  statements: number;
+  cpuMs: number;
+  /** ", PostgreSQL's server … ms" (its CPU a press at 100 a second), or "". */
+  serverCpu: string;
+  aloneMs: number[];
+  aloneCpuMs: number;
+  served: number;
+  loadBefore: string;
+  extra: string;
+}
+
+function report(platform: string, provider: Provider, f: Figures): void {
+  console.log(
+    `replies ${platform} ${provider}: p50 ${ms(percentile(f.latencies, 50))} ms, p99 ${ms(percentile(f.latencies, 99))} ms (target under 50) at ${RATE} a second, ` +
+      `${f.failed} failed (target 0); CPU a press ${f.cpuMs.toFixed(1)} ms at ${RATE} a second and ${f.aloneCpuMs.toFixed(1)} ms one at a time (Chaser's process alone)${f.serverCpu}; ` +
+      `one at a time p50 ${ms(percentile(f.aloneMs, 50))} ms; ${f.statements.toFixed(1)} SQL statements a press ` +
+      `(${f.presses} presses${f.recorded !== f.presses ? `, ${f.recorded} answers recorded` : ""}; served ${f.served.toFixed(0)} a second${f.extra}; load average ${f.loadBefore} before, ${load()} after)`,
+  );
+}
+
+/** Presses sent one at a time, each waited for until all its work is done; their latencies and the CPU each took. */
+async function alone(rig: Rig, presses: ChildPress[], settle: () => Promise<void>): Promise<{ ms: number[]; cpuMs: number }> {
+  const times: number[] = [];
+  const cpu0 = process.cpuUsage();
+  for (const [i, press] of presses.entries()) {
+    // BENCH_SQL=1 prints the statements one press runs, the last of the run.
+    if (process.env.BENCH_SQL && i === presses.length - 1) rig.queries.shown = [];
+    const r = await rig.child.ask({ op: "one", url: press.kind === "teams" ? `${rig.url}/api/messages` : `${rig.url}/slack/events`, press });
+    await settle();
+    if (r.matched) times.push(r.ms);
+  }
+  if (rig.queries.shown) console.log(`${presses[0]!.kind}: ${rig.queries.shown.length} statements\n  ${rig.queries.shown.join("\n  ")}`);
+  rig.queries.shown = null;
+  return { ms: times, cpuMs: cpuSince(cpu0) / presses.length };
+}
+
 async function teamsRun(rig: Rig, provider: Provider): Promise<void> {
   const people = new Map((await rig.store.db.person.findMany({ where: { teamsUserId: { not: null } } })).map((p) => [p.id, p]));
-  const requests: LoadRequest[] = rig.teams.map((press, i) => {
+  const presses: ChildPress[] = rig.teams.map((press, i) => {
     const person = people.get(press.personId)!;
     const reference = JSON.parse(person.teamsConversation!) as { user: { id: string; name: string }; conversation: Record<string, unknown> };
     const activity = {
@@ -325,7 +385,7 @@ async function teamsRun(rig: Rig, provider: Provider): Promise<void> {
       name: "adaptiveCard/action",
       id: `bench-invoke-${i}`,
       channelId: "msteams",
-      serviceUrl: rig.connector.url,
+      serviceUrl: rig.connectorUrl,
       timestamp: NOW.toISOString(),
       locale: "en-GB",
       from: reference.user,
@@ -334,25 +394,42 @@ async function teamsRun(rig: Rig, provider: Provider): Promise<void> {
       channelData: { tenant: { id: TENANT } },
       value: { action: { type: "Action.Execute", verb: "chaser.answer", data: onTrack(press) }, trigger: "manual" },
     };
-    return { body: JSON.stringify(activity), headers: { "content-type": "application/json" }, expect: "Recorded: on track" };
+    return { kind: "teams", body: JSON.stringify(activity), expect: "Recorded: on track" };
   });
-  const alone = (await warmUp(`${rig.url}/api/messages`, requests.slice(0, WARMUP))).slice(WARMUP / 2);
+  const settle = () => rig.background.settle();
+  await alone(rig, presses.slice(0, WARMUP), settle);
+  const single = await profiled(`replies-teams-${provider}-alone`, () => alone(rig, presses.slice(WARMUP, WARMUP + ALONE), settle));
   rig.trouble.take();
   rig.trouble.capture();
+  const loadBefore = load();
+  const server0 = await serverCpu(rig);
   const q0 = rig.queries.n;
-  const { results } = await fire(rig.url, "/api/messages", requests.slice(WARMUP));
-  await rig.background.settle();
+  const cpu0 = process.cpuUsage();
+  const measured = presses.slice(WARMUP + ALONE);
+  const { results } = await profiled(`replies-teams-${provider}`, async () => {
+    const fired = await rig.child.ask({ op: "fire", url: `${rig.url}/api/messages`, presses: measured, rate: RATE });
+    await settle();
+    return fired;
+  });
+  const cpuMs = cpuSince(cpu0) / results.length;
   const statements = (rig.queries.n - q0) / results.length;
+  const serverCpuMs = await serverCpuSince(rig, server0, results.length);
   const trouble = rig.trouble.take();
-  const recorded = (await rig.store.db.answer.count({ where: { via: "chat:teams" } })) - WARMUP;
-  const errors = results.filter((r) => !r.matched).length;
-  const latencies = results.filter((r) => r.matched).map((r) => r.ms);
-  console.log(
-    `replies teams ${provider}: p50 ${ms(percentile(latencies, 50))} ms, p99 ${ms(percentile(latencies, 99))} ms (target under 50) at ${RATE} req/s, ` +
-      `${errors} failed (target 0), ${statements.toFixed(1)} SQL statements a press (before: 25) ` +
-      `(${results.length} requests${recorded !== results.length ? `, ${recorded} answers recorded` : ""}; ` +
-      `served ${served(results).toFixed(0)} req/s; one at a time p50 ${ms(percentile(alone, 50))} ms${trouble})`,
-  );
+  const recorded = (await rig.store.db.answer.count({ where: { via: "chat:teams" } })) - WARMUP - ALONE;
+  report("teams", provider, {
+    latencies: results.filter((r) => r.matched).map((r) => r.ms),
+    failed: results.filter((r) => !r.matched).length,
+    presses: results.length,
+    recorded,
+    statements,
+    cpuMs,
+    serverCpu: serverCpuMs,
+    aloneMs: single.ms,
+    aloneCpuMs: single.cpuMs,
+    served: served(results),
+    loadBefore,
+    extra: trouble,
+  });
 }
 
 async function slackRun(rig: Rig, provider: Provider): Promise<void> {
@@ -362,76 +439,73 @@ async function slackRun(rig: Rig, provider: Provider): Promise<void> {
   ]);
   const userOf = new Map(people.map((p) => [p.id, p.slackUserId!]));
   const refOf = new Map(messages.map((m) => [m.id, JSON.parse(m.messageRef!) as { channel: string; ts: string }]));
-  const requests: LoadRequest[] = rig.slackPresses.map((press) => {
+  const presses: ChildPress[] = rig.slackPresses.map((press) => {
     const ref = refOf.get(press.messageId)!;
-    const { body, contentType } = blockActionsBody({
-      userId: userOf.get(press.personId)!,
-      teamId: rig.fake.teamId,
-      channelId: ref.channel,
-      messageTs: ref.ts,
-      actionId: `${ANSWER_ACTION}.on_track.${press.actionId}`,
-      value: JSON.stringify(onTrack(press)),
-    });
-    return { body, headers: { "content-type": contentType, ...signSlackRequest(SECRET, body) }, expect: "" };
+    return { kind: "slack", userId: userOf.get(press.personId)!, channel: ref.channel, ts: ref.ts, actionId: press.actionId, buttonId: `${ANSWER_ACTION}.on_track.${press.actionId}`, value: JSON.stringify(onTrack(press)) };
   });
-  // One at a time, unmeasured but for the figure alone: press, wait for all the work, read the chat.update.
-  const alone: number[] = [];
-  for (const r of requests.slice(0, WARMUP)) {
-    const from = rig.fake.calls.length;
-    const t0 = Date.now();
-    await (await fetch(`${rig.url}/slack/events`, { method: "POST", headers: r.headers, body: r.body })).text();
+  // One at a time: press, and the time until the chat.update showing it answered reaches the fake.
+  const settle = async () => {
     await rig.slack.settle();
     await rig.background.settle();
-    const update = rig.fake.calls.slice(from).find((c) => c.method === "chat.update");
-    if (update) alone.push(update.at - t0);
-  }
-  alone.splice(0, WARMUP / 2);
-  const callsBefore = rig.fake.calls.length;
+  };
+  await alone(rig, presses.slice(0, WARMUP), settle);
+  const single = await profiled(`replies-slack-${provider}-alone`, () => alone(rig, presses.slice(WARMUP, WARMUP + ALONE), settle));
   rig.trouble.take();
   rig.trouble.capture();
+  const loadBefore = load();
+  const server0 = await serverCpu(rig);
   const q0 = rig.queries.n;
-  const { results, startAt } = await fire(rig.url, "/slack/events", requests.slice(WARMUP));
-  await rig.slack.settle();
-  await rig.background.settle();
+  const cpu0 = process.cpuUsage();
+  const measured = rig.slackPresses.slice(WARMUP + ALONE);
+  const { results, startAt, callsFrom } = await profiled(`replies-slack-${provider}`, async () => {
+    const fired = await rig.child.ask({ op: "fire", url: `${rig.url}/slack/events`, presses: presses.slice(WARMUP + ALONE), rate: RATE });
+    await settle();
+    return fired;
+  });
+  const cpuMs = cpuSince(cpu0) / results.length;
   const statements = (rig.queries.n - q0) / results.length;
+  const serverCpuMs = await serverCpuSince(rig, server0, results.length);
   const trouble = rig.trouble.take();
 
   // Bolt acknowledges at once; the answer is the chat.update showing the action recorded. Each
   // press is answered by the first update of its message, arriving after the press, that shows it
   // recorded (its buttons gone): the moment the person sees it, whichever press's update that was.
   const interval = 1000 / RATE;
-  const measured = rig.slackPresses.slice(WARMUP);
   const pressIndex = new Map(measured.map((p, i) => [p.actionId, i]));
   const actionsOn = new Map(messages.map((m) => [`${refOf.get(m.id)!.channel}|${refOf.get(m.id)!.ts}`, JSON.parse(m.actionIds) as string[]]));
   const answeredAt = new Map<string, number>();
-  for (const call of rig.fake.calls.slice(callsBefore)) {
-    if (call.method !== "chat.update" || call.status !== 200 || call.error) continue;
-    const shown = actionsOn.get(`${String(call.args.channel)}|${String(call.args.ts)}`) ?? [];
-    const withButtons = new Set(((call.args.blocks ?? []) as { type?: string; block_id?: string }[]).filter((b) => b.type === "actions").map((b) => b.block_id));
-    for (const actionId of shown) {
+  for (const update of await rig.child.ask({ op: "updates", since: callsFrom })) {
+    if (!update.ok) continue;
+    for (const actionId of actionsOn.get(`${update.channel}|${update.ts}`) ?? []) {
       const i = pressIndex.get(actionId);
-      if (i === undefined || withButtons.has(`actions.${actionId}`) || answeredAt.has(actionId)) continue;
-      if (call.at >= startAt + i * interval) answeredAt.set(actionId, call.at - (startAt + i * interval));
+      if (i === undefined || update.withButtons.includes(`actions.${actionId}`) || answeredAt.has(actionId)) continue;
+      if (update.at >= startAt + i * interval) answeredAt.set(actionId, update.at - (startAt + i * interval));
     }
   }
-  const latencies = [...answeredAt.values()];
-  const errors = results.filter((r, i) => r.status !== 200 || !answeredAt.has(measured[i]!.actionId)).length;
-  const recorded = (await rig.store.db.answer.count({ where: { via: "chat:slack" } })) - WARMUP;
+  const recorded = (await rig.store.db.answer.count({ where: { via: "chat:slack" } })) - WARMUP - ALONE;
   const acks = results.filter((r) => r.status === 200).map((r) => r.ms);
-  console.log(
-    `replies slack ${provider}: p50 ${ms(percentile(latencies, 50))} ms, p99 ${ms(percentile(latencies, 99))} ms (target under 50) at ${RATE} req/s, ` +
-      `${errors} failed (target 0), ${statements.toFixed(1)} SQL statements a press (before: 25) ` +
-      `(${results.length} requests${recorded !== results.length ? `, ${recorded} answers recorded` : ""}; ` +
-      `served ${served(results.map((r, i) => ({ ...r, ms: answeredAt.get(measured[i]!.actionId) ?? r.ms }))).toFixed(0)} req/s; one at a time p50 ${ms(percentile(alone, 50))} ms; ` +
-      `until chat.update reaches the fake; Bolt's ack p50 ${ms(percentile(acks, 50))} ms; the fake's rate limits off: chat.update is tier 3, 50 a minute${trouble})`,
-  );
+  report("slack", provider, {
+    latencies: [...answeredAt.values()],
+    failed: results.filter((r, i) => r.status !== 200 || !answeredAt.has(measured[i]!.actionId)).length,
+    presses: results.length,
+    recorded,
+    statements,
+    cpuMs,
+    serverCpu: serverCpuMs,
+    aloneMs: single.ms,
+    aloneCpuMs: single.cpuMs,
+    served: served(results.map((r, i) => ({ ...r, ms: answeredAt.get(measured[i]!.actionId) ?? r.ms }))),
+    loadBefore,
+    extra: `; latency until chat.update reaches the fake; Bolt's ack p50 ${ms(percentile(acks, 50))} ms${trouble}`,
+  });
 }
 
 export async function benchReplies(): Promise<void> {
+  // BENCH_REPLIES: presses measured at 100 a second on each platform (after 70 sent one at a time).
   const count = envSize("BENCH_REPLIES", 1000);
   // BENCH_DB=postgresql (or sqlite) measures one database only.
   for (const provider of PROVIDERS.filter((p) => !process.env.BENCH_DB || process.env.BENCH_DB === p)) {
-    const rig = await startRig(provider, count + WARMUP);
+    const rig = await startRig(provider, count + WARMUP + ALONE);
     try {
       await teamsRun(rig, provider);
       await sleep(200);

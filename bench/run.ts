@@ -18,7 +18,7 @@ const seeds = join(here, "..", "tests", "fixtures", "seeds");
 const LARGE_ROWS = Number(process.env.BENCH_ROWS ?? 50_000);
 
 let peakRss = 0;
-// rss() alone: memoryUsage() also walks the heap, which fifty times a second the dispatch figures would count.
+// memoryUsage.rss() alone: the full memoryUsage() walks the heap, which showed in the CPU the replies bench counts a press.
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 20);
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 const rate = (rows: number, ms: number) => Math.round((rows * 1000) / ms).toLocaleString("en-GB");

@@ -43,9 +43,31 @@ export function localeOf(t: TFunction): Locale {
   return pickLocale((t as unknown as { lng?: string }).lng);
 }
 
-/** A translator bound to one locale. */
+const translators = new Map<Locale, TFunction>();
+
+/**
+ * A translator bound to one locale: one per locale for the process. i18next's own getFixedT copies
+ * its whole options object on every call, and a card asks for some 150 strings, so cards took
+ * milliseconds of CPU; this goes to `t` directly. Words without parameters come from the locale
+ * files, loaded once and never changed, so each is looked up once.
+ */
 export function translator(locale: Locale = "en-GB"): TFunction {
-  return init().getFixedT(locale);
+  let t = translators.get(locale);
+  if (t) return t;
+  const i18n = init();
+  const plain = new Map<string, string>();
+  const fixed = (key: string | string[], options?: unknown, ...rest: unknown[]): string => {
+    if (options === undefined && rest.length === 0 && typeof key === "string") {
+      let text = plain.get(key);
+      if (text === undefined) plain.set(key, (text = i18n.t(key, { lng: locale })));
+      return text;
+    }
+    if (typeof options === "object" && options !== null && rest.length === 0) return i18n.t(key, { ...(options as object), lng: locale });
+    return (i18n.getFixedT(locale) as unknown as (...args: unknown[]) => string)(key, options, ...rest);
+  };
+  t = Object.assign(fixed, { lng: locale, ns: undefined, keyPrefix: undefined, $TFunctionBrand: "" }) as unknown as TFunction;
+  translators.set(locale, t);
+  return t;
 }
 
 /** Every key of a locale file, flattened ("import.empty_file"), for completeness tests. */

@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { recordAnswer, type AnswerInput } from "../src/conversation/record-answer.js";
 import { freshStore, PROVIDERS, type TestStore } from "./helpers/test-store.js";
@@ -68,6 +69,51 @@ describe.each(PROVIDERS)("answers recorded together (%s)", (provider) => {
     expect(delayed.outcome === "recorded" && delayed.action).toMatchObject({ status: "delayed", plan: { title: "Plan" }, recommendation: { ref: "R1" }, owners: [{ kind: "responsible", role: { name: "Head of Procurement" } }] });
     // Presses arriving together are committed together, once.
     expect(commits - before).toBe(1);
+  });
+
+  it("holds an answer the plan checks for its decision, and records the others of its group as usual", async () => {
+    const { db } = store;
+    await db.plan.update({ where: { id: ids.plan }, data: { settings: JSON.stringify({ approveTargetChanges: true }) } });
+    const results = await Promise.all([
+      recordAnswer(store, answer({ actionId: actionIds[0], key: "a" })),
+      recordAnswer(store, answer({ actionId: actionIds[1], key: "b", kind: "delayed", date: "2027-01-31", reason: "Waiting for Cabinet" })),
+      recordAnswer(store, answer({ actionId: actionIds[2], key: "c", kind: "complete" })),
+      recordAnswer(store, answer({ actionId: actionIds[1], key: "b", kind: "delayed", date: "2027-01-31", reason: "Waiting for Cabinet" })),
+    ]);
+    expect(results.map((r) => r.outcome)).toEqual(["recorded", "recorded", "recorded", "duplicate"]);
+    expect(results[1]).toMatchObject({ outcome: "recorded", held: { kind: "target", newTarget: "2027-01-31" } });
+    expect(results[0]).not.toHaveProperty("held");
+    // The target waits for its decision; the others took effect.
+    expect(await db.action.findUniqueOrThrow({ where: { id: actionIds[1] } })).toMatchObject({ status: "in_progress", targetTo: null });
+    expect(await db.action.findUniqueOrThrow({ where: { id: actionIds[2] } })).toMatchObject({ status: "complete" });
+    expect(await db.checkedChange.count({ where: { kind: "target", actionId: actionIds[1] } })).toBe(1);
+    expect((await db.answer.findMany({ orderBy: { key: "asc" } })).map((a) => a.key)).toEqual(["a", "b", "c"]);
+  });
+
+  it.runIf(provider === "postgresql")("records nothing when the action is closed between the answer's read and its write", async () => {
+    const { db } = store;
+    // Another process holds the action, closes it and commits while the answer waits for its write.
+    const other = new pg.Client({ connectionString: (store.database as { url: string }).url });
+    await other.connect();
+    try {
+      await other.query("BEGIN");
+      await other.query(`SELECT 1 FROM "Action" WHERE "id" = $1 FOR UPDATE`, [actionIds[0]]);
+      const pending = recordAnswer(store, answer({ actionId: actionIds[0], key: "raced" }));
+      // Until the answer's write waits for the other process's lock.
+      for (;;) {
+        const waiting = await other.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+        if (waiting.rowCount) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await other.query(`UPDATE "Action" SET "status" = 'complete' WHERE "id" = $1`, [actionIds[0]]);
+      await other.query("COMMIT");
+      expect(await pending).toMatchObject({ outcome: "stale", action: { id: actionIds[0] } });
+    } finally {
+      await other.end();
+    }
+    expect(await db.answer.count()).toBe(0);
+    expect(await db.history.count()).toBe(0);
+    expect(await db.action.findUniqueOrThrow({ where: { id: actionIds[0] } })).toMatchObject({ status: "complete", lastUpdateAt: null });
   });
 
   it("still records the others when one answer of a group fails in the database", async () => {

@@ -1,5 +1,7 @@
+import i18next from "i18next";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { localeKeys, pickLocale, translator } from "../src/i18n.js";
+import { LOCALES, localeKeys, localeOf, pickLocale, translator } from "../src/i18n.js";
 import { dayName, longDate } from "../src/domain/calendar-words.js";
 import { englishIn, englishStrings, isCommandSyntax, welshStrings, wordsOf } from "./helpers/english-words.js";
 
@@ -26,6 +28,25 @@ describe("locales", () => {
     expect(translator("cy")("import.empty_file", { file: "plan.csv" })).toBe("Mae plan.csv yn wag: does dim tabl i'w fewnforio.");
     expect(translator("en-GB")("cli.actions.late", { date: "01/02/2021", count: 1 })).toBe("01/02/2021 (1 day overdue)");
     expect(translator("cy")("cli.actions.late", { date: "01/02/2021", count: 2 })).toBe("01/02/2021 (2 ddiwrnod yn hwyr)");
+  });
+
+  it("says what i18next says for every string in both languages, with and without parameters, asked once or again", () => {
+    const resources = Object.fromEntries(LOCALES.map((l) => [l, { translation: JSON.parse(readFileSync(new URL(`../locales/${l}.json`, import.meta.url), "utf8")) }]));
+    const params = { ref: "R1", title: "A title", name: "Sam", date: "01/02/2021", file: "plan.csv", who: "Alex", reason: "waiting" };
+    for (const locale of LOCALES) {
+      const reference = i18next.createInstance();
+      void reference.init({ initAsync: false, lng: locale, fallbackLng: "en-GB", resources, interpolation: { escapeValue: false }, returnNull: false, showSupportNotice: false });
+      const expected = reference.getFixedT(locale);
+      const t = translator(locale);
+      expect(localeOf(t)).toBe(locale);
+      for (const key of new Set(localeKeys(locale).map(family))) {
+        expect([key, t(key)]).toEqual([key, expected(key)]);
+        expect([key, t(key)]).toEqual([key, expected(key)]);
+        for (const count of [0, 1, 2, 3, 6, 11]) expect([key, count, t(key, { ...params, count })]).toEqual([key, count, expected(key, { ...params, count })]);
+      }
+      expect(t("no.such.key")).toBe("no.such.key");
+    }
+    expect(translator("cy")("card.prompt.title")).not.toBe(translator("en-GB")("card.prompt.title"));
   });
 
   it("picks Welsh for any Welsh tag and English otherwise", () => {

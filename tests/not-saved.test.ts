@@ -9,13 +9,12 @@ import { handleEvent, type ConversationDeps, type InboundEvent } from "../src/co
 import { translator } from "../src/i18n.js";
 import type { Store } from "../src/store/open-store.js";
 
-/** A database every query of which fails as an unreachable PostgreSQL does. */
-const unreachable = new Proxy(
-  {},
-  { get: () => new Proxy({}, { get: () => async () => Promise.reject(new Error("Connection terminated unexpectedly")) }) },
-) as Store["db"];
+/** A database every query of which fails as an unreachable PostgreSQL does, through Prisma or straight on the driver. */
+const refused = async () => Promise.reject(new Error("Connection terminated unexpectedly"));
+const unreachable = new Proxy({}, { get: () => new Proxy({}, { get: () => refused }) }) as Store["db"];
+const driver = { sql: () => ({ rows: refused, run: refused }), transaction: refused } as unknown as Store["driver"];
 const deps: ConversationDeps = {
-  store: { db: unreachable, provider: "postgresql", close: async () => undefined },
+  store: { db: unreachable, provider: "postgresql", driver, close: async () => undefined },
   log: pino({ level: "silent" }),
   channels: {},
   later: () => undefined,

@@ -25,10 +25,10 @@ describe.each(PROVIDERS)("people and how they are bound (%s)", (provider) => {
   const bindings = (personId: string) => store.db.history.findMany({ where: { entity: "person-binding", entityId: personId } });
 
   it("finds a known chat user by their platform id alone, asking for no email", async () => {
-    const first = await identifyChatUser(store.db, slackUser("U1", "Sam Jones"), vouched("sam@example.gov.uk"), NOW);
+    const first = await identifyChatUser(store, slackUser("U1", "Sam Jones"), vouched("sam@example.gov.uk"), NOW);
     expect(first.boundBy).toBe("new");
     let asked = false;
-    const again = await identifyChatUser(store.db, slackUser("U1", "Sam J"), async () => ((asked = true), "other@example.gov.uk"), NOW);
+    const again = await identifyChatUser(store, slackUser("U1", "Sam J"), async () => ((asked = true), "other@example.gov.uk"), NOW);
     expect(again).toMatchObject({ boundBy: "id", person: { id: first.person.id, name: "Sam J", email: "sam@example.gov.uk" } });
     expect(asked).toBe(false);
     expect(await bindings(first.person.id)).toHaveLength(1);
@@ -36,9 +36,9 @@ describe.each(PROVIDERS)("people and how they are bound (%s)", (provider) => {
 
   it("binds a new chat user to the person an admin named by the email the platform vouches for, with its history", async () => {
     const { person: named } = await findOrNamePerson(store.db, "Samantha Jones", "sam@example.gov.uk");
-    const teams = await identifyChatUser(store.db, teamsUser("29:sam", "Sam Jones"), vouched("SAM@example.gov.uk"), NOW);
+    const teams = await identifyChatUser(store, teamsUser("29:sam", "Sam Jones"), vouched("SAM@example.gov.uk"), NOW);
     expect(teams).toMatchObject({ boundBy: "email", person: { id: named.id, name: "Samantha Jones", teamsUserId: "29:sam", teamsTenantId: "tenant-1", teamsConversation: '{"user":"29:sam"}' } });
-    const slack = await identifyChatUser(store.db, slackUser("U1", "Sam"), vouched("sam@example.gov.uk"), NOW);
+    const slack = await identifyChatUser(store, slackUser("U1", "Sam"), vouched("sam@example.gov.uk"), NOW);
     expect(slack).toMatchObject({ boundBy: "email", person: { id: named.id, slackUserId: "U1" } });
     const history = await bindings(named.id);
     expect(history.map((h) => JSON.parse(h.after!))).toEqual([
@@ -49,18 +49,18 @@ describe.each(PROVIDERS)("people and how they are bound (%s)", (provider) => {
 
   it("never binds by display name, nor moves an email already bound to another id on the platform", async () => {
     const { person: named } = await findOrNamePerson(store.db, "Nia Admin", null);
-    const stranger = await identifyChatUser(store.db, slackUser("U2", "Nia Admin"), vouched(null), NOW);
+    const stranger = await identifyChatUser(store, slackUser("U2", "Nia Admin"), vouched(null), NOW);
     expect(stranger.boundBy).toBe("new");
     expect(stranger.person.id).not.toBe(named.id);
     expect(stranger.person.origin).toBe("slack");
-    const first = await identifyChatUser(store.db, slackUser("U3", "Mo"), vouched("mo@example.gov.uk"), NOW);
-    const second = await identifyChatUser(store.db, slackUser("U4", "Mo too"), vouched("mo@example.gov.uk"), NOW);
+    const first = await identifyChatUser(store, slackUser("U3", "Mo"), vouched("mo@example.gov.uk"), NOW);
+    const second = await identifyChatUser(store, slackUser("U4", "Mo too"), vouched("mo@example.gov.uk"), NOW);
     expect(second.person.id).not.toBe(first.person.id);
     expect(second.person.email).toBeNull();
   });
 
   it("looks up people by name for admins only among those admins named", async () => {
-    const chat = await identifyChatUser(store.db, slackUser("U5", "Rhys Admin"), vouched(null), NOW);
+    const chat = await identifyChatUser(store, slackUser("U5", "Rhys Admin"), vouched(null), NOW);
     const named = await findOrNamePerson(store.db, "Rhys Admin", null);
     expect(named.created).toBe(true);
     expect(named.person.id).not.toBe(chat.person.id);
@@ -69,7 +69,7 @@ describe.each(PROVIDERS)("people and how they are bound (%s)", (provider) => {
 
   it("opens a claim when an admin names someone a chat user is already called, and confirming it folds the named record into the chat user's", async () => {
     await importPlan(store, await parseSeed("procurement"), { sourceDocument: "p.tsv", via: "cli", actorLabel: "test", now: NOW });
-    const chat = await identifyChatUser(store.db, teamsUser("29:rhys", "Rhys Evans"), vouched(null), NOW);
+    const chat = await identifyChatUser(store, teamsUser("29:rhys", "Rhys Evans"), vouched(null), NOW);
     const mapped = await mapRole(store.db, { role: "CDAI", personName: "Rhys Evans", via: "cli", actorLabel: "test" });
     expect(mapped.claims).toBe(1);
     const named = await store.db.person.findFirstOrThrow({ where: { name: "Rhys Evans", origin: "admin" } });
@@ -89,8 +89,8 @@ describe.each(PROVIDERS)("people and how they are bound (%s)", (provider) => {
 
   it("rejects a claim without binding anything, and a claim on someone since bound is stale", async () => {
     const { person: named } = await findOrNamePerson(store.db, "Ali Khan", null);
-    const a = await identifyChatUser(store.db, slackUser("U6", "Ali Khan"), vouched(null), NOW);
-    const b = await identifyChatUser(store.db, teamsUser("29:ali", "Ali Khan"), vouched(null), NOW);
+    const a = await identifyChatUser(store, slackUser("U6", "Ali Khan"), vouched(null), NOW);
+    const b = await identifyChatUser(store, teamsUser("29:ali", "Ali Khan"), vouched(null), NOW);
     const [claimA, claimB] = [...(await openClaims(store.db, a.person, [named], NOW)), ...(await openClaims(store.db, b.person, [named], NOW))];
     expect(await openClaims(store.db, a.person, [named], NOW)).toEqual([]);
     expect(await decideClaim(store.db, claimA!, false, { personId: null, label: "cli", via: "cli" }, NOW)).toEqual({ outcome: "rejected" });

@@ -196,6 +196,7 @@ describe.each(PROVIDERS)("Teams, end to end (%s)", (provider) => {
       user: { id: ALICE.id, name: ALICE.name },
       bot: BOT,
     });
+    expect(JSON.parse(alice.teamsConversation!)).not.toHaveProperty("activityId");
     const [welcome, ...others] = sentTo(rig, ALICE);
     expect(others).toEqual([]);
     expect(welcome!.replyToId).toBe(`activity-${sequence}`);
@@ -204,6 +205,8 @@ describe.each(PROVIDERS)("Teams, end to end (%s)", (provider) => {
     // Teams also sends installationUpdate for the same install: the reference is kept, no second welcome.
     expect((await post(rig, activity(rig, ALICE, { type: "installationUpdate", action: "add" }))).status).toBe(200);
     expect(sentTo(rig, ALICE)).toHaveLength(1);
+    // What Teams says of a known person is the same from one activity to the next: nothing is written.
+    expect(await personOf(rig, ALICE)).toEqual(alice);
 
     // Teams names the bot as the member added to a personal chat; the person is still who installed it.
     expect((await install(rig, BOB, [{ id: BOT.id }], { locale: "cy-GB" })).status).toBe(200);
@@ -750,6 +753,28 @@ describe.each(PROVIDERS)("Teams with an app id: only Teams may post (%s)", (prov
     expect(await rig.store.db.person.findFirst({ where: { teamsUserId: ALICE.id } })).toBeNull();
     expect(await rig.store.db.answer.count()).toBe(0);
     expect(rig.connector.activities()).toEqual([]);
+  });
+
+  it("takes a token it has verified again only as it was: a forged, altered or re-addressed one is still refused", async () => {
+    await mapRole(rig.store.db, { role: "CDAI", personName: ALICE.name!, email: ALICE.email, via: "cli", actorLabel: "test" });
+    const token = auth.signChannelToken({ appId: APP_ID, serviceUrl: rig.connector.url });
+    expect((await post(rig, activity(rig, ALICE, { text: "help" }), token)).status).toBe(200);
+    expect((await post(rig, activity(rig, ALICE, { text: "help" }), token)).status).toBe(200);
+    // The same claims under the published key id, signed with another key; and the verified token's
+    // claims altered (another bot) with its signature kept.
+    const [header, , signature] = token.split(".");
+    const otherBot = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()), aud: "someone-else" })).toString("base64url");
+    const refused: [string, Json, string][] = [
+      ["forged under the published key id", activity(rig, ALICE, { text: "2.7 done" }), auth.signChannelToken({ appId: APP_ID, serviceUrl: rig.connector.url, key: createSigningKey(auth.key.kid) })],
+      ["altered after signing", activity(rig, ALICE, { text: "2.7 done" }), `${header}.${otherBot}.${signature}`],
+      ["verified, but for another service URL", activity(rig, ALICE, { text: "2.7 done", serviceUrl: "https://smba.trafficmanager.net/uk/" }), token],
+      ["verified, but for another channel", activity(rig, ALICE, { text: "2.7 done", channelId: "webchat" }), token],
+    ];
+    for (const [what, body, bad] of refused) expect([what, (await post(rig, body, bad)).status]).toEqual([what, 401]);
+    expect(await rig.store.db.answer.count()).toBe(0);
+    // The verified token still works as it was.
+    expect((await post(rig, activity(rig, ALICE, { text: "2.7 done" }), token)).status).toBe(200);
+    expect(await action(rig, "2.7")).toMatchObject({ status: "complete" });
   });
 
   it("accepts a validly signed request, and its replies and proactive cards carry the bot's own token", async () => {

@@ -8,7 +8,12 @@ import { LINKABLE } from "./render-block-kit.js";
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "cards");
 const load = (name: string) => new ACData.Template(JSON.parse(readFileSync(join(dir, `${name}.json`), "utf8")));
-const templates = { prompt: load("prompt"), choose: load("choose"), notice: load("notice"), digest: load("digest") };
+const templates = { prompt: load("prompt"), promptItem: load("prompt-item"), choose: load("choose"), notice: load("notice"), digest: load("digest") };
+
+/** Where a prompt card's items go in cards/prompt.json: a marker container, replaced by the items. */
+const ITEMS_MARKER = "chaser.items";
+/** Items drawn lately, as JSON by their view model's JSON: enough for every card being pressed at once. */
+const ITEMS_KEPT = 2000;
 
 export type AdaptiveCardJson = Record<string, unknown> & { type: "AdaptiveCard"; version: string };
 
@@ -20,7 +25,7 @@ export type AdaptiveCardJson = Record<string, unknown> & { type: "AdaptiveCard";
 export function renderAdaptiveCard(card: Card): AdaptiveCardJson {
   switch (card.type) {
     case "prompt":
-      return templates.prompt.expand({ $root: promptData(card) }) as AdaptiveCardJson;
+      return renderPrompt(card);
     case "choose":
       return withLinks(templates.choose.expand({ $root: card }) as AdaptiveCardJson, card.links, card.options.length === 0);
     case "notice":
@@ -106,6 +111,33 @@ function digestData(card: DigestCard) {
     sections: card.sections.map(section),
     detail: card.detail.map(section),
   };
+}
+
+const drawnItems = new Map<string, string>();
+
+/**
+ * A prompt card: its frame from cards/prompt.json, each item from cards/prompt-item.json. An item
+ * is drawn once for its view model and kept as JSON: a press changes one item of a card, and the
+ * templating engine takes about a millisecond over the six (each card gets its own copy, parsed).
+ */
+function renderPrompt(card: PromptCard): AdaptiveCardJson {
+  const data = promptData(card);
+  const frame = templates.prompt.expand({ $root: { ...data, items: [] } }) as AdaptiveCardJson & { body: { id?: string }[] };
+  const items = data.items.map((item) => {
+    const key = JSON.stringify(item);
+    let drawn = drawnItems.get(key);
+    if (drawn === undefined) {
+      drawn = JSON.stringify(templates.promptItem.expand({ $root: item }));
+      if (drawnItems.size >= ITEMS_KEPT) drawnItems.delete(drawnItems.keys().next().value!);
+    } else {
+      drawnItems.delete(key);
+    }
+    drawnItems.set(key, drawn);
+    return JSON.parse(drawn) as Record<string, unknown>;
+  });
+  const at = frame.body.findIndex((element) => element.id === ITEMS_MARKER);
+  frame.body.splice(at, 1, ...items);
+  return frame;
 }
 
 function promptData(card: PromptCard) {

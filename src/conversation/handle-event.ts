@@ -136,7 +136,7 @@ async function identify(deps: ConversationDeps, user: ChatUser, event: Exclude<I
   if (user.platform === "web") return playgroundPersona(db, user.userId, user.locale ? pickLocale(user.locale) : null, now, deps.defaultLocale);
   const address = event.address;
   const { person, boundBy } = await identifyChatUser(
-    db,
+    deps.store,
     {
       platform: user.platform,
       userId: user.userId,
@@ -181,8 +181,8 @@ async function handleFor(deps: ConversationDeps, person: Person, event: Exclude<
       if (await deliverySeen(db, deliveryKey(event))) return none;
       return { ...none, reply: await fileAnswered(deps, person, t, event.user.platform, event, now) };
     case "answer": {
-      const imported = ImportPayload.safeParse(event.payload);
-      if (imported.success) return { ...none, reply: await importPressed(deps, person, t, via, imported.data, now) };
+      const imported = carries(event.payload, "imp") ? ImportPayload.safeParse(event.payload) : null;
+      if (imported?.success) return { ...none, reply: await importPressed(deps, person, t, via, imported.data, now) };
       return handleAnswer(deps, person, t, via, event, now);
     }
   }
@@ -202,11 +202,11 @@ async function handleAnswer(
   event: Extract<InboundEvent, { type: "answer" }>,
   now: Date,
 ): Promise<Outcome> {
-  const claim = ClaimPayload.safeParse(event.payload);
-  if (claim.success) return { pressed: null, reply: { type: "notice", text: await answerClaim(deps, person, t, via, claim.data, now) } };
+  const claim = carries(event.payload, "c") ? ClaimPayload.safeParse(event.payload) : null;
+  if (claim?.success) return { pressed: null, reply: { type: "notice", text: await answerClaim(deps, person, t, via, claim.data, now) } };
   // Checked changes: an Approve, Reject, Accept or Send back on a request card.
-  const decision = DecisionPayload.safeParse(event.payload);
-  if (decision.success) return decisionPressed(deps, person, t, via, decision.data, event.inline, now);
+  const decision = carries(event.payload, "q") ? DecisionPayload.safeParse(event.payload) : null;
+  if (decision?.success) return decisionPressed(deps, person, t, via, decision.data, event.inline, now);
   const payload = AnswerPayload.safeParse(event.payload);
   const inputs = AnswerInputs.safeParse(event.inputs ?? {});
   if (!payload.success || !inputs.success) return { pressed: null, reply: { type: "notice", text: t("answer.bad_button") } };
@@ -261,6 +261,15 @@ async function fileSent(deps: ConversationDeps, person: Person, t: TFunction, vi
     return (await answerInWords(deps, person, t, via, parsed, text, key, now, false, event.file)) ?? { type: "notice", text: t("chat.not_understood") };
   }
   return (await evidenceForWaiting(deps, person, t, via, event.user.platform, event.file, now)) ?? fileReceived(deps, person, t, via, event.file, now);
+}
+
+/**
+ * Whether a button's payload has the field that marks its kind (an import's `imp`, a claim's `c`, a
+ * decision's `q`): each schema is tried only on its own kind, as a failed parse costs more than a
+ * press's answer needs (zod builds the whole error).
+ */
+function carries(payload: unknown, field: string): boolean {
+  return typeof payload === "object" && payload !== null && field in payload;
 }
 
 function nonEmpty(text: string | undefined): string | undefined {
@@ -529,7 +538,7 @@ function resultNotice(t: TFunction, result: AnswerResult, actionId: string, kind
 function afterRecorded(deps: ConversationDeps, person: Person, action: CardAction, kind: AnswerKind, answer: AnswerFields, pressedMessageId: string | null, now: Date): void {
   deps.later(async () => {
     const { db } = deps.store;
-    const latest = await latestCardShowing(db, person.id, action.id, pressedMessageId);
+    const latest = await latestCardShowing(deps.store, person.id, action.id, pressedMessageId);
     if (latest) {
       const card = await messageCard(db, latest, now);
       if (card) await updateMessage(deps, latest, card);

@@ -1,4 +1,4 @@
-import type { Db } from "./open-store.js";
+import type { Db, Store } from "./open-store.js";
 import type { Person } from "./people.js";
 import { ACTION_CARD_INCLUDE, type CardAction } from "./find-person-actions.js";
 import { inChunks } from "./in-chunks.js";
@@ -39,13 +39,13 @@ export async function peopleInRoles(db: Db, roleIds: string[]): Promise<Map<stri
 }
 
 /** The person's latest sent card (prompt or list) showing this action, other than `except`. */
-export async function latestCardShowing(db: Db, personId: string, actionId: string, except: string | null): Promise<string | null> {
-  const recent = await db.chatMessage.findMany({
-    where: { personId, kind: { in: ["prompt", "reply"] }, status: "sent", NOT: except ? { id: except } : undefined },
-    orderBy: { createdAt: "desc" },
-    take: 5,
-    select: { id: true, actionIds: true },
-  });
+export async function latestCardShowing(store: Store, personId: string, actionId: string, except: string | null): Promise<string | null> {
+  // Asked after every answer: straight on the driver (see DriverSql).
+  const recent = await store.driver.sql().rows<{ id: string; actionIds: string }>(
+    `SELECT "id", "actionIds" FROM "ChatMessage" WHERE "personId" = ? AND "kind" IN ('prompt', 'reply') AND "status" = 'sent' AND "id" <> ? ORDER BY "createdAt" DESC LIMIT 5`,
+    personId,
+    except ?? "",
+  );
   return recent.find((m) => (JSON.parse(m.actionIds) as string[]).includes(actionId))?.id ?? null;
 }
 

@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import type { Database } from "../config/load-config.js";
 import { PrismaClient as SqliteClient } from "../generated/sqlite/client.js";
 import { PrismaClient as PostgresClient } from "../generated/postgresql/client.js";
+import { DriverSql } from "./driver-sql.js";
 import { migrate } from "./migrate.js";
 import { SqliteAdapter } from "./sqlite-adapter.js";
 
@@ -17,6 +18,8 @@ export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 export interface Store {
   db: Db;
   provider: Database["provider"];
+  /** SQL straight on Prisma's own connection, for the statements every button press runs (store modules only). */
+  driver: DriverSql;
   close(): Promise<void>;
 }
 
@@ -34,11 +37,13 @@ export async function openStore(database: Database, options: { migrate?: boolean
   if (database.provider === "sqlite" && database.file !== ":memory:") mkdirSync(dirname(database.file), { recursive: true });
   if (options.migrate !== false) await migrate(database);
   const log = { log: options.onQuery ? [{ emit: "event" as const, level: "query" as const }] : [] };
-  const db =
+  const driver = new DriverSql(database.provider, options.onQuery);
+  const connect = () => db.$connect();
+  const db: Db =
     database.provider === "sqlite"
-      ? new SqliteClient({ adapter: new SqliteAdapter(database.file), ...log })
-      : (new PostgresClient({ adapter: new PrismaPg({ connectionString: database.url, ...PG_POOL }), ...log }) as unknown as Db);
+      ? new SqliteClient({ adapter: driver.watch(new SqliteAdapter(database.file), connect), ...log })
+      : (new PostgresClient({ adapter: driver.watch(new PrismaPg({ connectionString: database.url, ...PG_POOL }), connect), ...log }) as unknown as Db);
   const onQuery = options.onQuery;
   if (onQuery) (db as unknown as { $on(event: "query", listener: (e: { query: string }) => void): void }).$on("query", (e) => onQuery(e.query));
-  return { db, provider: database.provider, close: () => db.$disconnect() };
+  return { db, provider: database.provider, driver, close: () => db.$disconnect() };
 }

@@ -1,6 +1,6 @@
 import { Prisma } from "../generated/sqlite/client.js";
 import type { Locale } from "../i18n.js";
-import type { Db, Tx } from "./open-store.js";
+import type { Db, Store, Tx } from "./open-store.js";
 import { writeHistory } from "./history.js";
 import { choosePersonLocale } from "./person-locale.js";
 import type { Via } from "../domain/vocabulary.js";
@@ -80,8 +80,10 @@ function isUniqueViolation(error: unknown): boolean {
  * asked only then), else a new person is made. Never by display name. Each binding is written to
  * the history in the same transaction.
  */
-export async function identifyChatUser(db: Db, identity: ChatIdentity, vouchedEmail: () => Promise<string | null>, now: Date): Promise<Identified> {
-  const known = await db.person.findUnique({ where: byPlatformId(identity) });
+export async function identifyChatUser(store: Store, identity: ChatIdentity, vouchedEmail: () => Promise<string | null>, now: Date): Promise<Identified> {
+  const { db } = store;
+  // Every message and button press starts here: read straight on the driver (see DriverSql).
+  const [known] = await store.driver.sql().rows<Person>(`SELECT * FROM "Person" WHERE "${ID_FIELD[identity.platform]}" = ?`, identity.userId);
   if (known) return { person: await refresh(db, known, identity), boundBy: "id" };
   const email = (await vouchedEmail())?.trim().toLowerCase() || null;
   try {

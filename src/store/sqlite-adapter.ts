@@ -32,16 +32,51 @@ function fromSqlRow(row: Row): unknown[] {
   return row;
 }
 
-function run(db: Database.Database, statement: InStatement): ResultSet {
+/** Statements kept prepared, by their SQL: most of what runs is the same few dozen statements. */
+const PREPARED_MAX = 500;
+
+/** A statement kept prepared, with the names and declared types of its columns (a reader's), read once. */
+type Prepared = { stmt: Database.Statement; columns: string[] | null; columnTypes: string[] };
+
+/** Statements that change the schema: what is kept prepared may then read other columns, so all of it is dropped. */
+const SCHEMA_CHANGE = /^\s*(CREATE|ALTER|DROP)\b/i;
+
+/**
+ * Prepares a statement once and keeps it (the least recently used dropped past PREPARED_MAX):
+ * SQLite's prepare parses and plans the statement, and libSQL's list of a statement's columns is
+ * slow to make, together a good part of a short statement's cost.
+ */
+function prepared(db: Database.Database, cache: Map<string, Prepared>, sql: string): Prepared {
+  const found = cache.get(sql);
+  if (found) {
+    cache.delete(sql);
+    cache.set(sql, found);
+    return found;
+  }
+  if (SCHEMA_CHANGE.test(sql)) {
+    cache.clear();
+    return { stmt: db.prepare(sql), columns: null, columnTypes: [] };
+  }
+  const stmt = db.prepare(sql);
+  let entry: Prepared = { stmt, columns: null, columnTypes: [] };
+  if (stmt.reader) {
+    stmt.raw(true);
+    const columns = stmt.columns() as { name: string; type: string | null }[];
+    entry = { stmt, columns: columns.map((c) => c.name), columnTypes: columns.map((c) => c.type ?? "") };
+  }
+  cache.set(sql, entry);
+  if (cache.size > PREPARED_MAX) cache.delete(cache.keys().next().value!);
+  return entry;
+}
+
+function run(db: Database.Database, cache: Map<string, Prepared>, statement: InStatement): ResultSet {
   const { sql, args } = typeof statement === "string" ? { sql: statement, args: [] } : statement;
   const values = Array.isArray(args) ? args.map(toSql) : [];
   try {
-    const stmt = db.prepare(sql);
-    if (stmt.reader) {
-      stmt.raw(true);
-      const columns = stmt.columns() as { name: string; type: string | null }[];
+    const { stmt, columns, columnTypes } = prepared(db, cache, sql);
+    if (columns) {
       const rows = (stmt.all(values) as Row[]).map(fromSqlRow);
-      return { columns: columns.map((c) => c.name), columnTypes: columns.map((c) => c.type ?? ""), rows, rowsAffected: 0, lastInsertRowid: undefined } as unknown as ResultSet;
+      return { columns, columnTypes, rows, rowsAffected: 0, lastInsertRowid: undefined } as unknown as ResultSet;
     }
     const info = stmt.run(values) as { changes: number; lastInsertRowid: number | bigint };
     return { columns: [], columnTypes: [], rows: [], rowsAffected: info.changes, lastInsertRowid: BigInt(info.lastInsertRowid) } as unknown as ResultSet;
@@ -66,6 +101,7 @@ function localClient(file: string): Client {
   // a power cut may lose the last commits. better-sqlite3, used before, is built with this default.
   db.prepare("PRAGMA synchronous = NORMAL").get();
   let closed = false;
+  const cache = new Map<string, Prepared>();
   const transaction = async (mode: TransactionMode = "write"): Promise<Transaction> => {
     db.exec(mode === "write" ? "BEGIN IMMEDIATE" : mode === "read" ? "BEGIN" : "BEGIN DEFERRED");
     let open = true;
@@ -74,9 +110,12 @@ function localClient(file: string): Client {
       open = false;
     };
     return {
-      execute: async (s: InStatement) => run(db, s),
-      batch: async (statements: InStatement[]) => statements.map((s) => run(db, s)),
-      executeMultiple: async (sql: string) => void db.exec(sql),
+      execute: async (s: InStatement) => run(db, cache, s),
+      batch: async (statements: InStatement[]) => statements.map((s) => run(db, cache, s)),
+      executeMultiple: async (sql: string) => {
+        cache.clear();
+        db.exec(sql);
+      },
       commit: async () => end("COMMIT"),
       rollback: async () => end("ROLLBACK"),
       close: () => end("ROLLBACK"),
@@ -86,7 +125,7 @@ function localClient(file: string): Client {
     } as unknown as Transaction;
   };
   return {
-    execute: async (s: InStatement, args?: unknown[]) => run(db, typeof s === "string" && args ? ({ sql: s, args } as InStatement) : s),
+    execute: async (s: InStatement, args?: unknown[]) => run(db, cache, typeof s === "string" && args ? ({ sql: s, args } as InStatement) : s),
     batch: async (statements: InStatement[]) => {
       const tx = await transaction("deferred");
       try {
@@ -97,7 +136,10 @@ function localClient(file: string): Client {
         tx.close();
       }
     },
-    executeMultiple: async (sql: string) => void db.exec(sql),
+    executeMultiple: async (sql: string) => {
+      cache.clear();
+      db.exec(sql);
+    },
     transaction,
     close: () => {
       closed = true;

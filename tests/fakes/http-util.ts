@@ -20,7 +20,10 @@ export async function listenOnLoopback(
       }
     });
   });
-  server.keepAliveTimeout = 1000;
+  // As Node's own default: the real APIs keep a connection open for seconds too. At 1 s, undici
+  // (fetch, which the Slack and Teams SDKs use) takes 1 s off the server's hint and so closed every
+  // connection after one request, and each call paid for a new one.
+  server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {

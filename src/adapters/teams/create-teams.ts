@@ -6,6 +6,7 @@ import { readBody, sendJson, type Route } from "../../http/route.js";
 import { adaptResponse } from "./adapt-response.js";
 import { refuseBadTokens, type BotFrameworkAuthentication } from "./refuse-bad-tokens.js";
 import { reuseConnectors } from "./reuse-connectors.js";
+import { rememberVerifiedTokens } from "./remember-verified-tokens.js";
 import { TeamsChannel } from "./teams-channel.js";
 import { teamsTurn } from "./teams-turn.js";
 
@@ -47,7 +48,7 @@ export function createTeams(options: CreateTeamsOptions): Teams {
     );
   }
   const auth = options.auth ?? defaultAuthentication(config);
-  const adapter = new CloudAdapter(reuseConnectors(refuseBadTokens(auth)));
+  const adapter = new CloudAdapter(reuseConnectors(refuseBadTokens(rememberVerifiedTokens(auth))));
   const channel = new TeamsChannel(adapter, config.appId);
   const turn = teamsTurn({ deps, now });
   const logic = async (context: TurnContext): Promise<void> => {

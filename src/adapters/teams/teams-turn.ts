@@ -75,7 +75,17 @@ function userOf(activity: TeamsActivity): ChatUser {
  */
 function addressOf(context: TurnContext, activity: TeamsActivity): ChatAddress | undefined {
   if (!isPersonal(activity)) return undefined;
-  return { platform: "teams", address: JSON.stringify(TurnContext.getConversationReference(context.activity)) };
+  return { platform: "teams", address: referenceOf(context) };
+}
+
+/**
+ * The conversation's reference as stored, without the id of the activity it was taken from: that
+ * id is not used to reach anyone (TeamsChannel drops it), and as it changes with every activity,
+ * keeping it would rewrite the person's row on every message and button press.
+ */
+function referenceOf(context: TurnContext): string {
+  const { activityId: _activityId, ...reference } = TurnContext.getConversationReference(context.activity);
+  return JSON.stringify(reference);
 }
 
 async function onConversationUpdate(context: TurnContext, activity: TeamsActivity, deps: ConversationDeps, now: () => Date): Promise<void> {
@@ -162,7 +172,7 @@ async function onMessage(context: TurnContext, activity: TeamsActivity, deps: Co
     event = { type: "file", user: userOf(activity), address: addressOf(context, activity), deliveryId, file: chatFile, ...(text ? { text } : {}) };
   } else if (text) {
     // Said in a channel or group chat: the core takes admins' commands there (subscribe this channel…).
-    const room = personal ? undefined : { platform: "teams" as const, address: JSON.stringify(TurnContext.getConversationReference(context.activity)) };
+    const room = personal ? undefined : { platform: "teams" as const, address: referenceOf(context) };
     event = { type: "text", user: userOf(activity), address: addressOf(context, activity), ...(room ? { room } : {}), deliveryId, text, vouchEmail: vouchEmail(context, activity, deps) };
   } else if (activity.value !== undefined) {
     // Action.Submit (the fallback of Action.Execute): the button's data with the form's inputs merged in.
@@ -266,7 +276,7 @@ async function reply(context: TurnContext, deps: ConversationDeps, card: Card | 
   if (!messageId) return;
   if (!sent?.id) return deps.log.warn({ messageId }, "teams: the reply card was sent but Teams returned no id, so it cannot be updated in place");
   try {
-    const address = JSON.stringify(TurnContext.getConversationReference(context.activity));
+    const address = referenceOf(context);
     await replySent(deps, messageId, { platform: "teams", address, messageRef: sent.id });
   } catch (error) {
     // The card has gone; only its later updates are lost, so the turn is not failed (Teams would resend it).
