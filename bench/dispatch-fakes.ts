@@ -4,15 +4,13 @@ import { startFakeConnector, type FakeConnector } from "../tests/fakes/fake-bot-
 import { startFakeSlack, type FakeSlack } from "../tests/fakes/fake-slack-api.js";
 
 export type FakesRequest =
-  | { op: "teams"; limits?: boolean }
-  | { op: "slack"; channels: string[]; limits?: boolean }
+  | { op: "teams" }
+  | { op: "slack"; channels: string[] }
   | { op: "teamsSent" }
-  | { op: "teamsLog" }
   | { op: "slackSent"; channels: string[] };
 
 export type FakesAnswer =
   | { op: "teams"; url: string }
-  | { op: "teamsLog"; log: [number, number, string, string][] }
   | { op: "slack"; url: string; token: string }
   | { op: "teamsSent"; perConversation: Record<string, number>; limitViolations: number; connections: number }
   | { op: "slackSent"; perChannel: number[]; limitViolations: number; refused: Record<string, number> };
@@ -28,14 +26,12 @@ let slack: FakeSlack | null = null;
 async function answer(request: FakesRequest): Promise<FakesAnswer> {
   switch (request.op) {
     case "teams":
-      connector = await startFakeConnector({ limits: request.limits ?? true, keepAliveMs: 60_000 });
+      connector = await startFakeConnector({ limits: true, keepAliveMs: 60_000 });
       return { op: "teams", url: connector.url };
     case "slack":
-      slack = await startFakeSlack({ limits: request.limits ?? true, users: [], keepAliveMs: 60_000 });
+      slack = await startFakeSlack({ limits: true, users: [], keepAliveMs: 60_000 });
       for (const id of request.channels) slack.addChannel(id, []);
       return { op: "slack", url: slack.url, token: slack.token };
-    case "teamsLog":
-      return { op: "teamsLog", log: connector!.requests.map((r) => [r.at, r.status, r.path, r.headers["x-ms-client-request-id"] ?? ""]) };
     case "teamsSent": {
       const perConversation: Record<string, number> = {};
       for (const a of connector!.activities()) perConversation[a.conversationId] = (perConversation[a.conversationId] ?? 0) + 1;

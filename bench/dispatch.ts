@@ -34,7 +34,7 @@ export const TENANT = "bench-tenant";
 export const BOT = { id: "28:chaser-bot", name: "Chaser" };
 
 /** A prompt card as the schedule makes it: three actions, each with its reason and buttons. */
-export function promptCard(messageId: string, n: number): PromptCard {
+function promptCard(messageId: string, n: number): PromptCard {
   const t = translator("en-GB");
   const today = londonDate(NOW);
   const reasons = [{ kind: "overdue", days: 12 }, { kind: "due_soon", days: 5 }, { kind: "slipping" }] as const;
@@ -174,7 +174,6 @@ async function dispatchTeams(count: number): Promise<void> {
     await background.settle();
 
     const { perConversation, limitViolations, connections } = await fakes.ask({ op: "teamsSent" });
-    if (process.env.BENCH_TEAMS_LOG) writeFileSync(process.env.BENCH_TEAMS_LOG, JSON.stringify((await fakes.ask({ op: "teamsLog" })).log));
     const sent = people.map((p) => perConversation[(JSON.parse(p.teamsConversation!) as { conversation: { id: string } }).conversation.id] ?? 0);
     const duplicates = sent.reduce((n, c) => n + Math.max(0, c - 1), 0);
     const lost = sent.filter((c) => c === 0).length;

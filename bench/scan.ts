@@ -36,7 +36,7 @@ interface Classified {
  * then overdue, slipping, due soon, silent; the cadence from the last ask or answer. Every plan here
  * uses the deployment's settings, so they are constants.
  */
-export function handWrittenSql(provider: Store["provider"], now: Date): string {
+function handWrittenSql(provider: Store["provider"], now: Date): string {
   const { dueSoonDays, silentDays, cadenceDays, timeZone } = DEFAULT_SCHEDULE_SETTINGS;
   const today = londonDate(now);
   const dueBy = addDays(today, dueSoonDays);
