@@ -4,6 +4,7 @@
  */
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Prisma } from "../src/generated/sqlite/client.js";
 import { freshStore, PROVIDERS, type TestStore } from "./helpers/test-store.js";
 
 const NOW = new Date("2026-11-23T09:30:00.123Z");
@@ -24,19 +25,29 @@ describe.each(PROVIDERS)("statements on the driver (%s)", (provider) => {
   });
   afterEach(async () => store.drop());
 
+  const columns = (fields: Record<string, string>) => Object.values(fields).map((c) => `"${c}"`).join(", ");
+
   it("gives rows as Prisma's $queryRaw and its models do: dates, booleans, numbers and nulls alike", async () => {
     const { db } = store;
     const sql = store.driver.sql();
-    for (const table of ["Person", "Action"]) {
-      const direct = await sql.rows(`SELECT * FROM "${table}" ORDER BY "id"`);
-      expect(direct).toEqual(await db.$queryRawUnsafe(`SELECT * FROM "${table}" ORDER BY "id"`));
+    for (const [table, fields] of [["Person", Prisma.PersonScalarFieldEnum], ["Action", Prisma.ActionScalarFieldEnum]] as const) {
+      const text = `SELECT ${columns(fields)} FROM "${table}" ORDER BY "id"`;
+      expect(await sql.rows(text)).toEqual(await db.$queryRawUnsafe(text));
     }
-    const [sam] = await sql.rows(`SELECT * FROM "Person" WHERE "teamsUserId" = ?`, "29:sam");
+    const [sam] = await sql.rows(`SELECT ${columns(Prisma.PersonScalarFieldEnum)} FROM "Person" WHERE "teamsUserId" = ?`, "29:sam");
     expect(sam).toEqual(await db.person.findUniqueOrThrow({ where: { id: "p1" } }));
     expect(sam).toMatchObject({ isAdmin: true, unreachableAt: NOW, slackUserId: null });
     expect(await sql.rows(`SELECT "position", "targetOngoing", "lastUpdateAt" FROM "Action" WHERE "lastUpdateAt" = ? AND "targetOngoing" = ?`, NOW, true)).toEqual([{ position: 3, targetOngoing: true, lastUpdateAt: NOW }]);
     // Every statement is heard, as Prisma's query log hears its own.
     expect(statements.filter((s) => s.includes(`"teamsUserId" =`))).toHaveLength(1);
+  });
+
+  it("refuses a select list of *, which a migration adding a column would break once prepared", async () => {
+    const sql = store.driver.sql();
+    for (const text of [`SELECT * FROM "Person"`, `SELECT p.* FROM "Person" p`, `SELECT "id", p.* FROM "Person" p`]) {
+      await expect(sql.rows(text)).rejects.toThrow("name the columns rather than select *");
+    }
+    expect(await sql.rows<{ n: unknown }>(`SELECT COUNT(*) AS "n" FROM "Person"`)).toHaveLength(1);
   });
 
   it("commits a transaction's statements together, and rolls all of them back when it throws", async () => {
@@ -106,14 +117,31 @@ describe.each(PROVIDERS)("statements on the driver (%s)", (provider) => {
     expect(await db.history.count({ where: { entity: "test" } })).toBe(10);
   });
 
-  it("reads what the schema now holds after it changes, though statements are kept prepared", async () => {
+  it.runIf(provider === "postgresql")("prepares each statement once on a PostgreSQL connection, so the server plans it once", async () => {
+    const prepared = await store.driver.transaction(async (sql) => {
+      for (let i = 0; i < 3; i++) await sql.rows(`SELECT "id" FROM "Person" WHERE "id" = ?`, "p1");
+      return sql.rows<{ statement: string }>(`SELECT "statement" FROM pg_prepared_statements WHERE "name" LIKE ?`, "chaser_%");
+    });
+    expect(prepared.map((p) => p.statement).sort()).toEqual([`SELECT "id" FROM "Person" WHERE "id" = $1`, `SELECT "statement" FROM pg_prepared_statements WHERE "name" LIKE $1`].sort());
+  });
+
+  it("goes on reading, its statements prepared, after a migration adds a column", async () => {
     const { db } = store;
     const sql = store.driver.sql();
-    const before = await sql.rows(`SELECT * FROM "Plan"`);
-    expect(before[0]).not.toHaveProperty("extra");
+    const read = () => sql.rows(`SELECT "id", "title" FROM "Plan"`);
+    // Prepared on every connection of the pool that may serve it.
+    await Promise.all(Array.from({ length: 4 }, read));
     await db.$executeRawUnsafe(`ALTER TABLE "Plan" ADD COLUMN "extra" TEXT DEFAULT 'x'`);
-    expect((await sql.rows(`SELECT * FROM "Plan"`))[0]).toMatchObject({ id: "plan-1", extra: "x" });
-    expect((await db.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM "Plan"`))[0]).toMatchObject({ extra: "x" });
+    expect(await Promise.all(Array.from({ length: 4 }, read))).toEqual(Array.from({ length: 4 }, () => [{ id: "plan-1", title: "Plan" }]));
+    expect(await sql.rows(`SELECT "id", "extra" FROM "Plan"`)).toEqual([{ id: "plan-1", extra: "x" }]);
+  });
+
+  it.runIf(provider === "sqlite")("reads what the schema now holds after it changes, though SQLite keeps statements prepared", async () => {
+    const { db } = store;
+    const all = async () => (await db.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM "Plan"`))[0];
+    expect(await all()).not.toHaveProperty("extra");
+    await db.$executeRawUnsafe(`ALTER TABLE "Plan" ADD COLUMN "extra" TEXT DEFAULT 'x'`);
+    expect(await all()).toMatchObject({ id: "plan-1", extra: "x" });
   });
 
   it("connects on first use, and again after the store was disconnected", async () => {

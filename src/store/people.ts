@@ -54,6 +54,8 @@ export interface Identified {
 }
 
 const ID_FIELD = { teams: "teamsUserId", slack: "slackUserId" } as const;
+/** Every column of a person, named (DriverSql takes no `*`). */
+const PERSON_COLUMNS = Object.values(Prisma.PersonScalarFieldEnum).map((c) => `"${c}"`).join(", ");
 
 function platformFields(identity: ChatIdentity): Prisma.PersonUpdateInput {
   if (identity.platform === "teams") {
@@ -83,7 +85,7 @@ function isUniqueViolation(error: unknown): boolean {
 export async function identifyChatUser(store: Store, identity: ChatIdentity, vouchedEmail: () => Promise<string | null>, now: Date): Promise<Identified> {
   const { db } = store;
   // Every message and button press starts here: read straight on the driver (see DriverSql).
-  const [known] = await store.driver.sql().rows<Person>(`SELECT * FROM "Person" WHERE "${ID_FIELD[identity.platform]}" = ?`, identity.userId);
+  const [known] = await store.driver.sql().rows<Person>(`SELECT ${PERSON_COLUMNS} FROM "Person" WHERE "${ID_FIELD[identity.platform]}" = ?`, identity.userId);
   if (known) return { person: await refresh(db, known, identity), boundBy: "id" };
   const email = (await vouchedEmail())?.trim().toLowerCase() || null;
   try {

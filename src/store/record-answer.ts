@@ -4,6 +4,7 @@ import { writeEvidenceFile, type EvidenceFileInput } from "./evidence-files.js";
 import { holdAnswer, type HeldAnswer } from "./hold-answer.js";
 import { CLOSED_STATUSES, type Status, type Via } from "../domain/vocabulary.js";
 import type { CardAction } from "./card-action.js";
+import { Prisma } from "../generated/sqlite/client.js";
 import { checkSettings } from "./checked-changes.js";
 import { overPrisma, type Sql } from "./driver-sql.js";
 import type { Store } from "./open-store.js";
@@ -174,6 +175,9 @@ export class GroupCommit {
   }
 }
 
+/** Every column of the action, named (DriverSql takes no `*`). */
+const ACTION_COLUMNS = Object.values(Prisma.ActionScalarFieldEnum).map((c) => `a."${c}"`).join(", ");
+
 const CLOSED_LIST = [...CLOSED_STATUSES].map((s) => `'${s}'`).join(",");
 
 /** The action's owners as one JSON array column, so the action and its owners are one statement. */
@@ -195,7 +199,7 @@ async function recordOne(sql: Sql, provider: Store["provider"], input: AnswerToR
   // covering for one), and the pressed message, on PostgreSQL locked: two presses on one card are
   // drawn one after the other.
   const rows = await sql.rows(
-    `SELECT a.*, p."title" AS "_planTitle", p."slug" AS "_planSlug", p."settings" AS "_planSettings", r."ref" AS "_recRef", r."key" AS "_recKey",
+    `SELECT ${ACTION_COLUMNS}, p."title" AS "_planTitle", p."slug" AS "_planSlug", p."settings" AS "_planSettings", r."ref" AS "_recRef", r."key" AS "_recKey",
       ${OWNERS_JSON[provider]} AS "_owners",
       EXISTS (SELECT 1 FROM "Answer" WHERE "key" = ?) AS "_seen",
       (EXISTS (SELECT 1 FROM "Person" WHERE "id" = ? AND "isAdmin" = TRUE)
