@@ -7,6 +7,7 @@ import type { Activity } from "botbuilder";
 import { describe, expect, it } from "vitest";
 import type { BotFrameworkAuthentication } from "../src/adapters/teams/create-teams.js";
 import { rememberVerifiedTokens } from "../src/adapters/teams/remember-verified-tokens.js";
+import { reuseConnectors } from "../src/adapters/teams/reuse-connectors.js";
 
 const T0 = Date.UTC(2026, 2, 16, 9, 30);
 const activity = (over: Partial<Activity> = {}) => ({ channelId: "msteams", serviceUrl: "https://smba.example/uk/", ...over }) as Activity;
@@ -23,7 +24,7 @@ function fakeAuthentication() {
       return {
         audience: "https://api.botframework.com",
         callerId: "urn:botframework:azure",
-        claimsIdentity: { claims: [{ type: "exp", value: Number(exp) }], isAuthenticated: true },
+        claimsIdentity: { claims: [{ type: "exp", value: Number(exp) }], isAuthenticated: true, getClaimValue: (type: string) => (type === "aud" ? "app-id" : null) },
         connectorFactory: {
           async create(serviceUrl: string, audience?: string) {
             clients.push(`${serviceUrl} ${audience}`);
@@ -32,7 +33,7 @@ function fakeAuthentication() {
         },
       };
     },
-    createUserTokenClient: () => "user-token-client",
+    createUserTokenClient: async () => "user-token-client",
   } as unknown as BotFrameworkAuthentication;
   return { auth, calls, clients };
 }
@@ -73,15 +74,15 @@ describe("rememberVerifiedTokens", () => {
     expect(calls).toHaveLength(10);
   });
 
-  it("makes one connector client per service URL and audience for a remembered token, and passes everything else through", async () => {
+  it("with reuse-connectors around it (as create-teams composes them), makes one connector client per service URL and audience for a remembered token, and passes everything else through", async () => {
     const { auth, clients } = fakeAuthentication();
-    const remembered = rememberVerifiedTokens(auth, () => T0);
+    const remembered = reuseConnectors(rememberVerifiedTokens(auth, () => T0));
     const good = `Bearer good-${T0 / 1000 + 3600}`;
     const { connectorFactory } = await remembered.authenticateRequest(activity(), good);
     const a = await connectorFactory!.create("https://smba.example/uk/", "aud");
     expect(await (await remembered.authenticateRequest(activity(), good)).connectorFactory!.create("https://smba.example/uk/", "aud")).toBe(a);
     expect(await connectorFactory!.create("https://smba.example/uk/", "other")).not.toBe(a);
     expect(clients).toHaveLength(2);
-    expect(await remembered.createUserTokenClient({} as never)).toBe("user-token-client");
+    expect(await remembered.createUserTokenClient({ getClaimValue: () => null } as never)).toBe("user-token-client");
   });
 });

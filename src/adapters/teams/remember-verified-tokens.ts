@@ -2,7 +2,6 @@ import type { Activity } from "botbuilder";
 import type { BotFrameworkAuthentication } from "./refuse-bad-tokens.js";
 
 type Result = Awaited<ReturnType<BotFrameworkAuthentication["authenticateRequest"]>>;
-type ConnectorClient = Awaited<ReturnType<NonNullable<Result["connectorFactory"]>["create"]>>;
 
 /** Tokens remembered at once; the Bot Connector uses one for about an hour, so this is many hours' worth. */
 const REMEMBERED_MAX = 1000;
@@ -10,8 +9,9 @@ const REMEMBERED_MAX = 1000;
 /**
  * The same authentication, remembering each token it has verified until the token expires. The
  * Bot Connector sends one token with every activity for about an hour, and botbuilder checked it
- * afresh on each (the key made again from its PEM, the RS256 signature checked) and made a new
- * connector client for each turn: about a millisecond of CPU a button press.
+ * afresh on each (the key made again from its PEM, the RS256 signature checked): about a
+ * millisecond of CPU a button press. The clients a turn's factory makes are reused by
+ * reuse-connectors.ts, around this.
  *
  * Only the exact token, for the same channel and service URL (all botbuilder checks it against),
  * is taken as verified: any other token, a forged signature included, is verified in full, and so
@@ -29,8 +29,7 @@ export function rememberVerifiedTokens(auth: BotFrameworkAuthentication, clock: 
     const exp = Number(result.claimsIdentity.claims.find((c) => c.type === "exp")?.value);
     if (Number.isFinite(exp) && exp * 1000 > clock()) {
       if (verified.size >= REMEMBERED_MAX) verified.delete(verified.keys().next().value!);
-      verified.set(key, { result: { ...result, ...(result.connectorFactory ? { connectorFactory: reusingClients(result.connectorFactory) } : {}) }, until: exp * 1000 });
-      return verified.get(key)!.result;
+      verified.set(key, { result, until: exp * 1000 });
     }
     return result;
   };
@@ -42,22 +41,4 @@ export function rememberVerifiedTokens(auth: BotFrameworkAuthentication, clock: 
       return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
-}
-
-/** A connector factory that makes one client per service URL and audience, for every turn of a remembered token. */
-function reusingClients(factory: NonNullable<Result["connectorFactory"]>): NonNullable<Result["connectorFactory"]> {
-  const clients = new Map<string, Promise<ConnectorClient>>();
-  return {
-    create(serviceUrl: string, audience?: string) {
-      const key = `${serviceUrl}\n${audience ?? ""}`;
-      let client = clients.get(key);
-      if (!client) {
-        client = factory.create(serviceUrl, audience);
-        clients.set(key, client);
-        // A failure is not kept: the next turn asks again.
-        client.catch(() => clients.delete(key));
-      }
-      return client;
-    },
-  } as NonNullable<Result["connectorFactory"]>;
 }
