@@ -127,6 +127,16 @@ function vouchEmail(context: TurnContext, activity: TeamsActivity, deps: Convers
   return () => emailOf(context, activity, deps);
 }
 
+/** Who is speaking and where, as every event from a person carries it; the delivery id makes a redelivery known. */
+function speaker(context: TurnContext, activity: TeamsActivity, deps: ConversationDeps, now: () => Date) {
+  return {
+    user: userOf(activity),
+    address: addressOf(context, activity),
+    deliveryId: activity.id ?? `${activity.conversation.id}:${now().getTime()}`,
+    vouchEmail: vouchEmail(context, activity, deps),
+  };
+}
+
 async function emailOf(context: TurnContext, activity: TeamsActivity, deps: ConversationDeps): Promise<string | undefined> {
   try {
     const member = await TeamsInfo.getMember(context, activity.from.id);
@@ -140,7 +150,6 @@ async function emailOf(context: TurnContext, activity: TeamsActivity, deps: Conv
 
 async function onMessage(context: TurnContext, activity: TeamsActivity, deps: ConversationDeps, now: () => Date): Promise<void> {
   const personal = isPersonal(activity);
-  const deliveryId = activity.id ?? `${activity.conversation.id}:${now().getTime()}`;
   let text = activity.text?.trim() ?? "";
   if (!personal && text) {
     // In a group chat or channel Chaser answers only when it is @mentioned, and reads what follows.
@@ -169,14 +178,14 @@ async function onMessage(context: TurnContext, activity: TeamsActivity, deps: Co
       ...(file.content.fileType ? { type: file.content.fileType } : {}),
     };
     // Words sent with the file ("R3 done") say what it is for.
-    event = { type: "file", user: userOf(activity), address: addressOf(context, activity), deliveryId, file: chatFile, ...(text ? { text } : {}) };
+    event = { type: "file", ...speaker(context, activity, deps, now), file: chatFile, ...(text ? { text } : {}) };
   } else if (text) {
     // Said in a channel or group chat: the core takes admins' commands there (subscribe this channel…).
     const room = personal ? undefined : { platform: "teams" as const, address: referenceOf(context) };
-    event = { type: "text", user: userOf(activity), address: addressOf(context, activity), ...(room ? { room } : {}), deliveryId, text, vouchEmail: vouchEmail(context, activity, deps) };
+    event = { type: "text", ...speaker(context, activity, deps, now), ...(room ? { room } : {}), text };
   } else if (activity.value !== undefined) {
     // Action.Submit (the fallback of Action.Execute): the button's data with the form's inputs merged in.
-    event = { type: "answer", user: userOf(activity), address: addressOf(context, activity), deliveryId, ...splitSubmit(activity.value), inline: false, vouchEmail: vouchEmail(context, activity, deps) };
+    event = { type: "answer", ...speaker(context, activity, deps, now), ...splitSubmit(activity.value), inline: false };
   } else {
     return;
   }
@@ -198,12 +207,9 @@ async function onInvoke(context: TurnContext, activity: TeamsActivity, deps: Con
     deps,
     {
       type: "answer",
-      user: userOf(activity),
-      address: addressOf(context, activity),
-      deliveryId: activity.id ?? `${activity.conversation.id}:${now().getTime()}`,
+      ...speaker(context, activity, deps, now),
       ...splitSubmit(invoke.data.action.data),
       inline: true,
-      vouchEmail: vouchEmail(context, activity, deps),
     },
     now(),
   );
@@ -249,13 +255,10 @@ async function onFileConsent(context: TurnContext, activity: TeamsActivity, deps
     deps,
     {
       type: "file_answer",
-      user: userOf(activity),
-      address: addressOf(context, activity),
-      deliveryId: activity.id ?? `${activity.conversation.id}:${now().getTime()}`,
+      ...speaker(context, activity, deps, now),
       accepted: answer.action === "accept",
       context: answer.context,
       upload,
-      vouchEmail: vouchEmail(context, activity, deps),
     },
     now(),
   );
