@@ -2,16 +2,11 @@
  * "export" typed in the playground: the file comes back in the conversation as a download link,
  * through the real server and the same command as Teams and Slack.
  */
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { playgroundChatRoutes } from "../src/adapters/web/playground-chat.js";
-import { WebChannel } from "../src/adapters/web/web-channel.js";
-import { Background } from "../src/conversation/background.js";
-import { startServer } from "../src/web/start-server.js";
+import { startPlayground } from "./helpers/playground-server.js";
 import { SEEDS, SEED_FILES } from "./helpers/seeds.js";
 import { freshStore, type TestStore } from "./helpers/test-store.js";
 
@@ -26,7 +21,7 @@ interface View {
 
 describe("export in the playground", () => {
   let store: TestStore;
-  let server: Server;
+  let playground: Awaited<ReturnType<typeof startPlayground>> | undefined;
   let base: string;
   const say = async (name: string, text: string, locale?: string): Promise<View> => {
     const res = await fetch(`${base}/api/chat/${encodeURIComponent(name)}/say`, { method: "POST", body: JSON.stringify({ text, ...(locale ? { locale } : {}) }) });
@@ -36,18 +31,13 @@ describe("export in the playground", () => {
 
   beforeAll(async () => {
     store = await freshStore("sqlite");
-    const background = new Background(log);
-    const web = new WebChannel(() => NOW);
-    const deps = { store, log, channels: { web }, later: background.run };
-    const playgroundRoutes = playgroundChatRoutes({ ...deps, web, locale: "en-GB", now: () => NOW, settle: () => background.settle() });
-    server = await startServer(0, { store, log, locale: "en-GB", now: () => NOW, playgroundRoutes, playground: { mode: "open" }, connected: { teams: false, slack: false } }, "127.0.0.1");
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    playground = await startPlayground(store, log, NOW);
+    base = playground.base;
     const imported = await fetch(`${base}/api/import?file=procurement.tsv`, { method: "POST", body: readFileSync(resolve(SEEDS, SEED_FILES.procurement), "utf8") });
     expect(imported.status).toBe(200);
   }, 60_000);
   afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
+    await playground?.close();
     await store?.drop();
   });
 

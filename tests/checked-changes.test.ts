@@ -14,8 +14,6 @@ import pino from "pino";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createSlack, type Slack } from "../src/adapters/slack/create-slack.js";
 import { createTeams } from "../src/adapters/teams/create-teams.js";
-import { playgroundChatRoutes } from "../src/adapters/web/playground-chat.js";
-import { WebChannel } from "../src/adapters/web/web-channel.js";
 import type { TeamsConfig } from "../src/config/load-config.js";
 import { Background } from "../src/conversation/background.js";
 import type { ConversationDeps } from "../src/conversation/handle-event.js";
@@ -29,6 +27,7 @@ import { startServer } from "../src/web/start-server.js";
 import { startFakeConnector, type FakeConnector, type TeamsMember } from "./fakes/fake-bot-connector.js";
 import { startFakeSlack, type FakeSlack, type SlackMessage } from "./fakes/fake-slack-api.js";
 import { blockActionsBody, messageImEventBody, postToSlackApp } from "./fakes/sign-slack-request.js";
+import { startPlayground } from "./helpers/playground-server.js";
 import { parseSeed } from "./helpers/seeds.js";
 import { freshStore, PROVIDERS, type TestStore } from "./helpers/test-store.js";
 
@@ -472,7 +471,7 @@ describe("checked changes in the playground", () => {
     slack: { blocks: Json[] } | null;
   }
   let store: TestStore;
-  let server: Server;
+  let playground: Awaited<ReturnType<typeof startPlayground>> | undefined;
   let base: string;
   const chat = (name: string) => `${base}/api/chat/${encodeURIComponent(name)}`;
   const messages = async (response: Response): Promise<View[]> => {
@@ -487,16 +486,11 @@ describe("checked changes in the playground", () => {
 
   beforeAll(async () => {
     store = await seeded("sqlite");
-    const background = new Background(log);
-    const web = new WebChannel(() => NOW);
-    const deps = { store, log, channels: { web }, later: background.run };
-    const playgroundRoutes = playgroundChatRoutes({ ...deps, web, locale: "en-GB", now: () => NOW, settle: () => background.settle() });
-    server = await startServer(0, { store, log, locale: "en-GB", now: () => NOW, playgroundRoutes, playground: { mode: "open" }, connected: { teams: false, slack: false } }, "127.0.0.1");
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    playground = await startPlayground(store, log, NOW);
+    base = playground.base;
   }, 60_000);
   afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
+    await playground?.close();
     await store?.drop();
   });
 
