@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ChatMessage } from "../generated/sqlite/client.js";
+import { Batches } from "./batches.js";
 import type { Db, Store } from "./open-store.js";
 import type { Person } from "./people.js";
 
@@ -125,59 +126,29 @@ export interface SentMark {
 
 /**
  * Records that the platform has a message. Sends finishing together are recorded together, in one
- * statement (see SentMarks): a day's prompts wrote one transaction a message, each read back whole
- * with its card, which cost the sender more than the send.
+ * statement (a group commit, see batches.ts): a day's prompts wrote one transaction a message,
+ * each read back whole with its card, which cost the sender more than the send.
  */
 export function markSent(store: Store, messageId: string, sent: SentMark): Promise<void> {
   let marks = sentMarks.get(store.db);
-  if (!marks) sentMarks.set(store.db, (marks = new SentMarks(store)));
-  return marks.add(messageId, sent);
+  // A failed statement fails every mark in it; each caller retries its own (the database is away, or the store is closing).
+  if (!marks) {
+    const markAll = async (rows: SentRow[]) => {
+      await markSentNow(store, rows);
+      return rows.map(() => ({ ok: true as const, value: undefined }));
+    };
+    sentMarks.set(store.db, (marks = new Batches<SentRow, void>(markAll, MARK_BATCH)));
+  }
+  return marks.add({ id: messageId, sent });
 }
 
 /** Sends recorded in one statement at most: a second's worth on Teams, four parameters each. */
 const MARK_BATCH = 250;
-const sentMarks = new WeakMap<Db, SentMarks>();
-
-/**
- * Group commit for sends: marks arriving while a statement runs wait for it and go in the next,
- * so a lone send is recorded at once and a burst in a few statements. A failed statement fails
- * every mark in it; each caller retries its own (the database is away, or the store is closing).
- */
-class SentMarks {
-  private queue: { id: string; sent: SentMark; resolve: () => void; reject: (error: unknown) => void }[] = [];
-  private running = false;
-
-  constructor(private readonly store: Store) {}
-
-  add(id: string, sent: SentMark): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ id, sent, resolve, reject });
-      if (this.running) return;
-      this.running = true;
-      // After this turn of the event loop: sends answered in it go in the same statement.
-      setImmediate(() => void this.drain());
-    });
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MARK_BATCH);
-        try {
-          await markSentNow(this.store, batch);
-          for (const entry of batch) entry.resolve();
-        } catch (error) {
-          for (const entry of batch) entry.reject(error);
-        }
-      }
-    } finally {
-      this.running = false;
-    }
-  }
-}
+type SentRow = { id: string; sent: SentMark };
+const sentMarks = new WeakMap<Db, Batches<SentRow, void>>();
 
 /** One UPDATE for many sent messages: each row's reference, time and attempts chosen by its id. */
-async function markSentNow(store: Store, rows: { id: string; sent: SentMark }[]): Promise<void> {
+async function markSentNow(store: Store, rows: SentRow[]): Promise<void> {
   const values: unknown[] = [];
   const pg = store.provider === "postgresql";
   const param = (value: unknown, pgType?: string): string => {

@@ -6,6 +6,7 @@ import { CLOSED_STATUSES, type Status, type Via } from "../domain/vocabulary.js"
 import type { CardAction } from "./card-action.js";
 import { Prisma } from "../generated/sqlite/client.js";
 import { checkSettings } from "./checked-changes.js";
+import { Batches, settle, type Settled } from "./batches.js";
 import { overPrisma, type Sql } from "./driver-sql.js";
 import type { Store } from "./open-store.js";
 
@@ -94,59 +95,37 @@ function groupOf(store: Store): GroupCommit {
  * checked changes' store modules run.
  */
 export class GroupCommit {
-  private queue: { item: Pending; resolve: (r: RecordedAnswer) => void; reject: (e: unknown) => void }[] = [];
-  private running = 0;
+  private readonly batches: Batches<Pending, RecordedAnswer>;
 
   constructor(
     private readonly store: Store,
     /** Transactions in flight at once. */
-    private readonly parallel = 1,
-  ) {}
-
-  add(item: Pending): Promise<RecordedAnswer> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
-      if (this.running >= this.parallel) return;
-      this.running += 1;
-      // After this turn of the event loop: presses that arrived in it go in the same commit.
-      setImmediate(() => void this.drain());
-    });
+    parallel = 1,
+  ) {
+    this.batches = new Batches((items) => this.commit(items), MAX_GROUP, parallel);
   }
 
-  private async drain(): Promise<void> {
+  add(item: Pending): Promise<RecordedAnswer> {
+    return this.batches.add(item);
+  }
+
+  private async commit(items: Pending[]): Promise<Settled<RecordedAnswer>[]> {
+    let steps: Step[];
     try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MAX_GROUP);
-        let steps: Step[];
-        try {
-          steps = await this.store.driver.transaction(async (sql) => {
-            const out: Step[] = [];
-            for (const { item } of batch) out.push(await recordOne(sql, this.store.provider, item.input, item.redraw, null));
-            return out;
-          });
-        } catch (error) {
-          if (batch.length === 1) {
-            batch[0]!.reject(error);
-            continue;
-          }
-          for (const entry of batch) {
-            try {
-              entry.resolve(await this.alone(entry.item));
-            } catch (alone) {
-              entry.reject(alone);
-            }
-          }
-          continue;
-        }
-        for (const [i, entry] of batch.entries()) {
-          const step = steps[i]!;
-          if (step.outcome !== "checked") entry.resolve(step);
-          else await this.checked(entry.item).then(entry.resolve, entry.reject);
-        }
-      }
-    } finally {
-      this.running -= 1;
+      steps = await this.store.driver.transaction(async (sql) => {
+        const out: Step[] = [];
+        for (const item of items) out.push(await recordOne(sql, this.store.provider, item.input, item.redraw, null));
+        return out;
+      });
+    } catch (error) {
+      if (items.length === 1) throw error;
+      const settled: Settled<RecordedAnswer>[] = [];
+      for (const item of items) settled.push(await settle(this.alone(item)));
+      return settled;
     }
+    const settled: Settled<RecordedAnswer>[] = [];
+    for (const [i, step] of steps.entries()) settled.push(step.outcome !== "checked" ? { ok: true, value: step } : await settle(this.checked(items[i]!)));
+    return settled;
   }
 
   private async alone(item: Pending): Promise<RecordedAnswer> {
