@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { dirname, join } from "node:path";
 import { Writable } from "node:stream";
 import { readFileSync } from "node:fs";
@@ -347,6 +348,7 @@ interface Figures {
   aloneCpuMs: number;
   served: number;
   loadBefore: string;
+  eventLoop: string;
   extra: string;
 }
 
@@ -355,7 +357,7 @@ function report(platform: string, provider: Provider, f: Figures): void {
     `replies ${platform} ${provider}: p50 ${ms(percentile(f.latencies, 50))} ms, p99 ${ms(percentile(f.latencies, 99))} ms (target under 50) at ${RATE} a second, ` +
       `${f.failed} failed (target 0); CPU a press ${f.cpuMs.toFixed(1)} ms at ${RATE} a second and ${f.aloneCpuMs.toFixed(1)} ms one at a time (Chaser's process alone)${f.serverCpu}; ` +
       `one at a time p50 ${ms(percentile(f.aloneMs, 50))} ms; ${f.statements.toFixed(1)} SQL statements a press ` +
-      `(${f.presses} presses${f.recorded !== f.presses ? `, ${f.recorded} answers recorded` : ""}; served ${f.served.toFixed(0)} a second${f.extra}; load average ${f.loadBefore} before, ${load()} after)`,
+      `(${f.presses} presses${f.recorded !== f.presses ? `, ${f.recorded} answers recorded` : ""}; served ${f.served.toFixed(0)} a second${f.eventLoop}${f.extra}; load average ${f.loadBefore} before, ${load()} after)`,
   );
 }
 
@@ -399,37 +401,68 @@ async function teamsRun(rig: Rig, provider: Provider): Promise<void> {
   const settle = () => rig.background.settle();
   await alone(rig, presses.slice(0, WARMUP), settle);
   const single = await profiled(`replies-teams-${provider}-alone`, () => alone(rig, presses.slice(WARMUP, WARMUP + ALONE), settle));
+  const measured = presses.slice(WARMUP + ALONE);
+  const run = await measuredRun(rig, `replies-teams-${provider}`, `${rig.url}/api/messages`, measured, settle);
+  const recorded = (await rig.store.db.answer.count({ where: { via: "chat:teams" } })) - WARMUP - ALONE;
+  report("teams", provider, {
+    ...run,
+    latencies: run.results.filter((r) => r.matched).map((r) => r.ms),
+    failed: run.results.filter((r) => !r.matched).length,
+    recorded,
+    aloneMs: single.ms,
+    aloneCpuMs: single.cpuMs,
+    served: served(run.results),
+    extra: run.trouble,
+  });
+}
+
+/** What the run at 100 a second measured the same way on either platform. */
+interface Run {
+  results: PressResult[];
+  startAt: number;
+  callsFrom: number;
+  presses: number;
+  statements: number;
+  cpuMs: number;
+  serverCpu: string;
+  loadBefore: string;
+  eventLoop: string;
+  trouble: string;
+}
+
+/**
+ * Fires `presses` at 100 a second and waits for all their work: the CPU, statements and server CPU
+ * a press, and how late the event loop ran (a press waits that long before it is even read).
+ */
+async function measuredRun(rig: Rig, name: string, url: string, presses: ChildPress[], settle: () => Promise<void>): Promise<Run> {
   rig.trouble.take();
   rig.trouble.capture();
   const loadBefore = load();
   const server0 = await serverCpu(rig);
   const q0 = rig.queries.n;
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
   const cpu0 = process.cpuUsage();
-  const measured = presses.slice(WARMUP + ALONE);
-  const { results } = await profiled(`replies-teams-${provider}`, async () => {
-    const fired = await rig.child.ask({ op: "fire", url: `${rig.url}/api/messages`, presses: measured, rate: RATE });
+  const fired = await profiled(name, async () => {
+    const f = await rig.child.ask({ op: "fire", url, presses, rate: RATE });
     await settle();
-    return fired;
+    return f;
   });
-  const cpuMs = cpuSince(cpu0) / results.length;
-  const statements = (rig.queries.n - q0) / results.length;
-  const serverCpuMs = await serverCpuSince(rig, server0, results.length);
-  const trouble = rig.trouble.take();
-  const recorded = (await rig.store.db.answer.count({ where: { via: "chat:teams" } })) - WARMUP - ALONE;
-  report("teams", provider, {
-    latencies: results.filter((r) => r.matched).map((r) => r.ms),
-    failed: results.filter((r) => !r.matched).length,
-    presses: results.length,
-    recorded,
+  const cpuMs = cpuSince(cpu0) / fired.results.length;
+  delay.disable();
+  const statements = (rig.queries.n - q0) / fired.results.length;
+  const serverCpuMs = await serverCpuSince(rig, server0, fired.results.length);
+  const lag = (p: number) => (delay.percentile(p) / 1e6).toFixed(0);
+  return {
+    ...fired,
+    presses: fired.results.length,
     statements,
     cpuMs,
     serverCpu: serverCpuMs,
-    aloneMs: single.ms,
-    aloneCpuMs: single.cpuMs,
-    served: served(results),
     loadBefore,
-    extra: trouble,
-  });
+    eventLoop: `; event loop late p99 ${lag(99)} ms, at most ${(delay.max / 1e6).toFixed(0)} ms`,
+    trouble: rig.trouble.take(),
+  };
 }
 
 async function slackRun(rig: Rig, provider: Provider): Promise<void> {
@@ -450,22 +483,9 @@ async function slackRun(rig: Rig, provider: Provider): Promise<void> {
   };
   await alone(rig, presses.slice(0, WARMUP), settle);
   const single = await profiled(`replies-slack-${provider}-alone`, () => alone(rig, presses.slice(WARMUP, WARMUP + ALONE), settle));
-  rig.trouble.take();
-  rig.trouble.capture();
-  const loadBefore = load();
-  const server0 = await serverCpu(rig);
-  const q0 = rig.queries.n;
-  const cpu0 = process.cpuUsage();
   const measured = rig.slackPresses.slice(WARMUP + ALONE);
-  const { results, startAt, callsFrom } = await profiled(`replies-slack-${provider}`, async () => {
-    const fired = await rig.child.ask({ op: "fire", url: `${rig.url}/slack/events`, presses: presses.slice(WARMUP + ALONE), rate: RATE });
-    await settle();
-    return fired;
-  });
-  const cpuMs = cpuSince(cpu0) / results.length;
-  const statements = (rig.queries.n - q0) / results.length;
-  const serverCpuMs = await serverCpuSince(rig, server0, results.length);
-  const trouble = rig.trouble.take();
+  const run = await measuredRun(rig, `replies-slack-${provider}`, `${rig.url}/slack/events`, presses.slice(WARMUP + ALONE), settle);
+  const { results, startAt, callsFrom } = run;
 
   // Bolt acknowledges at once; the answer is the chat.update showing the action recorded. Each
   // press is answered by the first update of its message, arriving after the press, that shows it
@@ -485,18 +505,14 @@ async function slackRun(rig: Rig, provider: Provider): Promise<void> {
   const recorded = (await rig.store.db.answer.count({ where: { via: "chat:slack" } })) - WARMUP - ALONE;
   const acks = results.filter((r) => r.status === 200).map((r) => r.ms);
   report("slack", provider, {
+    ...run,
     latencies: [...answeredAt.values()],
     failed: results.filter((r, i) => r.status !== 200 || !answeredAt.has(measured[i]!.actionId)).length,
-    presses: results.length,
     recorded,
-    statements,
-    cpuMs,
-    serverCpu: serverCpuMs,
     aloneMs: single.ms,
     aloneCpuMs: single.cpuMs,
     served: served(results.map((r, i) => ({ ...r, ms: answeredAt.get(measured[i]!.actionId) ?? r.ms }))),
-    loadBefore,
-    extra: `; latency until chat.update reaches the fake; Bolt's ack p50 ${ms(percentile(acks, 50))} ms${trouble}`,
+    extra: `; latency until chat.update reaches the fake; Bolt's ack p50 ${ms(percentile(acks, 50))} ms${run.trouble}`,
   });
 }
 
