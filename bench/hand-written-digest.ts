@@ -27,7 +27,8 @@ export interface HandWrittenInput {
 /** Opens the database once; `run()` reads the figures (its time is what the benchmark compares). */
 export async function handWritten(database: DatabaseConfig, input: HandWrittenInput): Promise<{ run(): Promise<number>; close(): Promise<void> }> {
   const sqlite = database.provider === "sqlite";
-  const ts = (name: keyof HandWrittenInput) => (sqlite ? `{{${name}}}` : `CAST({{${name}}} AS timestamp)`);
+  // On PostgreSQL the moments are bound as timestamps (compile() types a Date so), never cast per row.
+  const ts = (name: keyof HandWrittenInput) => `{{${name}}}`;
   const days = (from: string, to: string) => (sqlite ? `CAST(julianday(${to}) - julianday(${from}) AS INTEGER)` : `(CAST(${to} AS date) - CAST(${from} AS date))`);
   // Columns of "Action" under an alias (p = "b.") or none.
   const sql = (p: string) => {
@@ -89,7 +90,7 @@ export async function handWritten(database: DatabaseConfig, input: HandWrittenIn
       .join(", ");
   const values: Bound = sqlite
     ? { ...input, quietBefore: stored(input.quietBefore), silentBefore: stored(input.silentBefore), since: stored(input.since), now: stored(input.now) }
-    : { ...input };
+    : { ...input, quietBefore: new Date(input.quietBefore), silentBefore: new Date(input.silentBefore), since: new Date(input.since), now: new Date(input.now) };
   const c = (text: string) => compile(database.provider, text, values);
 
   if (sqlite) {

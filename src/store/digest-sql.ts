@@ -12,8 +12,11 @@ import type { Store } from "./open-store.js";
 
 type Provider = Store["provider"];
 
-/** Values bound by name: `{{today}}` in the text becomes a placeholder in the dialect's form. */
-export type Bound = Record<string, string | number>;
+/**
+ * Values bound by name: `{{today}}` in the text becomes a placeholder in the dialect's form. A
+ * Date is a moment: ISO text on SQLite (as its DateTime columns hold them), a timestamp on PostgreSQL.
+ */
+export type Bound = Record<string, string | number | Date>;
 
 /** Replaces `{{name}}` tokens with `?` (values repeated in order) for SQLite, typed `$n` for PostgreSQL. */
 export function compile(provider: Provider, sql: string, values: Bound): { sql: string; args: unknown[] } {
@@ -21,29 +24,32 @@ export function compile(provider: Provider, sql: string, values: Bound): { sql: 
   const numbered = new Map<string, number>();
   const text = sql.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
     if (!(name in values)) throw new Error(`digest-sql: no value for {{${name}}}`);
+    const value = values[name]!;
     if (provider === "sqlite") {
-      args.push(values[name]);
+      args.push(value instanceof Date ? value.toISOString() : value);
       return "?";
     }
     let n = numbered.get(name);
     if (n === undefined) {
-      args.push(values[name]);
+      args.push(value instanceof Date ? value.toISOString() : value);
       n = args.length;
       numbered.set(name, n);
     }
     // Typed where bound: PostgreSQL infers one type per parameter, and a day compared with text
-    // in one place and cast to a date in another would be read as a date everywhere.
-    return typeof values[name] === "number" ? `$${n}::integer` : `$${n}::text`;
+    // in one place and cast to a date in another would be read as a date everywhere. A moment is
+    // bound as a timestamp, not cast from text in the statement: that cast depends on settings, so
+    // PostgreSQL would not fold it and would parse the text again for every row compared with it.
+    return typeof value === "number" ? `$${n}::integer` : value instanceof Date ? `$${n}::timestamp` : `$${n}::text`;
   });
   return { sql: text, args };
 }
 
 /** The dates and thresholds the rules compare with, from the calendar and the plan's settings. */
 export function ruleValues(ctx: RuleContext, extra: { dueWithinDays: number; silentDays: number }): Bound {
-  const before = (days: number) => new Date(ctx.now.getTime() - days * 86_400_000).toISOString();
+  const before = (days: number) => new Date(ctx.now.getTime() - days * 86_400_000);
   return {
     today: ctx.today,
-    now: ctx.now.toISOString(),
+    now: ctx.now,
     soonTo: addDays(ctx.today, ctx.dueSoonDays),
     quietBefore: before(ctx.quietDays),
     lateMedium: addDays(ctx.today, -ctx.mediumDays),
@@ -90,7 +96,6 @@ export interface RuleSql {
 
 export function ruleSql(provider: Provider, a = "a"): RuleSql {
   const sqlite = provider === "sqlite";
-  const stamp = (name: string) => (sqlite ? `{{${name}}}` : `CAST({{${name}}} AS timestamp)`);
   const heard = `COALESCE(${a}."lastUpdateAt", ${a}."createdAt")`;
   const movedAtLeast = (level: "Medium" | "Significant") =>
     sqlite
@@ -103,7 +108,7 @@ export function ruleSql(provider: Provider, a = "a"): RuleSql {
     overdue: `((${a}.status IS NULL OR ${a}.status <> 'ongoing') AND ${a}."targetTo" < {{today}})`,
     delayed: `${a}.status = 'delayed'`,
     moved: `${a}."targetTo" > ${a}."originalTargetTo"`,
-    dueSoonQuiet: `(${a}."targetTo" >= {{today}} AND ${a}."targetTo" <= {{soonTo}} AND ${heard} <= ${stamp("quietBefore")})`,
+    dueSoonQuiet: `(${a}."targetTo" >= {{today}} AND ${a}."targetTo" <= {{soonTo}} AND ${heard} <= {{quietBefore}})`,
   };
   const givenRank = `CASE ${a}.rag WHEN 'red' THEN 3 WHEN 'amber' THEN 2 ELSE 1 END`;
   const arms = RAG_RULE.map((c) => `WHEN ${facts[c.when]} THEN ${c.then === "given" ? givenRank : RAG_RANK[c.then]}`).join(" ");
@@ -122,11 +127,11 @@ export function ruleSql(provider: Provider, a = "a"): RuleSql {
     slipDays: `CASE WHEN (${late}) >= (${moved}) THEN (${late}) ELSE (${moved}) END`,
     overdue: facts.overdue,
     dueSoon: `(${a}."targetTo" >= {{today}} AND ${a}."targetTo" <= {{dueTo}})`,
-    silent: `${heard} <= ${stamp("silentBefore")}`,
-    openSilent: `${a}."scanHeardAt" <= ${stamp("silentBefore")}`,
+    silent: `${heard} <= {{silentBefore}}`,
+    openSilent: `${a}."scanHeardAt" <= {{silentBefore}}`,
     heard,
     days,
-    daysSince: (s) => (sqlite ? `CAST(julianday({{now}}) - julianday(${s}) AS INTEGER)` : `CAST(FLOOR(EXTRACT(EPOCH FROM (CAST({{now}} AS timestamp) - ${s})) / 86400) AS INTEGER)`),
+    daysSince: (s) => (sqlite ? `CAST(julianday({{now}}) - julianday(${s}) AS INTEGER)` : `CAST(FLOOR(EXTRACT(EPOCH FROM ({{now}} - ${s})) / 86400) AS INTEGER)`),
   };
 }
 

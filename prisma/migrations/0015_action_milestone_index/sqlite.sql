@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "Action_planId_milestone_idx" ON "Action"("planId", "milestone");
+
