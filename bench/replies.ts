@@ -58,6 +58,8 @@ class Trouble {
       write: (chunk: Buffer, _encoding, done) => {
         try {
           const entry = JSON.parse(String(chunk)) as { msg?: string; err?: { message?: string } };
+          // BENCH_TROUBLE=1 prints each in full, with its stack.
+          if (process.env.BENCH_TROUBLE) process.stderr.write(String(chunk) + "\n");
           this.add(entry.err?.message ? `${entry.msg}: ${entry.err.message}` : (entry.msg ?? "?"));
         } catch {
           this.add(String(chunk));

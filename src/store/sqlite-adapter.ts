@@ -1,6 +1,7 @@
 import type { Client, InStatement, ResultSet, Transaction, TransactionMode } from "@libsql/client";
 import { PrismaLibSQL } from "@prisma/adapter-libsql";
 import Database from "libsql";
+import { startCheckpointer } from "./start-checkpointer.js";
 
 /** How long a write waits for another connection's lock (a CLI import while the server runs). */
 const BUSY_TIMEOUT_MS = 30_000;
@@ -100,10 +101,14 @@ function localClient(file: string): Client {
   // In WAL mode NORMAL syncs at checkpoints, not at every commit: a crash of Chaser loses nothing,
   // a power cut may lose the last commits. better-sqlite3, used before, is built with this default.
   db.prepare("PRAGMA synchronous = NORMAL").get();
+  const checkpointer = startCheckpointer(db, file);
   let closed = false;
   const cache = new Map<string, Prepared>();
   const transaction = async (mode: TransactionMode = "write"): Promise<Transaction> => {
-    db.exec(mode === "write" ? "BEGIN IMMEDIATE" : mode === "read" ? "BEGIN" : "BEGIN DEFERRED");
+    // Prisma asks for deferred transactions, but every one Chaser opens writes or may: taking the
+    // write lock at BEGIN lets SQLite wait for another connection (the checkpointer, a CLI import)
+    // through its busy timeout, where a deferred one's first write fails at once as "locked".
+    db.exec(mode === "read" ? "BEGIN" : "BEGIN IMMEDIATE");
     let open = true;
     const end = (sql: string): void => {
       if (open && db.inTransaction) db.exec(sql);
@@ -143,6 +148,7 @@ function localClient(file: string): Client {
     transaction,
     close: () => {
       closed = true;
+      checkpointer.stop();
       db.close();
     },
     get closed() {

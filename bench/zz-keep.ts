@@ -1,0 +1,10 @@
+import { freshDatabase } from "../tests/helpers/test-store.js";
+import { openStore } from "../src/store/open-store.js";
+import { generateDigestPlan } from "../bench/digest.js";
+const provider = (process.argv[2] ?? "postgresql") as "postgresql" | "sqlite";
+const db = await freshDatabase(provider);
+const store = await openStore(db.database);
+const { planId } = await generateDigestPlan(store, 100_000);
+if (provider === "postgresql") await store.db.$executeRawUnsafe("ANALYZE");
+console.log(JSON.stringify({ database: db.database, planId }));
+await store.close();
