@@ -173,9 +173,12 @@ export async function readListedActions(store: Store, q: DigestQuery, themeIds: 
   const underAmberOrRed = `((${r.rank}) >= 2 OR EXISTS (SELECT 1 FROM "Action" b WHERE b."planId" = a."planId" AND b."recommendationId" = a."recommendationId" AND (${b.rank}) >= 2))`;
   // `wide`: how the plan-wide list picks where it differs; a theme's list reads only its own main
   // actions (by the digest index), which the plan-wide list's index would make it walk past.
-  const lists: { kind: ListKind; where: string; order: string; days: string; slip: string; wide?: { where: string; order: string; days: string } }[] = [
+  // `index`: on SQLite, the index the plan-wide list walks. SQLite keeps no statistics here, so it
+  // prefers the covering digest index and reads the whole plan, where a target range or the
+  // plan's few milestones are a short walk of their own index.
+  const lists: { kind: ListKind; where: string; order: string; days: string; slip: string; wide?: { where: string; order: string; days: string }; index?: string }[] = [
     { kind: "overdue", where: `${r.open} AND ${r.overdue}`, order: `a."targetTo" ASC`, days: r.days(`a."targetTo"`, "{{today}}"), slip: "CAST(NULL AS integer)" },
-    { kind: "dueSoon", where: `${r.open} AND ${r.dueSoon}`, order: `a."targetTo" ASC`, days: r.days("{{today}}", `a."targetTo"`), slip: "CAST(NULL AS integer)" },
+    { kind: "dueSoon", where: `${r.open} AND ${r.dueSoon}`, order: `a."targetTo" ASC`, days: r.days("{{today}}", `a."targetTo"`), slip: "CAST(NULL AS integer)", index: "Action_targetTo_idx" },
     {
       kind: "silent",
       where: `${r.open} AND ${r.silent}`,
@@ -188,6 +191,7 @@ export async function readListedActions(store: Store, q: DigestQuery, themeIds: 
     {
       kind: "milestone",
       where: `a.milestone = TRUE`,
+      index: "Action_planId_milestone_idx",
       order: `CASE WHEN ${r.open} THEN 0 ELSE 1 END, CASE WHEN a."targetTo" IS NULL THEN 1 ELSE 0 END, a."targetTo" ASC`,
       days: `CASE WHEN ${r.open} THEN ${r.slipDays} END`,
       slip: `CASE WHEN ${r.open} THEN ${r.slip} END`,
@@ -209,7 +213,7 @@ export async function readListedActions(store: Store, q: DigestQuery, themeIds: 
   const key = store.provider === "sqlite" ? "a.rowid" : "a.id";
   const arms = lists.flatMap((l) => [
     planWide &&
-    `SELECT * FROM (SELECT '${l.kind}' AS kind, 1 AS wide, ${key} AS pick, ${(l.wide ?? l).days} AS days, ${l.slip} AS slip FROM "Action" a WHERE ${scope(q)} AND ${(l.wide ?? l).where} ORDER BY ${(l.wide ?? l).order}, ${key} LIMIT {{planWide}}) w_${l.kind}`,
+    `SELECT * FROM (SELECT '${l.kind}' AS kind, 1 AS wide, ${key} AS pick, ${(l.wide ?? l).days} AS days, ${l.slip} AS slip FROM "Action" a${l.index && store.provider === "sqlite" ? ` INDEXED BY "${l.index}"` : ""} WHERE ${scope(q)} AND ${(l.wide ?? l).where} ORDER BY ${(l.wide ?? l).order}, ${key} LIMIT {{planWide}}) w_${l.kind}`,
     perThemeToo &&
     `SELECT kind, wide, pick, days, slip FROM (SELECT '${l.kind}' AS kind, 0 AS wide, ${key} AS pick, ${l.days} AS days, ${l.slip} AS slip,
        ROW_NUMBER() OVER (PARTITION BY t."themeId" ORDER BY ${l.order}, ${key}) AS k
