@@ -107,10 +107,10 @@ export async function redrawDecisionCards(deps: ConversationDeps, changeId: stri
  * of the one pressed.
  */
 export async function decisionPressed(deps: ConversationDeps, person: Person, t: TFunction, via: Via, payload: DecisionPayload, inline: boolean, now: Date): Promise<Outcome> {
-  const notice = (text: string): Outcome => ({ pressed: null, reply: { type: "notice", text } });
+  const refuse = (text: string): Outcome => ({ pressed: null, reply: { type: "notice", text }, refused: true });
   const change = await findCheckedChange(deps.store.db, payload.q);
-  if (!change) return notice(t("checked.unknown"));
-  if (!(await mayDecide(deps.store.db, person, change))) return notice(refusal(t, person, change));
+  if (!change) return refuse(t("checked.unknown"));
+  if (!(await mayDecide(deps.store.db, person, change))) return refuse(refusal(t, person, change));
   const shown = inline ? payload.m : undefined;
   if (change.status !== "pending") {
     // Decided already (by someone else, or this card was not redrawn): the card as it now stands, and who decided.

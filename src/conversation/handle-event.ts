@@ -65,6 +65,12 @@ export interface Outcome {
    * the card that was pressed, so its buttons stay there to press again.
    */
   notSaved?: true;
+  /**
+   * Set when a press was refused (a button Chaser cannot read, an answer or decision that is not
+   * the person's to give): `reply` says why. With no `pressed` card, platforms show it beside the
+   * card that was pressed, which stays as it was.
+   */
+  refused?: true;
 }
 
 export interface ConversationDeps extends Deliverer {
@@ -209,7 +215,7 @@ async function handleAnswer(
   if (decision?.success) return decisionPressed(deps, person, t, via, decision.data, event.inline, now);
   const payload = AnswerPayload.safeParse(event.payload);
   const inputs = AnswerInputs.safeParse(event.inputs ?? {});
-  if (!payload.success || !inputs.success) return { pressed: null, reply: { type: "notice", text: t("answer.bad_button") } };
+  if (!payload.success || !inputs.success) return { pressed: null, reply: { type: "notice", text: t("answer.bad_button") }, refused: true };
   const p = payload.data;
   const i = inputs.data;
   // The "More…" form names the answer in its choice and gives one text for whatever it needs.
@@ -245,7 +251,7 @@ async function handleAnswer(
   if (pressed && p.m && (!event.inline || !fast)) deps.later(() => updateMessage(deps, p.m!, pressed, { show: !event.inline, store: !fast }));
   // A press that recorded something speaks through the updated card; anything else needs words.
   // A held answer (checked changes) is not what the card shows: the owner is told it waits.
-  return { pressed, reply: result.outcome === "recorded" && pressed && !result.held ? null : reply };
+  return { pressed, reply: result.outcome === "recorded" && pressed && !result.held ? null : reply, ...(result.outcome === "forbidden" ? { refused: true as const } : {}) };
 }
 
 /**
