@@ -1,15 +1,10 @@
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
 import { join, resolve } from "node:path";
 import pino from "pino";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { playgroundChatRoutes } from "../src/adapters/web/playground-chat.js";
-import { WebChannel } from "../src/adapters/web/web-channel.js";
-import { Background } from "../src/conversation/background.js";
-import { startServer } from "../src/web/start-server.js";
+import { startPlayground } from "./helpers/playground-server.js";
 import { SEEDS, SEED_FILES } from "./helpers/seeds.js";
 import { freshStore, type TestStore } from "./helpers/test-store.js";
 
@@ -20,20 +15,14 @@ if (!haveBrowser && process.env.CI) throw new Error(`CI needs Chromium at ${CHRO
 
 describe.skipIf(!haveBrowser)("the playground in a real browser", () => {
   let store: TestStore;
-  let server: Server;
+  let close: (() => Promise<void>) | undefined;
   let browser: Browser;
   let base: string;
-  const now = () => new Date("2020-12-20T09:30:00Z");
+  const NOW = new Date("2020-12-20T09:30:00Z");
 
   beforeAll(async () => {
     store = await freshStore("sqlite");
-    const log = pino({ level: "silent" });
-    const background = new Background(log);
-    const web = new WebChannel(now);
-    const deps = { store, log, channels: { web }, later: background.run };
-    const routes = playgroundChatRoutes({ ...deps, web, locale: "en-GB", now, settle: () => background.settle() });
-    server = await startServer(0, { store, log, locale: "en-GB", now, routes });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ base, close } = await startPlayground(store, pino({ level: "silent" }), NOW));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
@@ -42,7 +31,7 @@ describe.skipIf(!haveBrowser)("the playground in a real browser", () => {
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((r) => server?.close(r));
+    await close?.();
     await store?.drop();
   });
 

@@ -3,18 +3,13 @@
  * unless CHASER_PLAYGROUND_SECRET is set, and then every playground request needs the secret.
  * The server here really listens on 0.0.0.0 with the configuration loadConfig gives for it.
  */
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { playgroundChatRoutes } from "../src/adapters/web/playground-chat.js";
-import { WebChannel } from "../src/adapters/web/web-channel.js";
 import { isLoopback } from "../src/config/is-loopback.js";
 import { ConfigError, loadConfig, type PlaygroundAccess } from "../src/config/load-config.js";
-import { Background } from "../src/conversation/background.js";
 import { SESSION_COOKIE } from "../src/web/playground-gate.js";
-import { startServer } from "../src/web/start-server.js";
 import { SEEDS, SEED_FILES } from "./helpers/seeds.js";
+import { startPlayground } from "./helpers/playground-server.js";
 import { freshStore, type TestStore } from "./helpers/test-store.js";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -41,20 +36,7 @@ const PLAYGROUND: { method: string; path: string; body?: string }[] = [
   { method: "GET", path: "/no/such/page" },
 ];
 
-async function serve(store: TestStore, access: PlaygroundAccess, host: string, connected = { teams: false, slack: false }): Promise<{ server: Server; base: string }> {
-  const background = new Background(log);
-  const web = new WebChannel(() => NOW);
-  const deps = { store, log, channels: { web }, later: background.run };
-  const playgroundRoutes = playgroundChatRoutes({ ...deps, web, locale: "en-GB", now: () => NOW, settle: () => background.settle() });
-  const server = await startServer(0, { store, log, locale: "en-GB", now: () => NOW, playgroundRoutes, playground: access, connected }, host);
-  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-const close = (server: Server) =>
-  new Promise<void>((done) => {
-    server.closeAllConnections();
-    server.close(() => done());
-  });
+const serve = (store: TestStore, access: PlaygroundAccess, host: string, connected = { teams: false, slack: false }) => startPlayground(store, log, NOW, { access, host, connected });
 
 /** What was stored: nothing may change through a refused request. */
 const stored = async (store: TestStore) => ({
@@ -92,7 +74,7 @@ describe("the playground on a non-loopback address", () => {
 
   it("without the secret, refuses every playground route and changes nothing; health checks still answer", async () => {
     const config = loadConfig({ HOST: "0.0.0.0" });
-    const { server, base } = await serve(store, config.playground, config.host);
+    const { base, close } = await serve(store, config.playground, config.host);
     try {
       const before = await stored(store);
       for (const r of PLAYGROUND) {
@@ -104,13 +86,13 @@ describe("the playground on a non-loopback address", () => {
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
       expect((await fetch(`${base}/readyz`)).status).toBe(200);
     } finally {
-      await close(server);
+      await close();
     }
   });
 
   it("with the secret, accepts a playground request only with it: a bearer token, or the cookie the sign-in form sets", async () => {
     const config = loadConfig({ HOST: "0.0.0.0", CHASER_PLAYGROUND_SECRET: SECRET });
-    const { server, base } = await serve(store, config.playground, config.host, { teams: false, slack: true });
+    const { base, close } = await serve(store, config.playground, config.host, { teams: false, slack: true });
     try {
       const before = await stored(store);
       for (const r of PLAYGROUND) {
@@ -156,7 +138,7 @@ describe("the playground on a non-loopback address", () => {
       const chat = await fetch(`${base}/api/chat/Sam%20Jones/hello`, { method: "POST", headers: session, body: "{}" });
       expect(chat.status).toBe(200);
     } finally {
-      await close(server);
+      await close();
     }
   });
 });
@@ -165,14 +147,14 @@ describe("the playground on a loopback address", () => {
   it("is open, and says when it is not connected to Teams or Slack", async () => {
     const store = await freshStore("sqlite");
     const config = loadConfig({ HOST: "127.0.0.1" });
-    const { server, base } = await serve(store, config.playground, config.host);
+    const { base, close } = await serve(store, config.playground, config.host);
     try {
       const page = await fetch(`${base}/`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain("Not connected to Teams or Slack");
       expect((await fetch(`${base}/api/plans`)).status).toBe(200);
     } finally {
-      await close(server);
+      await close();
       await store.drop();
     }
   });
