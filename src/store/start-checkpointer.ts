@@ -41,7 +41,7 @@ parentPort.on("message", () => {
 `;
 
 export interface Checkpointer {
-  /** Stops the worker; the connection's own checkpoints take over. */
+  /** Stops the worker, as the connection closes (closing, SQLite checkpoints what is left). */
   stop(): void;
 }
 
