@@ -22,7 +22,7 @@ import { londonDate } from "../src/domain/london-date.js";
 import type { Person } from "../src/generated/sqlite/client.js";
 import { translator } from "../src/i18n.js";
 import { insertMany } from "../src/store/insert-many.js";
-import { freshStore, type TestStore } from "../tests/helpers/test-store.js";
+import { freshStore, PROVIDERS, type Provider, type TestStore } from "../tests/helpers/test-store.js";
 import { DAY_MS, envSize, NOW, silentLog } from "./common.js";
 import { dayFromNow } from "./dataset.js";
 import type { FakesAnswer, FakesRequest } from "./dispatch-fakes.js";
@@ -151,8 +151,8 @@ async function measured<T>(label: string, run: () => Promise<T>): Promise<{ resu
 
 const loadText = (load: [number, number]) => `load average ${load[0].toFixed(1)} to ${load[1].toFixed(1)} on ${availableParallelism()} cores`;
 
-async function dispatchTeams(count: number): Promise<void> {
-  const store = await freshStore("sqlite");
+async function dispatchTeams(provider: Provider, count: number): Promise<void> {
+  const store = await freshStore(provider);
   const fakes = Fakes.start();
   const background = new Background(silentLog);
   try {
@@ -183,7 +183,7 @@ async function dispatchTeams(count: number): Promise<void> {
     const rate = delivered / seconds;
     const ratio = rate / allowed;
     console.log(
-      `dispatch teams: ${count} prompts, ratio ${ratio.toFixed(2)} of allowed rate (${allowed}/s; target at least 0.9${ratio >= 0.9 ? ", met" : ", MISSED"}), duplicates ${duplicates}, lost ${lost} (target 0 and 0), 429s ${limitViolations}` +
+      `dispatch teams ${provider}: ${count} prompts, ratio ${ratio.toFixed(2)} of allowed rate (${allowed}/s; target at least 0.9${ratio >= 0.9 ? ", met" : ", MISSED"}), duplicates ${duplicates}, lost ${lost} (target 0 and 0), 429s ${limitViolations}` +
         `; ${(cpuMs / count).toFixed(1)} CPU ms a message in the sender's process, ${loadText(load)}` +
         ` (${rate.toFixed(1)}/s over ${seconds.toFixed(1)} s; the fastest the limits allow ${ideal(count, 50, 1).toFixed(1)} s; ${summarise(results)}; ${connections} connections; the fake connector in a process of its own)`,
     );
@@ -207,8 +207,8 @@ function ideal(count: number, limit: number, seconds: number): number {
  * once every DM is known), so the per-channel limit never binds and the workspace's cap for
  * chat.postMessage (the fake's 300 a minute, Slack's "several hundred") sets the pace.
  */
-async function dispatchSlack(count: number): Promise<void> {
-  const store = await freshStore("sqlite");
+async function dispatchSlack(provider: Provider, count: number): Promise<void> {
+  const store = await freshStore(provider);
   const fakes = Fakes.start();
   const background = new Background(silentLog);
   try {
@@ -232,7 +232,7 @@ async function dispatchSlack(count: number): Promise<void> {
     const fastest = ideal(count, 300, 60);
     const ratio = fastest / seconds;
     console.log(
-      `dispatch slack: ${count} messages to ${count} channels, ratio ${fastest > 0 ? `${ratio.toFixed(2)}` : "n/a"} of allowed rate (the fastest the limits allow, ${fastest} s, over the time taken, ${seconds.toFixed(1)} s; target at least 0.9${fastest > 0 ? (ratio >= 0.9 ? ", met" : ", MISSED") : ""}), ` +
+      `dispatch slack ${provider}: ${count} messages to ${count} channels, ratio ${fastest > 0 ? `${ratio.toFixed(2)}` : "n/a"} of allowed rate (the fastest the limits allow, ${fastest} s, over the time taken, ${seconds.toFixed(1)} s; target at least 0.9${fastest > 0 ? (ratio >= 0.9 ? ", met" : ", MISSED") : ""}), ` +
         `duplicates ${duplicates}, lost ${lost} (target 0 and 0), 429s ${limitViolations}` +
         `; ${(cpuMs / count).toFixed(1)} CPU ms a message in the sender's process, ${loadText(load)}` +
         ` (${Object.entries(refused).map(([m, n]) => `${m} ${n}; `).join("")}${(count / seconds).toFixed(1)}/s; the fake's workspace cap 300/min, 1/s per channel; ${summarise(results)}; the fake Web API in a process of its own)`,
@@ -245,9 +245,11 @@ async function dispatchSlack(count: number): Promise<void> {
 }
 
 export async function benchDispatch(): Promise<void> {
-  // BENCH_DISPATCH=teams or slack runs one platform only.
+  // BENCH_DISPATCH=teams or slack runs one platform only; BENCH_DB=sqlite or postgresql one database.
   const only = process.env.BENCH_DISPATCH;
-  if (only !== "slack") await dispatchTeams(envSize("BENCH_PROMPTS", 2000));
-  // Past 300 the workspace cap binds: 600 take at least a minute, the window the cap is counted in.
-  if (only !== "teams") await dispatchSlack(envSize("BENCH_SLACK_CHANNELS", 600));
+  for (const provider of PROVIDERS.filter((p) => !process.env.BENCH_DB || process.env.BENCH_DB === p)) {
+    if (only !== "slack") await dispatchTeams(provider, envSize("BENCH_PROMPTS", 2000));
+    // Past 300 the workspace cap binds: 600 take at least a minute, the window the cap is counted in.
+    if (only !== "teams") await dispatchSlack(provider, envSize("BENCH_SLACK_CHANNELS", 600));
+  }
 }
