@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "libsql";
@@ -14,8 +14,10 @@ async function until(check: () => boolean, ms = 10_000): Promise<boolean> {
 }
 
 describe("SQLite checkpoints on a worker thread", () => {
-  const cleanup: (() => void)[] = [];
-  afterEach(() => cleanup.splice(0).forEach((f) => f()));
+  const cleanup: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const f of cleanup.splice(0)) await f();
+  });
 
   function walDatabase(): { db: Database.Database; file: string } {
     const dir = mkdtempSync(join(tmpdir(), "chaser-checkpoint-"));
@@ -40,7 +42,7 @@ describe("SQLite checkpoints on a worker thread", () => {
     // About 1,500 pages: past the 1,000 at which a commit would otherwise checkpoint.
     for (let i = 0; i < 1_500; i++) insert.run([Buffer.alloc(4_000, i % 256)]);
     expect(await until(() => statSync(file).size >= before + 5_000_000)).toBe(true);
-    checkpointer.stop();
+    await checkpointer.stop();
     checkpointer = null;
   });
 
@@ -59,7 +61,7 @@ describe("SQLite checkpoints on a worker thread", () => {
       db.close();
       rmSync(dir, { recursive: true, force: true });
     });
-    startCheckpointer(db, join(dir, "plain.db")).stop();
+    void startCheckpointer(db, join(dir, "plain.db")).stop();
     expect(autoCheckpoint(db)).toBe(1_000);
   });
 
@@ -76,5 +78,9 @@ describe("SQLite checkpoints on a worker thread", () => {
     const reopened = await openStore({ provider: "sqlite", file }, { migrate: false });
     expect(await reopened.db.ownerRole.count()).toBe(300);
     await reopened.close();
+    // Closed means let go of, by the checkpointer too: the folder can go at once (a worker still
+    // closing its connection made SQLite's files reappear while a test removed the folder).
+    rmSync(dir, { recursive: true });
+    expect(existsSync(dir)).toBe(false);
   });
 });

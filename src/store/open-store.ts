@@ -39,11 +39,17 @@ export async function openStore(database: Database, options: { migrate?: boolean
   const log = { log: options.onQuery ? [{ emit: "event" as const, level: "query" as const }] : [] };
   const driver = new DriverSql(database.provider, options.onQuery);
   const connect = () => db.$connect();
+  const sqlite = database.provider === "sqlite" ? new SqliteAdapter(database.file) : null;
   const db: Db =
     database.provider === "sqlite"
-      ? new SqliteClient({ adapter: driver.watch(new SqliteAdapter(database.file), connect), ...log })
+      ? new SqliteClient({ adapter: driver.watch(sqlite!, connect), ...log })
       : (new PostgresClient({ adapter: driver.watch(new PrismaPg({ connectionString: database.url, ...PG_POOL }), connect), ...log }) as unknown as Db);
   const onQuery = options.onQuery;
   if (onQuery) (db as unknown as { $on(event: "query", listener: (e: { query: string }) => void): void }).$on("query", (e) => onQuery(e.query));
-  return { db, provider: database.provider, driver, close: () => db.$disconnect() };
+  // Closed once the database's files are let go of, by the connection and its checkpointer both.
+  const close = async () => {
+    await db.$disconnect();
+    await sqlite?.released();
+  };
+  return { db, provider: database.provider, driver, close };
 }

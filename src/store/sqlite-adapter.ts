@@ -92,7 +92,7 @@ function run(db: Database.Database, cache: Map<string, Prepared>, statement: InS
  * a new connection after each transaction and wraps every row in an object, which made a reply's
  * transaction about four times and a scan about seven times slower than better-sqlite3.
  */
-function localClient(file: string): Client {
+function localClient(file: string, onClose: (stopped: Promise<void>) => void): Client {
   const db = new Database(file);
   // Pragmas answer with a row; they are read as queries. Foreign keys and the busy wait are off by
   // default on a new SQLite connection, and the schema relies on both.
@@ -148,7 +148,7 @@ function localClient(file: string): Client {
     transaction,
     close: () => {
       closed = true;
-      checkpointer.stop();
+      onClose(checkpointer.stop());
       db.close();
     },
     get closed() {
@@ -164,11 +164,18 @@ function localClient(file: string): Client {
  * adapter does the type mapping; only the connection underneath is Chaser's.
  */
 export class SqliteAdapter extends PrismaLibSQL {
+  private readonly stopping: Promise<void>[] = [];
+
   constructor(private readonly file: string) {
     super({ url: `file:${file}` });
   }
 
   override createClient(config: Parameters<PrismaLibSQL["createClient"]>[0]): Client {
-    return config.url === ":memory:" ? super.createClient(config) : localClient(this.file);
+    return config.url === ":memory:" ? super.createClient(config) : localClient(this.file, (stopped) => this.stopping.push(stopped));
+  }
+
+  /** Resolves once every connection this adapter closed has let go of the files, its checkpointer's too. */
+  async released(): Promise<void> {
+    await Promise.all(this.stopping);
   }
 }

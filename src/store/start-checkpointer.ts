@@ -41,8 +41,11 @@ parentPort.on("message", () => {
 `;
 
 export interface Checkpointer {
-  /** Stops the worker, as the connection closes (closing, SQLite checkpoints what is left). */
-  stop(): void;
+  /**
+   * Stops the worker, as the connection closes: resolves once its connection is closed too, so the
+   * database's files are left alone from then on (a test then removes them).
+   */
+  stop(): Promise<void>;
 }
 
 /**
@@ -51,7 +54,7 @@ export interface Checkpointer {
  */
 export function startCheckpointer(db: Database.Database, file: string): Checkpointer {
   const mode = db.prepare("PRAGMA journal_mode").raw(true).get() as [string] | undefined;
-  if (mode?.[0] !== "wal") return { stop() {} };
+  if (mode?.[0] !== "wal") return { stop: async () => {} };
   const libsql = createRequire(import.meta.url).resolve("libsql");
   let stopping = false;
   const autoCheckpoint = (pages: number) => {
@@ -65,11 +68,15 @@ export function startCheckpointer(db: Database.Database, file: string): Checkpoi
     if (!stopping) autoCheckpoint(AUTO_CHECKPOINT_PAGES);
   };
   worker.on("error", fallBack);
-  worker.on("exit", fallBack);
+  const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+  void exited.then(fallBack);
   return {
     stop() {
       stopping = true;
+      // Waited for from here on: a process whose last work is closing the store stays until it ends.
+      worker.ref();
       worker.postMessage("stop");
+      return exited;
     },
   };
 }
