@@ -4,13 +4,14 @@ import type { TeamsConfig } from "../../config/load-config.js";
 import type { ConversationDeps } from "../../conversation/handle-event.js";
 import { readBody, sendJson, type Route } from "../../http/route.js";
 import { adaptResponse } from "./adapt-response.js";
-import { refuseBadTokens, type BotFrameworkAuthentication } from "./refuse-bad-tokens.js";
+import type { BotFrameworkAuthentication } from "./override-authentication.js";
+import { refuseBadTokens } from "./refuse-bad-tokens.js";
 import { reuseConnectors } from "./reuse-connectors.js";
 import { rememberVerifiedTokens } from "./remember-verified-tokens.js";
 import { TeamsChannel } from "./teams-channel.js";
 import { teamsTurn } from "./teams-turn.js";
 
-export type { BotFrameworkAuthentication } from "./refuse-bad-tokens.js";
+export type { BotFrameworkAuthentication } from "./override-authentication.js";
 
 /** Teams activities are a few KB; a card submit with long notes stays well under this. */
 export const MAX_ACTIVITY_BYTES = 256 * 1024;

@@ -1,8 +1,6 @@
 import { createRequire } from "node:module";
-import type { Activity, CloudAdapter } from "botbuilder";
-
-/** botbuilder's authentication type; botbuilder does not re-export it, so it is named from CloudAdapter. */
-export type BotFrameworkAuthentication = NonNullable<ConstructorParameters<typeof CloudAdapter>[0]>;
+import type { Activity } from "botbuilder";
+import { overrideAuthentication, type BotFrameworkAuthentication } from "./override-authentication.js";
 
 type AuthenticationErrorClass = new (message: string, statusCode: number) => Error;
 
@@ -28,12 +26,5 @@ export function refuseBadTokens(auth: BotFrameworkAuthentication): BotFrameworkA
       throw error;
     }
   };
-  return new Proxy(auth, {
-    get(target, property) {
-      if (property === "authenticateRequest") return authenticateRequest;
-      const value: unknown = Reflect.get(target, property, target);
-      // Methods keep the real object as `this` (its private state is not on the proxy).
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+  return overrideAuthentication(auth, { authenticateRequest });
 }

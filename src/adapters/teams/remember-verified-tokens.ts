@@ -1,5 +1,5 @@
 import type { Activity } from "botbuilder";
-import type { BotFrameworkAuthentication } from "./refuse-bad-tokens.js";
+import { overrideAuthentication, type BotFrameworkAuthentication } from "./override-authentication.js";
 
 type Result = Awaited<ReturnType<BotFrameworkAuthentication["authenticateRequest"]>>;
 
@@ -33,12 +33,5 @@ export function rememberVerifiedTokens(auth: BotFrameworkAuthentication, clock: 
     }
     return result;
   };
-  return new Proxy(auth, {
-    get(target, property) {
-      if (property === "authenticateRequest") return authenticateRequest;
-      const value: unknown = Reflect.get(target, property, target);
-      // Methods keep the real object as `this` (its private state is not on the proxy).
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+  return overrideAuthentication(auth, { authenticateRequest });
 }

@@ -1,5 +1,5 @@
 import type { Activity } from "botbuilder";
-import type { BotFrameworkAuthentication } from "./refuse-bad-tokens.js";
+import { overrideAuthentication, type BotFrameworkAuthentication } from "./override-authentication.js";
 
 type ConnectorFactory = ReturnType<BotFrameworkAuthentication["createConnectorFactory"]>;
 type ConnectorClient = Awaited<ReturnType<ConnectorFactory["create"]>>;
@@ -38,7 +38,7 @@ export function reuseConnectors(auth: BotFrameworkAuthentication): BotFrameworkA
     return { create: (serviceUrl: string, audience?: string) => remember(clients, `${app}\n${serviceUrl}\n${audience ?? ""}`, () => make(serviceUrl, audience)) } as ConnectorFactory;
   };
 
-  const overrides: Partial<Record<keyof BotFrameworkAuthentication, unknown>> = {
+  const overrides = {
     createConnectorFactory: (claims: ClaimsIdentity) => reusing(auth.createConnectorFactory(claims), claims),
     createUserTokenClient: (claims: ClaimsIdentity) => remember(tokenClients, appIdOf(claims), () => auth.createUserTokenClient(claims)),
     // An inbound turn's factory comes with its authentication.
@@ -47,13 +47,7 @@ export function reuseConnectors(auth: BotFrameworkAuthentication): BotFrameworkA
       return result.connectorFactory ? { ...result, connectorFactory: reusing(result.connectorFactory, result.claimsIdentity) } : result;
     },
   };
-  return new Proxy(auth, {
-    get(target, property) {
-      if (property in overrides) return overrides[property as keyof BotFrameworkAuthentication];
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+  return overrideAuthentication(auth, overrides);
 }
 
 type Credentials = { getToken(forceRefresh?: boolean): Promise<string> };
