@@ -54,6 +54,21 @@ describe("a person's data", () => {
     expect(data.roles).toEqual(["CDAI"]);
     expect(data.answers).toHaveLength(1);
     expect(data.answers[0]).toMatchObject({ plan: slug, kind: "delayed", via: "chat:teams", details: { date: "2021-06-30", reason: "waiting for Cabinet" } });
+    expect(data.evidenceFiles).toEqual([]);
+  });
+
+  it("includes the files they sent as evidence, as Chaser keeps them", async () => {
+    const person = await store.db.person.findFirstOrThrow({ where: { email: "jo.bloggs@council.example" } });
+    const action = await store.db.action.findFirstOrThrow({ where: { plan: { slug }, owners: { some: { role: { name: "CDAI" } } } } });
+    await store.db.evidenceFile.create({
+      data: { planId: action.planId, actionId: action.id, personId: person.id, platform: "slack", platformFileId: "F1", name: "minutes.pdf", size: 2048, sha256: "ab".repeat(32), link: "https://files.slack.example/minutes.pdf", createdAt: NOW },
+    });
+    const file = join(dir, "jo.json");
+    expect(await cli(["person", "export", "--email", "jo.bloggs@council.example", "--out", file])).toBe(0);
+    const data = JSON.parse(readFileSync(file, "utf8"));
+    expect(data.evidenceFiles).toEqual([
+      { at: NOW.toISOString(), plan: slug, action: action.ref ?? action.key, name: "minutes.pdf", size: 2048, sha256: "ab".repeat(32), platform: "slack", link: "https://files.slack.example/minutes.pdf" },
+    ]);
   });
 
   it("is erased: name, email and roles go, the answer stays in the plan's history under an anonymous label", async () => {

@@ -3,8 +3,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { textBar } from "./text-bar.js";
-import type { Card, CardLink, DigestCard, DigestSection, PromptCard } from "../conversation/card.js";
-import { LINKABLE } from "./render-block-kit.js";
+import { usableLinks, type Card, type CardLink, type DigestCard, type DigestSection, type PromptCard } from "../conversation/card.js";
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "cards");
 const load = (name: string) => new ACData.Template(JSON.parse(readFileSync(join(dir, `${name}.json`), "utf8")));
@@ -43,12 +42,12 @@ export function renderAdaptiveCard(card: Card): AdaptiveCardJson {
 
 /**
  * Links by name (evidence files) as Action.OpenUrl buttons under the text, before any answer
- * buttons; a choice with none left (decided) loses its empty ActionSet.
+ * buttons; a choice with nothing to choose loses its empty ActionSet, which Teams would refuse.
  */
 function withLinks(json: AdaptiveCardJson, links: CardLink[] | undefined, dropEmptyActions: boolean): AdaptiveCardJson {
   let body = (json.body as Record<string, unknown>[] | undefined) ?? [];
   if (dropEmptyActions) body = body.filter((e) => e.type !== "ActionSet" || ((e.actions as unknown[] | undefined)?.length ?? 0) > 0);
-  const usable = (links ?? []).filter((l) => LINKABLE.test(l.url)).slice(0, 10);
+  const usable = usableLinks(links);
   if (usable.length > 0) {
     const set = { type: "ActionSet", actions: usable.map((l) => ({ type: "Action.OpenUrl", title: l.label, url: l.url })) };
     const at = body.findIndex((e) => e.type === "ActionSet");

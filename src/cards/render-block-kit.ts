@@ -1,4 +1,4 @@
-import type { AnswerPayload, Card, CardLink, ClaimPayload, CardButton, CardForm, CardItem, DigestCard, DigestSection, FormField } from "../conversation/card.js";
+import { usableLinks, type AnswerPayload, type Card, type CardLink, type ClaimPayload, type CardButton, type CardForm, type CardItem, type DigestCard, type DigestSection, type FormField } from "../conversation/card.js";
 import { textBar } from "./text-bar.js";
 
 export type Block = Record<string, unknown>;
@@ -37,7 +37,7 @@ export function renderBlockKit(card: Card): BlockKitMessage {
         blocks: [
           { type: "section", text: { type: "mrkdwn", text: clip(escape(card.text), SLACK_LIMITS.sectionText) } },
           ...linkBlocks(card.links),
-          // A choice decided (or with nothing left to choose) shows no empty row of buttons.
+          // A choice with nothing to choose shows no row of buttons: an empty one is not valid Block Kit.
           ...(card.options.length > 0 ? [{ type: "actions", elements: card.options.slice(0, 25).map((o, i) => buttonElement(o.label, o.answer, `${ANSWER_ACTION}.choose.${i}`)) }] : []),
         ],
       };
@@ -54,12 +54,9 @@ export function renderBlockKit(card: Card): BlockKitMessage {
   }
 }
 
-/** An address a link may open: the web's, nothing that could break out of Slack's <url|label>. */
-export const LINKABLE = /^https?:\/\/[^\s<>|"]+$/;
-
 /** Links by name (evidence files), as Slack writes them: <url|label>, in one context line. */
 function linkBlocks(links: CardLink[] | undefined): Block[] {
-  const usable = (links ?? []).filter((l) => LINKABLE.test(l.url)).slice(0, 10);
+  const usable = usableLinks(links);
   if (usable.length === 0) return [];
   const text = usable.map((l) => `:paperclip: <${l.url}|${escape(l.label).replace(/\|/g, "/")}>`).join("   ");
   return [{ type: "context", elements: [{ type: "mrkdwn", text: clip(text, SLACK_LIMITS.sectionText) }] }];

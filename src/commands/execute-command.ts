@@ -14,6 +14,7 @@ import { DIGEST_CARD_TOP, runDigests } from "../schedule/run-digests.js";
 import { planSettings } from "../schedule/plan-settings.js";
 import { ScheduleSettings } from "../schedule/schedule-settings.js";
 import { loadScheduleSettings } from "../schedule/scheduler.js";
+import { CHECK_SETTING_KEYS } from "../store/checked-changes.js";
 import type { Actor } from "../store/history.js";
 import { listPlans } from "../store/list-plans.js";
 import { mapRole } from "../store/map-role.js";
@@ -28,9 +29,6 @@ import { changeSettings, readStoredSettings } from "../store/settings.js";
 import { notAnswered, overdueActions, undelivered } from "../store/status.js";
 import { findTheme, listSubscriptions, subscribe, unsubscribe } from "../store/subscriptions.js";
 import { TOPIC_OF, TOPICS, type Command, type PersonRef, type Topic } from "./command.js";
-
-/** Settings only a plan takes: checked changes (see store/checked-changes.ts). */
-const PLAN_ONLY_SETTINGS = ["approveTargetChanges", "verifyCompletion", "verifierRole"] as const;
 
 /** Who gave a command and where. `person` null: the terminal, run by whoever operates the server. */
 export interface CommandContext {
@@ -326,7 +324,7 @@ async function run(deps: Deliverer, command: Command, ctx: CommandContext, t: TF
       if (command.kind === "schedule.set") {
         // Checked changes are a plan's choice (its admins decide them); set for every plan at once
         // they would be shown as inherited and applied nowhere.
-        const planOnly = p ? [] : Object.keys(command.changes).filter((k) => (PLAN_ONLY_SETTINGS as readonly string[]).includes(k));
+        const planOnly = p ? [] : Object.keys(command.changes).filter((k) => (CHECK_SETTING_KEYS as readonly string[]).includes(k));
         if (planOnly.length > 0) return badInput(t, "commands.settings_plan_only", topic, { keys: planOnly.join(", "), example: planOnly.map((k) => `${k}=${String((command.changes as Record<string, unknown>)[k])}`).join(" ") });
         const stored = await readStoredSettings(db, p?.id ?? null);
         const checked = ScheduleSettings.safeParse({ ...(p ? defaults : {}), ...stored, ...command.changes });

@@ -68,8 +68,16 @@ export interface NoticeCard {
 /** A link shown by its name (a file attached as evidence), opened in the browser. */
 export interface CardLink {
   label: string;
-  /** https only: renderers draw nothing else. */
+  /** A web address (http or https): renderers draw nothing else (see usableLinks). */
   url: string;
+}
+
+/** An address a link may open: the web's, nothing that could break out of Slack's <url|label>. */
+const LINKABLE = /^https?:\/\/[^\s<>|"]+$/;
+
+/** The links a renderer draws: web addresses only, at most ten. */
+export function usableLinks(links: CardLink[] | undefined): CardLink[] {
+  return (links ?? []).filter((l) => LINKABLE.test(l.url)).slice(0, 10);
 }
 
 /**

@@ -107,7 +107,7 @@ export async function redrawDecisionCards(deps: ConversationDeps, changeId: stri
  * of the one pressed.
  */
 export async function decisionPressed(deps: ConversationDeps, person: Person, t: TFunction, via: Via, payload: DecisionPayload, inline: boolean, now: Date): Promise<Outcome> {
-  const refuse = (text: string): Outcome => ({ pressed: null, reply: { type: "notice", text }, refused: true });
+  const refuse = (text: string): Outcome => ({ pressed: null, reply: { type: "notice", text }, keepCard: true });
   const change = await findCheckedChange(deps.store.db, payload.q);
   if (!change) return refuse(t("checked.unknown"));
   if (!(await mayDecide(deps.store.db, person, change))) return refuse(refusal(t, person, change));

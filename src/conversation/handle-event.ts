@@ -66,11 +66,11 @@ export interface Outcome {
    */
   notSaved?: true;
   /**
-   * Set when a press was refused (a button Chaser cannot read, an answer or decision that is not
-   * the person's to give): `reply` says why. With no `pressed` card, platforms show it beside the
-   * card that was pressed, which stays as it was.
+   * Set when `reply` goes beside the card that was pressed, which stays as it was: nothing was
+   * saved, or the press was refused (a button Chaser cannot read, an answer or decision that is
+   * not the person's to give) and there is no redrawn card to show instead.
    */
-  refused?: true;
+  keepCard?: true;
 }
 
 export interface ConversationDeps extends Deliverer {
@@ -109,7 +109,7 @@ export async function handleEvent(deps: ConversationDeps, event: InboundEvent, n
 
 /** What the person is told when Chaser could not store (or read) what they sent. */
 export function notSaved(locale: string | null | undefined): Outcome {
-  return { pressed: null, reply: { type: "notice", text: translator(pickLocale(locale))("unavailable.not_saved") }, notSaved: true };
+  return { pressed: null, reply: { type: "notice", text: translator(pickLocale(locale))("unavailable.not_saved") }, notSaved: true, keepCard: true };
 }
 
 async function handleChecked(deps: ConversationDeps, event: InboundEvent, chatUser: ChatUser, now: Date): Promise<Outcome> {
@@ -215,7 +215,7 @@ async function handleAnswer(
   if (decision?.success) return decisionPressed(deps, person, t, via, decision.data, event.inline, now);
   const payload = AnswerPayload.safeParse(event.payload);
   const inputs = AnswerInputs.safeParse(event.inputs ?? {});
-  if (!payload.success || !inputs.success) return { pressed: null, reply: { type: "notice", text: t("answer.bad_button") }, refused: true };
+  if (!payload.success || !inputs.success) return { pressed: null, reply: { type: "notice", text: t("answer.bad_button") }, keepCard: true };
   const p = payload.data;
   const i = inputs.data;
   // The "More…" form names the answer in its choice and gives one text for whatever it needs.
@@ -251,7 +251,7 @@ async function handleAnswer(
   if (pressed && p.m && (!event.inline || !fast)) deps.later(() => updateMessage(deps, p.m!, pressed, { show: !event.inline, store: !fast }));
   // A press that recorded something speaks through the updated card; anything else needs words.
   // A held answer (checked changes) is not what the card shows: the owner is told it waits.
-  return { pressed, reply: result.outcome === "recorded" && pressed && !result.held ? null : reply, ...(result.outcome === "forbidden" ? { refused: true as const } : {}) };
+  return { pressed, reply: result.outcome === "recorded" && pressed && !result.held ? null : reply, ...(result.outcome === "forbidden" && !pressed ? { keepCard: true as const } : {}) };
 }
 
 /**

@@ -128,12 +128,13 @@ async function readPending(deps: Deliverer, person: Person, pending: PendingImpo
  */
 export async function fileReceived(deps: Deliverer, person: Person, t: TFunction, via: Via, file: ChatFile, now: Date): Promise<Card> {
   if (!person.isAdmin) return { type: "notice", text: t("reading.card.admins_only", { file: file.name }) };
-  if (file.size !== undefined && file.size > MAX_FILE_BYTES) return refusal(t, file.name, new ChaserError("import.file_too_large", { file: file.name, limitMb: MAX_FILE_BYTES / 1024 / 1024 }));
+  const tooLarge = () => refusal(t, file.name, new ChaserError("import.file_too_large", { file: file.name, limitMb: MAX_FILE_BYTES / 1024 / 1024 }));
+  if (file.size !== undefined && file.size > MAX_FILE_BYTES) return tooLarge();
   let bytes: Uint8Array;
   try {
     bytes = await file.download(MAX_FILE_BYTES);
   } catch (error) {
-    if (error instanceof FileTooLargeError) return refusal(t, file.name, new ChaserError("import.file_too_large", { file: file.name, limitMb: MAX_FILE_BYTES / 1024 / 1024 }));
+    if (error instanceof FileTooLargeError) return tooLarge();
     return { type: "notice", text: t("reading.card.download_failed", { file: file.name }) };
   }
   const id = randomUUID();

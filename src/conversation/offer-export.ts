@@ -93,15 +93,14 @@ export async function fileAnswered(deps: OfferDeps, person: Person, t: TFunction
   if (JSON.stringify(ExportOffer.parse(recorded.offer)) !== JSON.stringify(given)) return notice(t("chat_export.offer_invalid"));
   const name = recorded.file.name;
 
+  const plan = await planById(db, given.plan);
   if (!answer.accepted) {
     const declined = notice(t("chat_export.offer_declined", { file: name }));
     if (!(await swapCard(db, message.id, message.card, JSON.stringify(declined)))) return notice(t("chat_export.offer_answered"));
     deps.later(() => updateMessage(deps, message.id, declined, { store: false }));
-    const plan = await planById(db, given.plan);
     return plan ? notice(t("chat_export.declined", { slug: plan.slug, format: given.format })) : declined;
   }
 
-  const plan = await planById(db, given.plan);
   if (!plan) return notice(t("chat_export.offer_plan_gone"));
   const rights = await rightsOf(db, person.id, plan.id);
   if (!rights.admin && !rights.planAdmin && !rights.viewer) {

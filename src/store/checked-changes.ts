@@ -13,6 +13,9 @@ export interface CheckSettings {
   verifierRole?: string;
 }
 
+/** The settings that are checked changes: a plan's own, never set for every plan at once. */
+export const CHECK_SETTING_KEYS = ["approveTargetChanges", "verifyCompletion", "verifierRole"] as const satisfies readonly (keyof CheckSettings)[];
+
 /**
  * The checked-change settings of a plan's stored settings, off unless the plan says so. Read by the
  * schedule's one reader of a plan's settings, so the checks stand whatever else the plan sets wrong.

@@ -20,6 +20,8 @@ export interface PersonData {
   covers: { for: string; until: string | null }[];
   coveredBy: { by: string; until: string | null }[];
   answers: { at: string; plan: string; action: string; kind: string; via: string; details: unknown }[];
+  /** Files they sent as evidence: what Chaser keeps of each (the platform holds the bytes). */
+  evidenceFiles: { at: string; plan: string; action: string; name: string; size: number; sha256: string; platform: string; link: string | null }[];
   actions: { at: string; entity: string; via: string; note: string | null }[];
   messages: { at: string; kind: string; platform: string; status: string }[];
 }
@@ -43,12 +45,17 @@ export async function exportPersonData(store: Store, personId: string): Promise<
     },
   });
   if (!p) return null;
-  const [answers, acts, messages, plans] = await Promise.all([
+  const [answers, files, acts, messages, plans] = await Promise.all([
     db.answer.findMany({ where: { personId }, orderBy: { createdAt: "asc" }, include: { action: { select: { ref: true, key: true, plan: { select: { slug: true } } } } } }),
+    db.evidenceFile.findMany({ where: { personId }, orderBy: { createdAt: "asc" } }),
     db.history.findMany({ where: { actorPersonId: personId }, orderBy: { at: "asc" }, select: { at: true, entity: true, via: true, note: true } }),
     db.chatMessage.findMany({ where: { personId }, orderBy: { createdAt: "asc" }, select: { createdAt: true, kind: true, platform: true, status: true } }),
     db.plan.findMany({ where: { id: { in: p.adminOf.map((a) => a.planId) } }, select: { slug: true } }),
   ]);
+  // Evidence files name their action by id: the actions' refs and plans, in one read.
+  const fileActions = new Map(
+    (await db.action.findMany({ where: { id: { in: [...new Set(files.map((f) => f.actionId))] } }, select: { id: true, ref: true, key: true, plan: { select: { slug: true } } } })).map((a) => [a.id, a]),
+  );
   return {
     person: { id: p.id, name: p.name, email: p.email, locale: p.locale, teamsUserId: p.teamsUserId, slackUserId: p.slackUserId, isAdmin: p.isAdmin, origin: p.origin, createdAt: p.createdAt.toISOString() },
     roles: p.assignments.map((a) => a.role.name),
@@ -57,6 +64,10 @@ export async function exportPersonData(store: Store, personId: string): Promise<
     covers: p.covering.map((d) => ({ for: d.principal.name, until: d.until })),
     coveredBy: p.delegates.map((d) => ({ by: d.delegate.name, until: d.until })),
     answers: answers.map((a) => ({ at: a.createdAt.toISOString(), plan: a.action.plan.slug, action: a.action.ref ?? a.action.key, kind: a.kind, via: a.via, details: JSON.parse(a.payload) as unknown })),
+    evidenceFiles: files.map((f) => {
+      const a = fileActions.get(f.actionId);
+      return { at: f.createdAt.toISOString(), plan: a?.plan.slug ?? "", action: a ? (a.ref ?? a.key) : "", name: f.name, size: f.size, sha256: f.sha256, platform: f.platform, link: f.link };
+    }),
     actions: acts.map((h) => ({ at: h.at.toISOString(), entity: h.entity, via: h.via, note: h.note })),
     messages: messages.map((m) => ({ at: m.createdAt.toISOString(), kind: m.kind, platform: m.platform, status: m.status })),
   };

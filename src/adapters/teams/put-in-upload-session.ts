@@ -2,7 +2,7 @@
  * OneDrive takes at most 60 MiB in one request to an upload session; a larger file goes in
  * fragments, each a multiple of 320 KiB (its documented rule). 60 MiB is one.
  */
-export const MAX_FRAGMENT_BYTES = 60 * 1024 * 1024;
+const MAX_FRAGMENT_BYTES = 60 * 1024 * 1024;
 const FRAGMENT_UNIT = 320 * 1024;
 /** An upload that hangs is given up, so the person is told rather than left waiting. */
 const FRAGMENT_TIMEOUT_MS = 120_000;

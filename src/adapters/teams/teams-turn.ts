@@ -213,9 +213,9 @@ async function onInvoke(context: TurnContext, activity: TeamsActivity, deps: Con
     },
     now(),
   );
-  if ((outcome.notSaved || (outcome.refused && !outcome.pressed)) && outcome.reply?.type === "notice") {
-    // Not saved, or refused: said as a message beside the card, which stays as it was, its
-    // buttons there to press again (or for the person the card is for).
+  if (outcome.keepCard && outcome.reply?.type === "notice") {
+    // Said as a message beside the card, which stays as it was, its buttons there to press again
+    // (or for the person the card is for).
     return invokeResponse(context, { status: 200, body: { statusCode: 200, type: INVOKE_MESSAGE, value: outcome.reply.text } });
   }
   // Answered first, within Teams' ~10 s: the card as it now stands replaces the pressed one; the
