@@ -1,5 +1,5 @@
 // Shared by the benchmark modules: a fixed clock, a seeded random source, and number formatting.
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { join } from "node:path";
 import pino from "pino";
@@ -89,6 +89,7 @@ export async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T
     return await fn();
   } finally {
     const { profile } = await session.post("Profiler.stop");
+    mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
     session.disconnect();
   }

@@ -3,8 +3,6 @@
 // time a message and the load it ran under. The fakes run in a process of their own.
 import { fork, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { Session } from "node:inspector";
 import { availableParallelism, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,7 +21,7 @@ import type { Person } from "../src/generated/sqlite/client.js";
 import { translator } from "../src/i18n.js";
 import { insertMany } from "../src/store/insert-many.js";
 import { freshStore, PROVIDERS, type Provider, type TestStore } from "../tests/helpers/test-store.js";
-import { DAY_MS, envSize, NOW, silentLog } from "./common.js";
+import { DAY_MS, envSize, NOW, profiled, silentLog } from "./common.js";
 import { dayFromNow } from "./dataset.js";
 import type { FakesAnswer, FakesRequest } from "./dispatch-fakes.js";
 
@@ -123,29 +121,16 @@ class Fakes {
 /**
  * The sender's cost while it runs: wall time, this process's CPU time (the fakes run in their own)
  * and the machine's load, so a figure can be read against how busy the machine was. With
- * BENCH_CPU_PROF=dir the same stretch is written as a .cpuprofile there.
+ * BENCH_PROFILE=dir the same stretch is written as a .cpuprofile there (common.ts's profiled).
  */
 async function measured<T>(label: string, run: () => Promise<T>): Promise<{ result: T; seconds: number; cpuMs: number; load: [number, number] }> {
-  const session = process.env.BENCH_CPU_PROF ? new Session() : null;
-  const post = (method: string, params?: object) => new Promise<unknown>((resolve, reject) => session!.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
-  if (session) {
-    session.connect();
-    await post("Profiler.enable");
-    await post("Profiler.start");
-  }
   const loadBefore = loadavg()[0]!;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const result = await run();
+  const result = await profiled(`dispatch-${label}`, run);
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const loadAfter = loadavg()[0]!;
-  if (session) {
-    const { profile } = (await post("Profiler.stop")) as { profile: unknown };
-    mkdirSync(process.env.BENCH_CPU_PROF!, { recursive: true });
-    writeFileSync(join(process.env.BENCH_CPU_PROF!, `dispatch-${label}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
-    session.disconnect();
-  }
   return { result, seconds, cpuMs: (cpu.user + cpu.system) / 1000, load: [loadBefore, loadAfter] };
 }
 
@@ -170,7 +155,7 @@ async function dispatchTeams(provider: Provider, count: number): Promise<void> {
       }),
     );
     await enqueueAll(deps, people);
-    const { result: results, seconds, cpuMs, load } = await measured("teams", () => dispatchPending(deps, NOW));
+    const { result: results, seconds, cpuMs, load } = await measured(`teams-${provider}`, () => dispatchPending(deps, NOW));
     await background.settle();
 
     const { perConversation, limitViolations, connections } = await fakes.ask({ op: "teamsSent" });
@@ -222,7 +207,7 @@ async function dispatchSlack(provider: Provider, count: number): Promise<void> {
     for (const [n, address] of channels.entries()) {
       await enqueue(deps, { key: `bench-channel:${address}`, kind: "notice", to: { platform: "slack", address, locale: "en-GB" }, card: (id) => promptCard(id, n + 1) }, NOW);
     }
-    const { result: results, seconds, cpuMs, load } = await measured("slack", () => dispatchPending(deps, NOW));
+    const { result: results, seconds, cpuMs, load } = await measured(`slack-${provider}`, () => dispatchPending(deps, NOW));
     await slack.stop();
     await background.settle();
 

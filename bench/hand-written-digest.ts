@@ -27,8 +27,6 @@ export interface HandWrittenInput {
 /** Opens the database once; `run()` reads the figures (its time is what the benchmark compares). */
 export async function handWritten(database: DatabaseConfig, input: HandWrittenInput): Promise<{ run(): Promise<number>; close(): Promise<void> }> {
   const sqlite = database.provider === "sqlite";
-  // On PostgreSQL the moments are bound as timestamps (compile() types a Date so), never cast per row.
-  const ts = (name: keyof HandWrittenInput) => `{{${name}}}`;
   const days = (from: string, to: string) => (sqlite ? `CAST(julianday(${to}) - julianday(${from}) AS INTEGER)` : `(CAST(${to} AS date) - CAST(${from} AS date))`);
   // Columns of "Action" under an alias (p = "b.") or none.
   const sql = (p: string) => {
@@ -37,7 +35,7 @@ export async function handWritten(database: DatabaseConfig, input: HandWrittenIn
     const overdue = `(${p}status IS NULL OR ${p}status <> 'ongoing') AND ${p}"targetTo" < {{today}}`;
     const rank = `CASE WHEN ${p}status IN ('complete', 'cancelled') THEN 0 WHEN ${p}rag = 'red' THEN 3 WHEN ${p}rag = 'amber' THEN 2 WHEN ${p}rag = 'green' THEN 1
       WHEN ${p}status = 'blocked' THEN 3 WHEN ${overdue} THEN 3 WHEN ${p}status = 'delayed' THEN 2 WHEN ${p}"targetTo" > ${p}"originalTargetTo" THEN 2
-      WHEN ${p}"targetTo" BETWEEN {{today}} AND {{soonTo}} AND COALESCE(${p}"lastUpdateAt", ${p}"createdAt") <= ${ts("quietBefore")} THEN 2 ELSE 1 END`;
+      WHEN ${p}"targetTo" BETWEEN {{today}} AND {{soonTo}} AND COALESCE(${p}"lastUpdateAt", ${p}"createdAt") <= {{quietBefore}} THEN 2 ELSE 1 END`;
     const slipping = `((${overdue} AND ${p}"targetTo" <= {{lateMedium}}) OR (${p}"targetTo" > ${p}"originalTargetTo" AND ${movedAtLeast("mediumDays")}) OR ${p}status IN ('delayed', 'blocked'))`;
     const slip = `CASE WHEN (${overdue} AND ${p}"targetTo" <= {{lateSignificant}}) OR (${p}"targetTo" > ${p}"originalTargetTo" AND ${movedAtLeast("significantDays")}) THEN 2 WHEN ${slipping} THEN 1 ELSE 0 END`;
     const slipDays = `${sqlite ? "MAX" : "GREATEST"}(CASE WHEN ${overdue} THEN ${days(`${p}"targetTo"`, "{{today}}")} ELSE 0 END, CASE WHEN ${p}"targetTo" > ${p}"originalTargetTo" THEN ${days(`${p}"originalTargetTo"`, `${p}"targetTo"`)} ELSE 0 END)`;
@@ -52,7 +50,7 @@ export async function handWritten(database: DatabaseConfig, input: HandWrittenIn
         COUNT(*) FILTER (WHERE rk > 0 AND sl = 1) s1, COUNT(*) FILTER (WHERE rk > 0 AND sl = 2) s2, COUNT(*) n, COUNT(*) FILTER (WHERE rk > 0) o,
         COUNT(*) FILTER (WHERE rk > 0 AND od = 1) od, COUNT(*) FILTER (WHERE rk > 0 AND ds = 1) ds, COUNT(*) FILTER (WHERE rk > 0 AND si = 1) si
       FROM (SELECT "recommendationId" rec, ${rank} rk, CASE WHEN rag IN ('red', 'amber', 'green') THEN 0 ELSE 1 END dv, ${slip} sl,
-              ${flag(overdue)} od, ${flag(`"targetTo" BETWEEN {{today}} AND {{dueTo}}`)} ds, ${flag(`COALESCE("lastUpdateAt", "createdAt") <= ${ts("silentBefore")}`)} si
+              ${flag(overdue)} od, ${flag(`"targetTo" BETWEEN {{today}} AND {{dueTo}}`)} ds, ${flag(`COALESCE("lastUpdateAt", "createdAt") <= {{silentBefore}}`)} si
             FROM "Action" WHERE "planId" = {{planId}} ${fence}) x GROUP BY rec)
     SELECT r."themeId", COUNT(*) FILTER (WHERE m = 3) red, COUNT(*) FILTER (WHERE m = 2) amber, COUNT(*) FILTER (WHERE m = 1) green, COUNT(*) FILTER (WHERE m = 0) complete,
       COUNT(*) FILTER (WHERE m > 0 AND d = 1) derived, SUM(s0) FILTER (WHERE m >= 2) on_track, SUM(s1) FILTER (WHERE m >= 2) medium, SUM(s2) FILTER (WHERE m >= 2) significant,
@@ -71,14 +69,14 @@ export async function handWritten(database: DatabaseConfig, input: HandWrittenIn
       listOf("overdue", `${a.open} AND ${a.overdue}`, `a."targetTo"`, themes),
       listOf("dueSoon", `${a.open} AND a."targetTo" BETWEEN {{today}} AND {{dueTo}}`, `a."targetTo"`, themes),
       // Open and silent by the column the triggers keep (null once closed), in its index's order.
-      listOf("silent", `a."scanHeardAt" <= ${ts("silentBefore")}`, `a."scanHeardAt"`, themes),
+      listOf("silent", `a."scanHeardAt" <= {{silentBefore}}`, `a."scanHeardAt"`, themes),
       listOf("slipping", `${a.open} AND ${a.slipping} AND ${underAmberOrRed}`, `${a.slip} DESC, ${a.slipDays} DESC`, themes),
       listOf("milestone", `a.milestone = TRUE`, `CASE WHEN ${a.open} THEN 0 ELSE 1 END, a."targetTo" IS NULL, a."targetTo"`, themes),
     ].join(" UNION ALL ");
   const listed = (themes: string) =>
     `SELECT p.kind, a.id, a.ref, a.title, a.status, a."statusText", a.progress, a."targetTo", r.ref AS main_ref, r.text
      FROM (${lists(null)} UNION ALL ${lists(themes)}) p JOIN "Action" a ON a.${key} = p.pick JOIN "Recommendation" r ON r.id = a."recommendationId"`;
-  const period = `h."planId" = {{planId}} AND h.entity = 'action' AND h.before IS NOT NULL AND h.at > ${ts("since")} AND h.at <= ${ts("now")}`;
+  const period = `h."planId" = {{planId}} AND h.entity = 'action' AND h.before IS NOT NULL AND h.at > {{since}} AND h.at <= {{now}}`;
   const history = `SELECT h."actionId", h.at, h.before, h.after, h.note, a.ref, a.title, r."themeId" FROM "History" h
     JOIN "Action" a ON a.id = h."actionId" JOIN "Recommendation" r ON r.id = a."recommendationId" WHERE ${period} ORDER BY h.at`;
   const owners = (where: string) => `SELECT o."actionId", n.name FROM "ActionOwner" o JOIN "OwnerRole" n ON n.id = o."roleId" WHERE o.kind = 'responsible' AND ${where} ORDER BY o."actionId", o.position`;
@@ -90,7 +88,8 @@ export async function handWritten(database: DatabaseConfig, input: HandWrittenIn
       .join(", ");
   const values: Bound = sqlite
     ? { ...input, quietBefore: stored(input.quietBefore), silentBefore: stored(input.silentBefore), since: stored(input.since), now: stored(input.now) }
-    : { ...input, quietBefore: new Date(input.quietBefore), silentBefore: new Date(input.silentBefore), since: new Date(input.since), now: new Date(input.now) };
+    : // On PostgreSQL the moments are bound as timestamps (compile() types a Date so), never cast per row.
+      { ...input, quietBefore: new Date(input.quietBefore), silentBefore: new Date(input.silentBefore), since: new Date(input.since), now: new Date(input.now) };
   const c = (text: string) => compile(database.provider, text, values);
 
   if (sqlite) {

@@ -326,13 +326,14 @@ describe.each(PROVIDERS)("checked changes on Teams (%s)", (provider) => {
   const say = (m: TeamsMember, text: string) => post(m, { text });
   /** Every button and link of a card. */
   const actionsOf = (card: Json): Json[] => (card.body as Json[]).flatMap((e) => (e.type === "ActionSet" ? (e.actions as Json[]) : []));
-  /** Presses a card button as Teams does (Action.Execute); returns the card the invoke answers with, which replaces it. */
-  const press = async (m: TeamsMember, card: Json, title: string): Promise<Json> => {
+  /** Presses a card button as Teams does (Action.Execute); returns the invoke's whole answer. */
+  const invoke = async (m: TeamsMember, card: Json, title: string): Promise<Json> => {
     const found = actionsOf(card).find((a) => a.title === title);
     expect(found, title).toBeDefined();
-    const answer = await post(m, { type: "invoke", name: "adaptiveCard/action", value: { action: { type: "Action.Execute", verb: found!.verb, data: found!.data }, trigger: "manual" } });
-    return (answer?.value ?? { body: [{}] }) as Json;
+    return (await post(m, { type: "invoke", name: "adaptiveCard/action", value: { action: { type: "Action.Execute", verb: found!.verb, data: found!.data }, trigger: "manual" } })) as Json;
   };
+  /** Presses a card button; returns the card the invoke answers with, which replaces it. */
+  const press = async (m: TeamsMember, card: Json, title: string): Promise<Json> => ((await invoke(m, card, title))?.value ?? { body: [{}] }) as Json;
   const cardOf = (sent: { activity: Json }): Json => (sent.activity.attachments as Json[] | undefined)?.[0]?.content as Json;
   const cards = (m: TeamsMember): Json[] => connector.activities(chatWith(m)).map(cardOf);
   const lastText = (m: TeamsMember) => cards(m).at(-1)?.body?.[0]?.text as string | undefined;
@@ -376,7 +377,7 @@ describe.each(PROVIDERS)("checked changes on Teams (%s)", (provider) => {
     const eveCard = structuredClone(cardOf(eveSent));
 
     // Someone who may not decide is told so in a message beside the card, which keeps its buttons.
-    expect(await press(DAI, card, "Approve")).toBe("Only a plan admin can approve or reject a target change. Nothing was changed.");
+    expect(await invoke(DAI, card, "Approve")).toMatchObject({ statusCode: 200, type: "application/vnd.microsoft.activity.message", value: "Only a plan admin can approve or reject a target change. Nothing was changed." });
     expect(await action(store, "2.6")).toMatchObject({ targetTo: "2020-12-31" });
 
     // Teams replaces Bob's card with the invoke's answer: the outcome, without buttons; the words follow as a message.

@@ -37,7 +37,7 @@ describe("the core with its database unreachable", () => {
     ];
     for (const event of events) {
       const outcome = await handleEvent(deps, event, NOW);
-      expect(outcome, event.type).toEqual({ pressed: null, reply: { type: "notice", text: translator(language)("unavailable.not_saved") }, notSaved: true });
+      expect(outcome, event.type).toEqual({ pressed: null, reply: { type: "notice", text: translator(language)("unavailable.not_saved") }, notSaved: true, keepCard: true });
     }
     expect(translator("cy")("unavailable.not_saved")).not.toBe(translator("en-GB")("unavailable.not_saved"));
   });

@@ -36,7 +36,7 @@ const PLAYGROUND: { method: string; path: string; body?: string }[] = [
   { method: "GET", path: "/no/such/page" },
 ];
 
-const serve = (store: TestStore, access: PlaygroundAccess, host: string, connected = { teams: false, slack: false }) => startPlayground(store, log, NOW, { access, host, connected });
+const serve = (store: TestStore, access: PlaygroundAccess, host: string, connected?: { teams: boolean; slack: boolean }) => startPlayground(store, log, NOW, { access, host, connected });
 
 /** What was stored: nothing may change through a refused request. */
 const stored = async (store: TestStore) => ({

@@ -240,6 +240,9 @@ async function recordOne(sql: Sql, provider: Store["provider"], input: AnswerToR
   return { outcome: "recorded", action: after, message: message ? { ...message, card: card ?? message.card } : null, card };
 }
 
+const HISTORY_COLUMNS = `"id","at","planId","actionId","entity","entityId","via","actorPersonId","actorLabel","before","after","note"`;
+const ANSWER = `INSERT INTO "Answer" ("id","key","actionId","personId","messageId","kind","via","payload","createdAt") VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT ("key") DO NOTHING RETURNING "id"`;
+
 /**
  * Writes the answer (its key unique), the action's new state (unless it was closed meanwhile), its
  * History row and the redrawn card. On PostgreSQL one statement, each part depending on the one
@@ -255,8 +258,6 @@ async function writeAnswer(sql: Sql, provider: Store["provider"], input: AnswerT
   const actionValues = [...columns.map((c) => change[c]), input.now, new Date(), action.id];
   const stillOpen = input.kind === "note" ? "" : ` AND ("status" IS NULL OR "status" NOT IN (${CLOSED_LIST}))`;
   const history = [randomUUID(), input.now, action.planId, action.id, "action", action.id, input.via, input.personId, input.actorLabel, before, JSON.stringify(change), `${input.kind}${input.reason ? `: ${input.reason}` : input.note ? `: ${input.note}` : ""}`];
-  const HISTORY_COLUMNS = `"id","at","planId","actionId","entity","entityId","via","actorPersonId","actorLabel","before","after","note"`;
-  const ANSWER = `INSERT INTO "Answer" ("id","key","actionId","personId","messageId","kind","via","payload","createdAt") VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT ("key") DO NOTHING RETURNING "id"`;
   const ACTION = `UPDATE "Action" SET ${setAction} WHERE "id" = ?${stillOpen}`;
 
   if (provider === "postgresql") {

@@ -18,7 +18,7 @@ export async function startPlayground(
   log: Logger,
   now: Date,
   options: { access?: PlaygroundAccess; connected?: { teams: boolean; slack: boolean }; host?: string } = {},
-): Promise<{ base: string; server: Server; close(): Promise<void> }> {
+): Promise<{ base: string; close(): Promise<void> }> {
   const background = new Background(log);
   const web = new WebChannel(() => now);
   const deps = { store, log, channels: { web }, later: background.run };
@@ -30,7 +30,6 @@ export async function startPlayground(
   );
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    server,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
