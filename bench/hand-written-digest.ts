@@ -86,10 +86,9 @@ export async function handWritten(database: DatabaseConfig, input: HandWrittenIn
       .slice(0, 6)
       .map((r) => `'${r.themeId}'`)
       .join(", ");
-  const values: Bound = sqlite
-    ? { ...input, quietBefore: stored(input.quietBefore), silentBefore: stored(input.silentBefore), since: stored(input.since), now: stored(input.now) }
-    : // On PostgreSQL the moments are bound as timestamps (compile() types a Date so), never cast per row.
-      { ...input, quietBefore: new Date(input.quietBefore), silentBefore: new Date(input.silentBefore), since: new Date(input.since), now: new Date(input.now) };
+  // Moments as Dates: compile() binds them as SQLite keeps them, and as timestamps on PostgreSQL
+  // (never cast per row).
+  const values: Bound = { ...input, quietBefore: new Date(input.quietBefore), silentBefore: new Date(input.silentBefore), since: new Date(input.since), now: new Date(input.now) };
   const c = (text: string) => compile(database.provider, text, values);
 
   if (sqlite) {
@@ -132,9 +131,4 @@ export async function handWritten(database: DatabaseConfig, input: HandWrittenIn
       await client.end();
     },
   };
-}
-
-/** SQLite keeps DateTime as ISO text with an offset. */
-function stored(iso: string): string {
-  return iso.replace("Z", "+00:00");
 }

@@ -14,7 +14,8 @@ type Provider = Store["provider"];
 
 /**
  * Values bound by name: `{{today}}` in the text becomes a placeholder in the dialect's form. A
- * Date is a moment: ISO text on SQLite (as its DateTime columns hold them), a timestamp on PostgreSQL.
+ * Date is a moment: ISO text ending +00:00 on SQLite (as its DateTime columns hold them, so text
+ * comparison orders them), a timestamp on PostgreSQL.
  */
 export type Bound = Record<string, string | number | Date>;
 
@@ -26,7 +27,7 @@ export function compile(provider: Provider, sql: string, values: Bound): { sql: 
     if (!(name in values)) throw new Error(`digest-sql: no value for {{${name}}}`);
     const value = values[name]!;
     if (provider === "sqlite") {
-      args.push(value instanceof Date ? value.toISOString() : value);
+      args.push(value instanceof Date ? value.toISOString().replace("Z", "+00:00") : value);
       return "?";
     }
     let n = numbered.get(name);

@@ -285,9 +285,7 @@ async function readOwners(store: Store, ids: string[], history?: { where: string
  * movement), each with the action's ref, title, theme and owners: two statements however many.
  */
 export async function readPeriodHistory(store: Store, planId: string, themeId: string | null, since: Date | null, until: Date): Promise<HistoryRow[]> {
-  // SQLite keeps DateTime as ISO text with an offset; compared as text, the bound value must match.
-  const iso = (d: Date) => (store.provider === "sqlite" ? d.toISOString().replace("Z", "+00:00") : d);
-  const bound: Bound = { plan: planId, until: iso(until), ...(since ? { since: iso(since) } : {}), ...(themeId ? { theme: themeId } : {}) };
+  const bound: Bound = { plan: planId, until, ...(since ? { since } : {}), ...(themeId ? { theme: themeId } : {}) };
   const where =
     `h."planId" = {{plan}} AND h.entity = 'action' AND h.before IS NOT NULL AND h."actionId" IS NOT NULL AND h.at <= {{until}}` +
     (since ? ` AND h.at > {{since}}` : "") +
