@@ -58,7 +58,7 @@ export type Actor = Omit<HistoryActor, "now" | "room"> & { personId: string };
 
 /** The History row every request and decision writes, in the transaction that makes it. */
 export async function checkHistory(tx: Tx, change: { id: string; planId: string; actionId: string }, actor: Actor, before: object | null, after: object, note: string, now: Date): Promise<void> {
-  await writeHistory(tx, { ...actor, now }, { entity: "checked-change", entityId: change.id, planId: change.planId, actionId: change.actionId, before: before ?? undefined, after, note });
+  await writeHistory(tx, { ...actor, now }, { entity: "checked-change", entityId: change.id, planId: change.planId, actionId: change.actionId, before, after, note });
 }
 
 export async function findCheckedChange(db: Db | Tx, id: string): Promise<CheckedChange | null> {
@@ -82,7 +82,7 @@ export async function findCheckedChange(db: Db | Tx, id: string): Promise<Checke
     newTarget: row.newTarget,
     reason: row.reason,
     evidence: row.evidence,
-    files: row.kind === "completion" ? await evidenceFilesOf(db, { checkedChangeIds: [row.id] }) : [],
+    files: row.kind === "completion" ? await evidenceFilesOf(db, [row.id]) : [],
     createdAt: row.createdAt,
     decidedById: row.decidedById,
     decidedBy: decidedBy?.name ?? null,

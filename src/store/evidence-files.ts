@@ -81,9 +81,8 @@ export async function attachEvidenceFile(db: Db, changeId: string, file: Evidenc
   });
 }
 
-/** The evidence files of these completions, or of these actions, oldest first. */
-export async function evidenceFilesOf(db: Db | Tx, where: { checkedChangeIds: string[] } | { actionIds: string[] }): Promise<EvidenceFile[]> {
-  const filter = "checkedChangeIds" in where ? { checkedChangeId: { in: where.checkedChangeIds } } : { actionId: { in: where.actionIds } };
-  const rows = await db.evidenceFile.findMany({ where: filter, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+/** The evidence files of these completions, oldest first. */
+export async function evidenceFilesOf(db: Db | Tx, checkedChangeIds: string[]): Promise<EvidenceFile[]> {
+  const rows = await db.evidenceFile.findMany({ where: { checkedChangeId: { in: checkedChangeIds } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
   return rows.map(({ planId: _planId, ...row }) => row);
 }

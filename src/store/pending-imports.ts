@@ -49,9 +49,9 @@ async function history(tx: Tx, id: string, actor: Actor, before: unknown, after:
   await writeHistory(tx, { personId: actor.actorPersonId ?? null, label: actor.actorLabel, via: actor.via, now: new Date() }, {
     entity: "pending-import",
     entityId: id,
-    before: before === null ? undefined : before,
-    after: after === null ? undefined : after,
-    note: note ?? null,
+    before,
+    after,
+    note,
   });
 }
 
