@@ -180,7 +180,6 @@ interface Rig {
   queries: { n: number; shown: string[] | null };
   child: Child;
   connectorUrl: string;
-  slackTeamId: string;
   slack: Slack;
   background: Background;
   url: string;
@@ -313,7 +312,6 @@ async function startRig(provider: Provider, count: number): Promise<Rig> {
     queries,
     child,
     connectorUrl: fakes.connectorUrl,
-    slackTeamId: fakes.slack.teamId,
     slack,
     background,
     url: origin,

@@ -264,7 +264,7 @@ async function fileSent(deps: ConversationDeps, person: Person, t: TFunction, vi
   const parsed = text ? parseReply(text, { today: londonDate(now) }) : null;
   if (parsed?.intent?.kind === "complete") {
     const key = `file:${event.user.platform}:${event.deliveryId}`;
-    return (await answerInWords(deps, person, t, via, parsed, text, key, now, false, event.file)) ?? { type: "notice", text: t("chat.not_understood") };
+    return (await answerInWords(deps, person, t, via, parsed, text, key, now, false, { file: event.file, platform: event.user.platform })) ?? { type: "notice", text: t("chat.not_understood") };
   }
   return (await evidenceForWaiting(deps, person, t, via, event.user.platform, event.file, now)) ?? fileReceived(deps, person, t, via, event.file, now);
 }
@@ -345,7 +345,8 @@ function helpText(t: TFunction): string {
  * a file (sent with "R3 done"), the file is the completion's evidence; a button cannot carry a file,
  * so what is unclear is asked back in words, and the file is read only once the action is known.
  */
-async function answerInWords(deps: ConversationDeps, person: Person, t: TFunction, via: Via, parsed: ParsedReply, text: string, key: string, now: Date, inRoom: boolean, file?: ChatFile): Promise<Card | null> {
+async function answerInWords(deps: ConversationDeps, person: Person, t: TFunction, via: Via, parsed: ParsedReply, text: string, key: string, now: Date, inRoom: boolean, sent?: { file: ChatFile; platform: Platform }): Promise<Card | null> {
+  const file = sent?.file;
   // A list asked back in a group chat or channel is not shown there (the caller points to the 1:1), so none is recorded.
   const askBack = async (candidates: CardAction[], question: string): Promise<Card> =>
     inRoom ? { type: "choose", text: question, options: [] } : withQuestion(await listFor(deps, person, t, candidates, now), question);
@@ -394,9 +395,9 @@ async function answerInWords(deps: ConversationDeps, person: Person, t: TFunctio
 
   const action = candidates[0]!;
   let evidenceFile: EvidenceFileInput | null = null;
-  if (file) {
+  if (sent) {
     // Someone else's, closed or unknown actions were answered above, before anything was downloaded.
-    const read = await readEvidence(t, via.slice("chat:".length) as Platform, file, action.ref ?? action.key);
+    const read = await readEvidence(t, sent.platform, sent.file, action.ref ?? action.key);
     if ("refusal" in read) return read.refusal;
     evidenceFile = read.file;
   }
